@@ -1,0 +1,27 @@
+"""Corrective actions as far as the verdict needs them: which criteria, and how far along."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    VERIFIED = "verified"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class ActionLink:
+    """An action's id, the criteria whose findings it answers, and its status."""
+
+    id: str
+    criteria: tuple[str, ...]
+    status: ActionStatus = ActionStatus.OPEN
+    title: str = ""

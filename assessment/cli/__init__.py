@@ -1,0 +1,25 @@
+"""The `iso10002` command line: a thin wrapper over the library (see each command's module)."""
+
+from __future__ import annotations
+
+import click
+
+from assessment import __version__
+from assessment.cli.checklist_commands import checklist
+from assessment.cli.migrate_command import migrate_command
+from assessment.cli.score_command import score_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="iso10002")
+def cli() -> None:
+    """ISO 10002 self-assessment and certification readiness."""
+
+
+cli.add_command(checklist)
+cli.add_command(score_command)
+cli.add_command(migrate_command)
+
+
+def main() -> None:
+    cli(prog_name="iso10002")

@@ -1,0 +1,122 @@
+"""`iso10002 checklist ...`: validate, show and list checklists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from assessment.checklist import Checklist
+from assessment.checklist_loader import available_checklists, find_checklist, load_checklist
+from assessment.cli.errors import reports_faults
+from assessment.cli.tables import render_table
+from assessment.errors import ChecklistError, Fault, MappingError
+from assessment.migration import MAPPING_FORMAT, load_mapping
+from assessment.sourcemap import load_file
+
+
+@click.group()
+def checklist() -> None:
+    """Validate, show and list checklists."""
+
+
+def _faults_of(path: Path) -> tuple[list[Fault], str]:
+    """Faults of a checklist or mapping file (told apart by `format`), and what it was."""
+    document = load_file(path)
+    data = document.data
+    if isinstance(data, dict) and data.get("format") == MAPPING_FORMAT:
+        try:
+            loaded = load_mapping(path)
+        except MappingError as error:
+            return error.faults, "mapping"
+        return (
+            [],
+            f"mapping {loaded.mapping.from_id} -> {loaded.mapping.to_id}, {len(loaded.mapping.criteria)} criteria",
+        )
+    try:
+        loaded_checklist = load_checklist(path)
+    except ChecklistError as error:
+        return error.faults, "checklist"
+    clauses = sum(1 for _ in loaded_checklist.walk())
+    return (
+        [],
+        f"checklist {loaded_checklist.id}, {clauses} clauses, {len(loaded_checklist.criteria)} criteria",
+    )
+
+
+@checklist.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check checklist (and mapping) files; print every fault as FILE:LINE:COL: message."""
+    failed = 0
+    for path in paths:
+        faults, what = _faults_of(path)
+        if faults:
+            failed += 1
+            for fault in faults:
+                click.echo(str(fault), err=True)
+        else:
+            click.echo(f"ok  {path}  ({what})")
+    if failed:
+        click.echo(f"{failed} of {len(paths)} file(s) have faults", err=True)
+        raise SystemExit(1)
+
+
+def tree_rows(checklist: Checklist) -> list[list[str]]:
+    rows = []
+    for entry in checklist.walk():
+        clause = entry.clause
+        below = checklist.criteria_under(clause.ref)
+        essential = sum(c.essential for c in below)
+        title = clause.title + (
+            f" ({', '.join(clause.alternative_titles)})" if clause.alternative_titles else ""
+        )
+        rows.append(
+            [
+                "  " * entry.depth + clause.ref,
+                title,
+                f"{clause.weight:g}",
+                str(len(below)),
+                str(essential),
+            ]
+        )
+    return rows
+
+
+@checklist.command("show")
+@click.argument("checklist_ref", metavar="ID|PATH")
+@reports_faults
+def show(checklist_ref: str) -> None:
+    """Print a checklist's clause tree with criteria counts."""
+    loaded = find_checklist(checklist_ref)
+    click.echo(f"{loaded.title}")
+    click.echo(
+        f"id {loaded.id} · edition {loaded.edition} · version {loaded.version} · {loaded.content_hash[:19]}"
+    )
+    scale = ", ".join(f"{lv.value} {lv.label}" for lv in loaded.scale.levels)
+    click.echo(f"scale: {scale} · pass at {loaded.scale.pass_threshold}\n")
+    rows = tree_rows(loaded)
+    click.echo(
+        render_table(["clause", "title", "weight", "criteria", "essential"], rows, right=(2, 3, 4))
+    )
+    leaves = sum(1 for e in loaded.walk() if not e.clause.clauses)
+    essential = sum(c.essential for c in loaded.criteria)
+    click.echo(
+        f"\n{len(rows)} clauses ({leaves} leaf clauses), {len(loaded.criteria)} criteria, {essential} essential"
+    )
+
+
+@checklist.command("list")
+def list_checklists() -> None:
+    """List the checklists found in the lookup folders."""
+    rows = [
+        [
+            f.checklist.id,
+            f.checklist.edition,
+            str(f.checklist.version),
+            str(len(f.checklist.criteria)),
+            str(f.path),
+        ]
+        for f in available_checklists()
+    ]
+    click.echo(render_table(["id", "edition", "version", "criteria", "file"], rows, right=(2, 3)))

@@ -1,0 +1,41 @@
+"""`iso10002 migrate FILE --to ID`: carry a portable assessment to another checklist edition."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from assessment.cli.errors import reports_faults
+from assessment.migration import migrate
+from assessment.portable import dump_assessment, load_assessment_file, write_assessment
+
+
+@click.command("migrate")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--to", "to_id", required=True, help="Checklist id to carry the answers to, e.g. iso10002-2018."
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="Write the new assessment here (.yaml or .json); default: standard output.",
+)
+@reports_faults
+def migrate_command(file: Path, to_id: str, out: Path | None) -> None:
+    """Carry a portable assessment's answers to another edition; list what could not be carried."""
+    result = migrate(load_assessment_file(file), to_id)
+    if out is None:
+        click.echo(dump_assessment(result.assessment), nl=False)
+    else:
+        write_assessment(result.assessment, out)
+    click.echo(f"carried {len(result.carried)} answer(s) to {to_id}", err=True)
+    if result.not_carried:
+        click.echo(f"could not carry {len(result.not_carried)}:", err=True)
+        for item in result.not_carried:
+            click.echo(f"  - {item.criterion_id}: {item.reason}", err=True)
+    if result.new_unanswered:
+        click.echo(
+            f"{len(result.new_unanswered)} criteria of {to_id} have no earlier answer and start unanswered",
+            err=True,
+        )

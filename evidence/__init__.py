@@ -1,0 +1,1 @@
+"""The evidence vault: storing, hashing, verifying and serving evidence files (to come)."""
