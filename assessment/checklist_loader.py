@@ -14,7 +14,7 @@ from typing import Any
 from assessment.checklist import CHECKLIST_FORMAT, Checklist
 from assessment.checklist_rules import checklist_rule_faults, describe
 from assessment.errors import ChecklistError, ChecklistNotFound, Fault
-from assessment.sourcemap import DataPath, SourceMap, load_file
+from assessment.sourcemap import DataPath, LoadedDocument, SourceMap, load_file, load_text
 from assessment.validation import validate_model
 
 BUILTIN_DIR = Path(__file__).resolve().parent.parent / "checklists"
@@ -75,10 +75,23 @@ def load_checklist(path: Path | str) -> Checklist:
     """Load and validate one checklist file; its name must be `<id>.yaml`."""
     path = Path(path)
     document = load_file(path)
-    if document.faults and document.data is None:
+    if document.data is None:
         raise ChecklistError(document.faults)
+    return _checked(document, file_stem=path.stem)
+
+
+def checklist_from_text(text: str, name: str, *, file_stem: str | None = None) -> Checklist:
+    """Validate checklist text (an upload, a test); `name` is what fault messages call it."""
+    document = load_text(text, name)
+    if document.data is None:
+        raise ChecklistError(document.faults)
+    return _checked(document, file_stem=file_stem)
+
+
+def _checked(document: LoadedDocument, *, file_stem: str | None) -> Checklist:
+    """The checklist of a parsed document, or every fault: the document's own and the schema's."""
     try:
-        checklist = checklist_from_data(document.data, document.source, file_stem=path.stem)
+        checklist = checklist_from_data(document.data, document.source, file_stem=file_stem)
     except ChecklistError as error:
         raise ChecklistError(document.faults + error.faults) from None
     if document.faults:
@@ -102,7 +115,7 @@ class ChecklistFile:
 
 
 def available_checklists() -> list[ChecklistFile]:
-    """Valid checklists in the lookup folders (first folder wins for a repeated id)."""
+    """Valid checklists in the lookup folders, newest edition first (first folder wins an id)."""
     found: dict[str, ChecklistFile] = {}
     for folder in checklist_dirs():
         for path in sorted(folder.glob("*.yaml")):
@@ -111,7 +124,8 @@ def available_checklists() -> list[ChecklistFile]:
             except ChecklistError:
                 continue
             found.setdefault(checklist.id, ChecklistFile(path, checklist))
-    return list(found.values())
+    edition_order = lambda f: (f.checklist.standard, f.checklist.edition, f.checklist.id)  # noqa: E731
+    return sorted(found.values(), key=edition_order, reverse=True)
 
 
 def find_checklist_path(id_or_path: str) -> Path:

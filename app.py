@@ -1,0 +1,11 @@
+"""Streamlit entry point: page set-up and navigation only; pages live in ui/."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import checklist_browser
+
+st.set_page_config(page_title="ISO 10002 readiness", page_icon="✅", layout="wide")
+page = st.navigation([st.Page(checklist_browser.render, title="Checklists", url_path="checklists")])
+page.run()

@@ -1,0 +1,32 @@
+"""The app, run headless with Streamlit's AppTest."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO
+
+
+def run_app() -> AppTest:
+    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=30)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_checklist_page_shows_the_2018_tree():
+    app = run_app()
+    assert app.title[0].value == "Checklists"
+    assert app.selectbox[0].value == "iso10002-2018"
+    assert [m.value for m in app.metric][:3] == ["49", "139", "39"]
+    subheaders = [s.value for s in app.subheader]
+    assert subheaders[:2] == ["4 Guiding principles", "5 Complaints-handling framework"]
+    assert any(e.label.startswith("7.2 Receipt of complaint") for e in app.expander)
+
+
+def test_choosing_the_2014_edition_shows_its_clauses():
+    app = run_app()
+    app.selectbox[0].select("iso10002-2014").run()
+    assert not app.exception
+    assert any(e.label.startswith("4.2 Visibility") for e in app.expander)
+    assert [m.value for m in app.metric][1] == "120"

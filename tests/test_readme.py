@@ -1,0 +1,82 @@
+"""The README tells the truth: its commands run and its examples validate."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assessment.checklist import Checklist, Clause, Criterion, ReadinessRules, Scale, ScaleLevel
+from assessment.checklist_loader import checklist_from_text
+from assessment.portable import load_assessment_text
+from tests.conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def code_blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.DOTALL)
+
+
+def section(title: str) -> str:
+    start = README.index(f"## {title}\n")
+    end = README.find("\n## ", start + 1)
+    return README[start : end if end != -1 else None]
+
+
+def test_quick_start_is_two_commands_and_ci_runs_the_test_one():
+    commands = [
+        line.split("#")[0].strip() for line in code_blocks("sh")[0].splitlines() if line.strip()
+    ]
+    assert commands == ["python3 tasks.py app", "python3 tasks.py test"]
+    ci = (REPO / ".ci" / "run").read_text()
+    assert "exec python3 tasks.py test" in ci
+    assert README.index("## Quick start") < README.index("## User guide")
+
+
+def test_checklist_example_is_valid():
+    example = next(b for b in code_blocks("yaml") if b.startswith("format: iso10002-checklist/1"))
+    checklist = checklist_from_text(example, "README example", file_stem="my-complaints-check")
+    assert [c.id for c in checklist.criteria] == ["7.2.a", "7.2.b"]
+
+
+def test_assessment_example_is_valid():
+    example = next(b for b in code_blocks("yaml") if b.startswith("format: iso10002-assessment/1"))
+    loaded = load_assessment_text(example, "README example")
+    assert loaded.checklist.id == "iso10002-2018"
+
+
+@pytest.mark.parametrize("model", [Checklist, Clause, Criterion, Scale, ScaleLevel, ReadinessRules])
+def test_every_checklist_key_is_documented(model):
+    guide = section("Writing a checklist")
+    missing = [
+        name for name in model.model_fields if f"`{name}`" not in guide and f"{name}:" not in guide
+    ]
+    assert not missing
+
+
+def test_every_environment_variable_is_documented():
+    used = set()
+    for path in [*REPO.glob("assessment/**/*.py"), *REPO.glob("ui/**/*.py"), REPO / "app.py"]:
+        used |= set(re.findall(r"ISO10002_[A-Z_]+|DATABASE_URL", path.read_text()))
+    configuration = section("Configuration")
+    assert used, "the check must look at something"
+    assert [name for name in sorted(used) if f"`{name}`" not in configuration] == []
+
+
+def test_command_line_examples_run(tmp_path: Path):
+    commands = [line for line in code_blocks("sh")[1].splitlines() if line.startswith("iso10002 ")]
+    assert len(commands) >= 5
+    for folder in ("checklists", "examples"):
+        (tmp_path / folder).symlink_to(REPO / folder)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    for command in commands:
+        result = subprocess.run(
+            command, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, f"{command}\n{result.stderr}"
+    assert (tmp_path / "northwind-2018-migrated.yaml").exists()

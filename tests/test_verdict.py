@@ -1,0 +1,191 @@
+"""The verdict (ready / conditional / not ready) and the reasons that hold it back."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from assessment.actions import ActionLink, ActionStatus
+from assessment.checklist_loader import checklist_from_text
+from assessment.findings import Finding
+from assessment.responses import Response
+from assessment.scoring import score_assessment
+from assessment.verdict import ReasonKind, Verdict
+
+# Ten equal criteria c0..c9 in one clause, target 3; c9 is essential.
+criteria = "\n".join(
+    f"      - {{id: c{i}, question: q{', essential: true' if i == 9 else ''}}}" for i in range(10)
+)
+TEN = checklist_from_text(
+    textwrap.dedent(
+        """\
+        format: iso10002-checklist/1
+        id: ten
+        title: Ten
+        standard: ISO 10002
+        edition: "test"
+        version: 1
+        clauses:
+          - ref: "1"
+            title: Only
+            criteria:
+        """
+    )
+    + criteria
+    + "\n",
+    "ten.yaml",
+)
+
+
+def scores(*changes: tuple[str, int | None], default: int = 3) -> dict[str, Response]:
+    """Every criterion at `default`, except the (id, score) changes; None leaves it unanswered."""
+    given: dict[str, Response] = {f"c{i}": Response(score=default) for i in range(10)}
+    for cid, value in changes:
+        if value is None:
+            del given[cid]
+        else:
+            given[cid] = Response(score=value)
+    return given
+
+
+def action(status: ActionStatus, *criteria: str, aid: str = "A1") -> ActionLink:
+    return ActionLink(aid, criteria, status)
+
+
+OPEN, DONE, VERIFIED = ActionStatus.OPEN, ActionStatus.DONE, ActionStatus.VERIFIED
+
+# (case, responses, actions, verdict, reason kinds in order, readiness)
+CASES = [
+    ("everything at target", scores(), [], Verdict.READY, [], 1),
+    (
+        "minor without action",
+        scores(("c0", 2)),
+        [],
+        Verdict.CONDITIONAL,
+        [ReasonKind.NONCONFORMITY_WITHOUT_ACTION],
+        29 / 30,
+    ),
+    (
+        "minor with an open action is fine",
+        scores(("c0", 2)),
+        [action(OPEN, "c0")],
+        Verdict.READY,
+        [],
+        29 / 30,
+    ),
+    (
+        "major without action",
+        scores(("c0", 1)),
+        [],
+        Verdict.NOT_READY,
+        [ReasonKind.NONCONFORMITY_WITHOUT_ACTION],
+        28 / 30,
+    ),
+    (
+        "major with an action not verified",
+        scores(("c0", 1)),
+        [action(DONE, "c0")],
+        Verdict.NOT_READY,
+        [ReasonKind.MAJOR_ACTION_NOT_VERIFIED],
+        28 / 30,
+    ),
+    (
+        "major with a verified action",
+        scores(("c0", 1)),
+        [action(VERIFIED, "c0")],
+        Verdict.READY,
+        [],
+        28 / 30,
+    ),
+    (
+        "essential below target",
+        scores(("c9", 2)),
+        [action(OPEN, "c9")],
+        Verdict.CONDITIONAL,
+        [ReasonKind.ESSENTIAL_BELOW_TARGET],
+        29 / 30,
+    ),
+    (
+        "readiness exactly at ready_at",
+        scores(("c0", 2), ("c1", 2), ("c2", 2)),
+        [action(OPEN, "c0", "c1", "c2")],
+        Verdict.READY,
+        [],
+        0.9,
+    ),
+    (
+        "readiness between the bars",
+        scores(*[(f"c{i}", 2) for i in range(4)]),
+        [action(OPEN, "c0", "c1", "c2", "c3")],
+        Verdict.CONDITIONAL,
+        [ReasonKind.READINESS_BELOW_READY],
+        26 / 30,
+    ),
+    (
+        "readiness below conditional",
+        scores(default=2),
+        [action(OPEN, *[f"c{i}" for i in range(10)])],
+        Verdict.NOT_READY,
+        [ReasonKind.READINESS_BELOW_CONDITIONAL, ReasonKind.ESSENTIAL_BELOW_TARGET],
+        2 / 3,
+    ),
+    ("incomplete", scores(("c0", None)), [], Verdict.CONDITIONAL, [ReasonKind.INCOMPLETE], 0.9),
+    (
+        "incomplete and low",
+        scores(*[(f"c{i}", None) for i in range(3)]),
+        [],
+        Verdict.NOT_READY,
+        [ReasonKind.INCOMPLETE, ReasonKind.READINESS_BELOW_CONDITIONAL],
+        0.7,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("given", "actions", "verdict", "kinds", "readiness"),
+    [c[1:] for c in CASES],
+    ids=[c[0] for c in CASES],
+)
+def test_verdict_and_reasons(given, actions, verdict, kinds, readiness):
+    overall = score_assessment(TEN, given, actions).overall
+    assert overall.readiness == pytest.approx(readiness)
+    assert overall.verdict is verdict
+    assert [r.kind for r in overall.reasons] == kinds
+
+
+def test_override_to_opportunity_needs_no_action():
+    given = scores(("c0", 1))
+    given["c0"] = Response(score=1, finding=Finding.OFI, finding_reason="a one-off slip, fixed")
+    assert score_assessment(TEN, given).overall.verdict is Verdict.READY
+
+
+def test_override_to_major_blocks_even_at_target():
+    given = scores()
+    given["c3"] = Response(score=3, finding=Finding.MAJOR, finding_reason="register back-filled")
+    overall = score_assessment(TEN, given).overall
+    assert overall.verdict is Verdict.NOT_READY
+    assert overall.reasons[0].criteria == ("c3",)
+    assert overall.reasons[0].message == "Major nonconformity on c3 has no corrective action"
+
+
+def test_reasons_name_the_criteria_and_numbers():
+    given = scores(("c9", 1), ("c4", None))
+    reasons = score_assessment(
+        TEN, given, [action(ActionStatus.IN_PROGRESS, "c9", aid="A7")]
+    ).overall.reasons
+    messages = [r.message for r in reasons]
+    assert messages == [
+        "1 of 10 criteria are not yet assessed: c4",
+        "Overall readiness 83.3% is below the 90% needed for ready",
+        "Essential criterion c9 scores 1, below its target of 3",
+        "Action A7 on the major nonconformity c9 is in progress, not yet verified",
+    ]
+
+
+def test_everything_not_applicable_is_not_ready():
+    given = {f"c{i}": Response(not_applicable="outsourced") for i in range(10)}
+    overall = score_assessment(TEN, given).overall
+    assert overall.readiness is None
+    assert overall.verdict is Verdict.NOT_READY
+    assert [r.kind for r in overall.reasons] == [ReasonKind.NOTHING_APPLICABLE]
