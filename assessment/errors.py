@@ -47,3 +47,29 @@ class ChecklistNotFound(LookupError):
 
 class MigrationRefused(Exception):
     """An assessment cannot be carried to the edition asked for."""
+
+
+class NotFound(LookupError):
+    """No organization, assessment or other record with that id (or not visible to you)."""
+
+
+class ConflictError(Exception):
+    """Someone else changed the record since you read it; nothing was written."""
+
+    def __init__(
+        self, what: str, changed_by: str, changed_at: object, current_version: int
+    ) -> None:
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        self.current_version = current_version
+        super().__init__(
+            f"{what} was changed by {changed_by} at {changed_at} since you opened it; reload to see their change"
+        )
+
+
+class AssessmentLocked(Exception):
+    """The assessment is final: it is read-only until someone reopens it with a reason."""
+
+
+class InvalidChange(ValueError):
+    """A change that the rules do not allow (a score off the scale, a forbidden status move...)."""

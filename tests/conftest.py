@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, make_url, text
+
+from assessment.storage.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -78,3 +83,55 @@ def write_file(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return write
+
+
+POSTGRES_URL = os.environ.get(
+    "ISO10002_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def _postgres_reason() -> str | None:
+    """Why PostgreSQL tests cannot run here, or None when a server answers."""
+    try:
+        engine = create_engine(POSTGRES_URL)
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+        engine.dispose()
+    except Exception as error:  # any failure to connect means: skip, and say why
+        return f"no PostgreSQL at {POSTGRES_URL} ({type(error).__name__}); set ISO10002_TEST_POSTGRES_URL"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_reason() -> str | None:
+    return _postgres_reason()
+
+
+def _postgres_store(reason: str | None) -> Iterator[Store]:
+    """A store in a schema of its own, dropped afterwards, so tests never see each other's rows."""
+    if reason:
+        pytest.skip(reason)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    store = Store.open(url.render_as_string(hide_password=False))
+    try:
+        yield store
+    finally:
+        store.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request, tmp_path: Path, postgres_reason) -> Iterator[Store]:
+    """A freshly migrated database: a SQLite file in tmp_path, or a PostgreSQL schema."""
+    if request.param == "sqlite":
+        opened = Store.open(f"sqlite:///{tmp_path / 'iso10002.db'}")
+        yield opened
+        opened.dispose()
+    else:
+        yield from _postgres_store(postgres_reason)

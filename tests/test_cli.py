@@ -197,3 +197,24 @@ def test_entry_points_run(entry):
     assert result.returncode == 0, result.stderr
     assert "iso10002-2018" in result.stdout
     assert "iso10002-2014" in result.stdout
+
+
+def test_db_upgrade_creates_then_reports_up_to_date(tmp_path, monkeypatch):
+    monkeypatch.setenv("ISO10002_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    first = invoke("db", "upgrade")
+    assert first.exit_code == 0
+    assert "upgraded from empty to 0001" in first.output
+    assert (tmp_path / "data" / "iso10002.db").exists()
+    assert "is up to date (revision 0001)" in invoke("db", "upgrade").output
+    assert "revision: 0001 (newest: 0001)" in invoke("db", "status").output
+
+
+def test_db_upgrade_on_an_unreachable_server_is_a_plain_error(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://nobody:secret@127.0.0.1:9/none")
+    result = CliRunner().invoke(cli, ["db", "upgrade"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "error: cannot upgrade the database at postgresql+psycopg://nobody:***@127.0.0.1:9/none"
+    )
+    assert "secret" not in result.stderr

@@ -6,6 +6,7 @@ import click
 
 from assessment import __version__
 from assessment.cli.checklist_commands import checklist
+from assessment.cli.db_commands import db
 from assessment.cli.migrate_command import migrate_command
 from assessment.cli.score_command import score_command
 
@@ -17,6 +18,7 @@ def cli() -> None:
 
 
 cli.add_command(checklist)
+cli.add_command(db)
 cli.add_command(score_command)
 cli.add_command(migrate_command)
 

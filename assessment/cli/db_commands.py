@@ -1,0 +1,53 @@
+"""`iso10002 db ...`: bring the database schema up to date, or say where it stands."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from assessment.storage.database import database_url, make_engine
+from assessment.storage.schema import current_revision, head_revision, upgrade_database
+
+
+def _where(url: str) -> str:
+    return make_engine(url).url.render_as_string(hide_password=True)
+
+
+@click.group()
+def db() -> None:
+    """Database schema: upgrade and status."""
+
+
+@db.command("upgrade")
+def upgrade() -> None:
+    """Apply every pending schema migration (the app does this on start for SQLite)."""
+    url = database_url()
+    try:
+        before, after = upgrade_database(make_engine(url))
+    except SQLAlchemyError as error:
+        click.echo(
+            f"error: cannot upgrade the database at {_where(url)}: {error.__class__.__name__}: {error.orig if hasattr(error, 'orig') else error}",
+            err=True,
+        )
+        raise SystemExit(1) from None
+    if before == after:
+        click.echo(f"database at {_where(url)} is up to date (revision {after})")
+    else:
+        click.echo(f"database at {_where(url)} upgraded from {before or 'empty'} to {after}")
+
+
+@db.command("status")
+def status() -> None:
+    """Show the schema revision of the database and the newest one this version knows."""
+    url = database_url()
+    try:
+        current = current_revision(make_engine(url))
+    except SQLAlchemyError as error:
+        click.echo(
+            f"error: cannot open the database at {_where(url)}: {error.__class__.__name__}",
+            err=True,
+        )
+        raise SystemExit(1) from None
+    click.echo(
+        f"database: {_where(url)}\nrevision: {current or 'empty'} (newest: {head_revision()})"
+    )

@@ -1,0 +1,380 @@
+"""Assessments: create, list, open with scores, edit, archive, move through their stages.
+
+An assessment pins its checklist by content hash and keeps a snapshot of it, so editing the
+YAML later never changes a past result. A final assessment is locked; reopening it needs a
+reason and is audited like every other change.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assessment.actions import ActionLink, ActionStatus
+from assessment.checklist import Checklist
+from assessment.errors import AssessmentLocked, ConflictError, InvalidChange, NotFound
+from assessment.findings import Finding
+from assessment.lifecycle import AssessmentStatus
+from assessment.responses import Response
+from assessment.scoring import AssessmentScore, score_assessment
+from assessment.services.audit import last_change, record
+from assessment.services.organizations import get_row as organization_row
+from assessment.storage.store import Store, checklist_from_snapshot_json
+from assessment.storage.tables import ActionRow, Assessment, ChecklistSnapshot, ResponseRow
+
+# Which stage may follow which. Reopening (final -> in progress) also needs a reason.
+TRANSITIONS: dict[AssessmentStatus, set[AssessmentStatus]] = {
+    AssessmentStatus.DRAFT: {AssessmentStatus.IN_PROGRESS},
+    AssessmentStatus.IN_PROGRESS: {AssessmentStatus.DRAFT, AssessmentStatus.IN_REVIEW},
+    AssessmentStatus.IN_REVIEW: {AssessmentStatus.IN_PROGRESS, AssessmentStatus.FINAL},
+    AssessmentStatus.FINAL: {AssessmentStatus.IN_PROGRESS},
+}
+EDITABLE_FIELDS = ("title", "scope", "team", "start_date", "end_date")
+
+
+@dataclass(frozen=True)
+class AssessmentRecord:
+    id: int
+    organization_id: int
+    organization_name: str
+    title: str
+    scope: str
+    status: AssessmentStatus
+    team: tuple[str, ...]
+    start_date: date | None
+    end_date: date | None
+    baseline_id: int | None
+    archived: bool
+    checklist_id: str
+    checklist_hash: str
+    version: int
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    response: Response
+    version: int
+    updated_by: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class OpenAssessment:
+    """An assessment with its checklist, responses, actions and scores: what a page shows."""
+
+    record: AssessmentRecord
+    checklist: Checklist
+    responses: dict[str, StoredResponse]
+    actions: tuple[ActionLink, ...]
+    score: AssessmentScore
+
+    def version_of(self, criterion_id: str) -> int:
+        """The version to send with the next write of this response (0: never answered)."""
+        stored = self.responses.get(criterion_id)
+        return stored.version if stored else 0
+
+
+def get_row(session: Session, assessment_id: int) -> Assessment:
+    row = session.get(Assessment, assessment_id)
+    if row is None:
+        raise NotFound(f"no assessment with id {assessment_id}")
+    return row
+
+
+def snapshot_checklist(session: Session, content_hash: str) -> Checklist:
+    snapshot = session.get(ChecklistSnapshot, content_hash)
+    if snapshot is None:
+        raise NotFound(f"checklist snapshot {content_hash} is missing from the database")
+    return checklist_from_snapshot_json(content_hash, json.dumps(snapshot.content))
+
+
+def ensure_editable(row: Assessment) -> None:
+    if row.status == AssessmentStatus.FINAL:
+        raise AssessmentLocked(
+            f"assessment '{row.title}' is final and read-only; reopen it (with a reason) to change it"
+        )
+
+
+def _record(session: Session, row: Assessment) -> AssessmentRecord:
+    organization = organization_row(session, row.organization_id)
+    snapshot = session.get(ChecklistSnapshot, row.checklist_hash)
+    return AssessmentRecord(
+        id=row.id,
+        organization_id=row.organization_id,
+        organization_name=organization.name,
+        title=row.title,
+        scope=row.scope,
+        status=AssessmentStatus(row.status),
+        team=tuple(row.team),
+        start_date=row.start_date,
+        end_date=row.end_date,
+        baseline_id=row.baseline_id,
+        archived=row.archived,
+        checklist_id=snapshot.checklist_id if snapshot else "?",
+        checklist_hash=row.checklist_hash,
+        version=row.version,
+    )
+
+
+def store_snapshot(session: Session, checklist: Checklist) -> None:
+    if session.get(ChecklistSnapshot, checklist.content_hash) is None:
+        session.add(
+            ChecklistSnapshot(
+                content_hash=checklist.content_hash,
+                checklist_id=checklist.id,
+                version=checklist.version,
+                title=checklist.title,
+                content=checklist.model_dump(mode="json"),
+            )
+        )
+        session.flush()  # rows are not linked by relationships, so insert the snapshot first
+
+
+def _clean_title(title: str) -> str:
+    cleaned = " ".join(title.split())
+    if not cleaned:
+        raise InvalidChange("an assessment needs a title")
+    return cleaned
+
+
+def create_assessment(
+    store: Store,
+    actor: str,
+    organization_id: int,
+    checklist: Checklist,
+    title: str,
+    *,
+    scope: str = "",
+    team: tuple[str, ...] = (),
+    start_date: date | None = None,
+    end_date: date | None = None,
+) -> AssessmentRecord:
+    title = _clean_title(title)
+    with store.transaction() as session:
+        organization = organization_row(session, organization_id)
+        if organization.archived:
+            raise InvalidChange(f"organization '{organization.name}' is archived")
+        store_snapshot(session, checklist)
+        row = Assessment(
+            organization_id=organization_id,
+            checklist_hash=checklist.content_hash,
+            title=title,
+            scope=scope,
+            team=list(team),
+            start_date=start_date,
+            end_date=end_date,
+            status=AssessmentStatus.DRAFT.value,
+        )
+        session.add(row)
+        session.flush()
+        record(
+            session,
+            actor,
+            "assessment",
+            str(row.id),
+            "created",
+            None,
+            title,
+            organization_id=organization_id,
+            assessment_id=row.id,
+        )
+        return _record(session, row)
+
+
+def list_assessments(
+    store: Store, organization_id: int, *, include_archived: bool = False
+) -> list[AssessmentRecord]:
+    with store.transaction() as session:
+        query = select(Assessment).where(Assessment.organization_id == organization_id)
+        if not include_archived:
+            query = query.where(Assessment.archived.is_(False))
+        return [_record(session, r) for r in session.scalars(query.order_by(Assessment.id))]
+
+
+def get_assessment(store: Store, assessment_id: int) -> AssessmentRecord:
+    with store.transaction() as session:
+        return _record(session, get_row(session, assessment_id))
+
+
+def load_parts(
+    session: Session, row: Assessment
+) -> tuple[Checklist, dict[str, StoredResponse], tuple[ActionLink, ...]]:
+    """The checklist, responses and actions of one assessment: three indexed queries."""
+    checklist = snapshot_checklist(session, row.checklist_hash)
+    responses = {
+        r.criterion_id: StoredResponse(
+            Response(
+                r.score,
+                r.not_applicable,
+                r.notes,
+                Finding(r.finding) if r.finding else None,
+                r.finding_reason,
+            ),
+            r.version,
+            r.updated_by,
+            r.updated_at,
+        )
+        for r in session.scalars(select(ResponseRow).where(ResponseRow.assessment_id == row.id))
+    }
+    actions = tuple(
+        ActionLink(a.ref, tuple(a.criteria), ActionStatus(a.status), a.title)
+        for a in session.scalars(
+            select(ActionRow).where(ActionRow.assessment_id == row.id).order_by(ActionRow.id)
+        )
+    )
+    return checklist, responses, actions
+
+
+def open_assessment(store: Store, assessment_id: int) -> OpenAssessment:
+    """Everything one assessment page needs, scored; its cost does not grow with the portfolio."""
+    with store.transaction() as session:
+        row = get_row(session, assessment_id)
+        checklist, responses, actions = load_parts(session, row)
+        record_ = _record(session, row)
+    scores = score_assessment(checklist, {k: v.response for k, v in responses.items()}, actions)
+    return OpenAssessment(record_, checklist, responses, actions, scores)
+
+
+def _check_version(session: Session, row: Assessment, expected_version: int) -> None:
+    if row.version != expected_version:
+        who, when = last_change(session, "assessment", str(row.id))
+        raise ConflictError(f"assessment '{row.title}'", who, when, row.version)
+
+
+def edit_assessment(
+    store: Store, actor: str, assessment_id: int, *, expected_version: int, **changes: object
+) -> AssessmentRecord:
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidChange(
+            f"cannot edit {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE_FIELDS)}"
+        )
+    if "title" in changes:
+        changes["title"] = _clean_title(str(changes["title"]))
+    if "team" in changes:
+        changes["team"] = [str(member) for member in changes["team"]]  # type: ignore[attr-defined]
+    with store.transaction() as session:
+        row = get_row(session, assessment_id)
+        ensure_editable(row)
+        _check_version(session, row, expected_version)
+        for field, value in changes.items():
+            before = getattr(row, field)
+            setattr(row, field, value)
+            record(
+                session,
+                actor,
+                "assessment",
+                str(row.id),
+                field,
+                before,
+                value,
+                organization_id=row.organization_id,
+                assessment_id=row.id,
+            )
+        row.version += 1
+        return _record(session, row)
+
+
+def set_status(
+    store: Store,
+    actor: str,
+    assessment_id: int,
+    status: AssessmentStatus,
+    *,
+    expected_version: int,
+    reason: str = "",
+) -> AssessmentRecord:
+    with store.transaction() as session:
+        row = get_row(session, assessment_id)
+        _check_version(session, row, expected_version)
+        current = AssessmentStatus(row.status)
+        if status not in TRANSITIONS[current]:
+            allowed = ", ".join(s.label.lower() for s in sorted(TRANSITIONS[current]))
+            raise InvalidChange(
+                f"an assessment that is {current.label.lower()} can move to: {allowed}; not to {status.label.lower()}"
+            )
+        if current is AssessmentStatus.FINAL and not reason.strip():
+            raise InvalidChange("reopening a final assessment needs a reason")
+        row.status = status.value
+        row.version += 1
+        record(
+            session,
+            actor,
+            "assessment",
+            str(row.id),
+            "status",
+            current,
+            status,
+            organization_id=row.organization_id,
+            assessment_id=row.id,
+        )
+        if reason.strip():
+            record(
+                session,
+                actor,
+                "assessment",
+                str(row.id),
+                "status_reason",
+                None,
+                reason.strip(),
+                organization_id=row.organization_id,
+                assessment_id=row.id,
+            )
+        return _record(session, row)
+
+
+def archive_assessment(
+    store: Store, actor: str, assessment_id: int, *, expected_version: int, archived: bool = True
+) -> AssessmentRecord:
+    with store.transaction() as session:
+        row = get_row(session, assessment_id)
+        _check_version(session, row, expected_version)
+        record(
+            session,
+            actor,
+            "assessment",
+            str(row.id),
+            "archived",
+            row.archived,
+            archived,
+            organization_id=row.organization_id,
+            assessment_id=row.id,
+        )
+        row.archived = archived
+        row.version += 1
+        return _record(session, row)
+
+
+def set_baseline(
+    store: Store, actor: str, assessment_id: int, baseline_id: int | None, *, expected_version: int
+) -> AssessmentRecord:
+    with store.transaction() as session:
+        row = get_row(session, assessment_id)
+        ensure_editable(row)
+        _check_version(session, row, expected_version)
+        if baseline_id is not None:
+            baseline = get_row(session, baseline_id)
+            if baseline.id == row.id:
+                raise InvalidChange("an assessment cannot be its own baseline")
+            if baseline.organization_id != row.organization_id:
+                raise InvalidChange(
+                    "a baseline must be an earlier assessment of the same organization"
+                )
+        record(
+            session,
+            actor,
+            "assessment",
+            str(row.id),
+            "baseline_id",
+            row.baseline_id,
+            baseline_id,
+            organization_id=row.organization_id,
+            assessment_id=row.id,
+        )
+        row.baseline_id = baseline_id
+        row.version += 1
+        return _record(session, row)

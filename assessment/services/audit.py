@@ -1,0 +1,87 @@
+"""The audit trail: append-only events of who changed what, when, from what to what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assessment.storage.store import Store
+from assessment.storage.tables import AuditEvent
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    actor: str
+    entity: str
+    entity_key: str
+    field: str
+    before: Any
+    after: Any
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if hasattr(value, "value"):  # enums
+        return value.value
+    return value
+
+
+def record(
+    session: Session,
+    actor: str,
+    entity: str,
+    key: str,
+    field: str,
+    before: Any,
+    after: Any,
+    *,
+    organization_id: int | None = None,
+    assessment_id: int | None = None,
+) -> None:
+    """Add one event (inside the caller's transaction, so it lands only if the change does)."""
+    before, after = _plain(before), _plain(after)
+    if before == after:
+        return
+    session.add(
+        AuditEvent(
+            actor=actor,
+            entity=entity,
+            entity_key=key,
+            field=field,
+            before=before,
+            after=after,
+            organization_id=organization_id,
+            assessment_id=assessment_id,
+        )
+    )
+
+
+def events(store: Store, assessment_id: int, *, criterion_id: str | None = None) -> list[Event]:
+    """An assessment's events, oldest first; optionally only one criterion's."""
+    with store.transaction() as session:
+        query = select(AuditEvent).where(AuditEvent.assessment_id == assessment_id)
+        if criterion_id is not None:
+            query = query.where(
+                AuditEvent.entity == "response", AuditEvent.entity_key == criterion_id
+            )
+        rows = session.scalars(query.order_by(AuditEvent.id)).all()
+        return [
+            Event(r.at, r.actor, r.entity, r.entity_key, r.field, r.before, r.after) for r in rows
+        ]
+
+
+def last_change(session: Session, entity: str, key: str) -> tuple[str, datetime | None]:
+    """Who last changed a record and when, to tell a user whose edit theirs ran into."""
+    row = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.entity == entity, AuditEvent.entity_key == key)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    return (row.actor, row.at) if row else ("another user", None)

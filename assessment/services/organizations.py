@@ -1,0 +1,116 @@
+"""Organizations: the clients a consultant works for (or the one organization of an in-house team)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from assessment.errors import ConflictError, InvalidChange, NotFound
+from assessment.services.audit import last_change, record
+from assessment.storage.store import Store
+from assessment.storage.tables import Organization
+
+
+@dataclass(frozen=True)
+class OrganizationRecord:
+    id: int
+    name: str
+    archived: bool
+    version: int
+
+
+def _record(row: Organization) -> OrganizationRecord:
+    return OrganizationRecord(row.id, row.name, row.archived, row.version)
+
+
+def _clean_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise InvalidChange("an organization needs a name")
+    if len(cleaned) > 200:
+        raise InvalidChange("an organization name may have at most 200 characters")
+    return cleaned
+
+
+def get_row(session: Session, organization_id: int) -> Organization:
+    row = session.get(Organization, organization_id)
+    if row is None:
+        raise NotFound(f"no organization with id {organization_id}")
+    return row
+
+
+def create_organization(store: Store, actor: str, name: str) -> OrganizationRecord:
+    name = _clean_name(name)
+    try:
+        with store.transaction() as session:
+            row = Organization(name=name)
+            session.add(row)
+            session.flush()
+            record(
+                session,
+                actor,
+                "organization",
+                str(row.id),
+                "created",
+                None,
+                name,
+                organization_id=row.id,
+            )
+            return _record(row)
+    except IntegrityError:
+        raise InvalidChange(f"an organization named '{name}' already exists") from None
+
+
+def list_organizations(store: Store, *, include_archived: bool = False) -> list[OrganizationRecord]:
+    with store.transaction() as session:
+        query = select(Organization).order_by(Organization.name)
+        if not include_archived:
+            query = query.where(Organization.archived.is_(False))
+        return [_record(r) for r in session.scalars(query)]
+
+
+def get_organization(store: Store, organization_id: int) -> OrganizationRecord:
+    with store.transaction() as session:
+        return _record(get_row(session, organization_id))
+
+
+def _change(
+    store: Store, actor: str, organization_id: int, expected_version: int, field: str, value: object
+) -> OrganizationRecord:
+    try:
+        with store.transaction() as session:
+            row = get_row(session, organization_id)
+            if row.version != expected_version:
+                who, when = last_change(session, "organization", str(row.id))
+                raise ConflictError(f"organization '{row.name}'", who, when, row.version)
+            before = getattr(row, field)
+            setattr(row, field, value)
+            row.version += 1
+            record(
+                session,
+                actor,
+                "organization",
+                str(row.id),
+                field,
+                before,
+                value,
+                organization_id=row.id,
+            )
+            return _record(row)
+    except IntegrityError:
+        raise InvalidChange(f"an organization named '{value}' already exists") from None
+
+
+def rename_organization(
+    store: Store, actor: str, organization_id: int, name: str, *, expected_version: int
+) -> OrganizationRecord:
+    return _change(store, actor, organization_id, expected_version, "name", _clean_name(name))
+
+
+def archive_organization(
+    store: Store, actor: str, organization_id: int, *, archived: bool = True, expected_version: int
+) -> OrganizationRecord:
+    return _change(store, actor, organization_id, expected_version, "archived", archived)

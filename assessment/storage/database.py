@@ -1,0 +1,50 @@
+"""The one place that opens the database.
+
+Default: a SQLite file in the data folder (nothing to install or start), in WAL mode so the app
+and a command can read while another writes, with foreign keys on (SQLite leaves them off).
+Teams set DATABASE_URL to PostgreSQL; the same code runs on both.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("ISO10002_DATA_DIR", "data"))
+
+
+def database_url() -> str:
+    """DATABASE_URL if set, else the SQLite file `$ISO10002_DATA_DIR/iso10002.db`."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        return url
+    return f"sqlite:///{(data_dir() / 'iso10002.db').resolve()}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)

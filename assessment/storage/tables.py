@@ -1,0 +1,144 @@
+"""The database schema (SQLAlchemy 2). It changes only through migrations in `migrations/`.
+
+Timestamps are stored in UTC. Every row a person edits carries a `version`, so a write based
+on an old read is refused instead of silently overwriting someone else's work.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints, so migrations can alter them on SQLite and PostgreSQL alike.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Organization(Base):
+    __tablename__ = "organization"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ChecklistSnapshot(Base):
+    """The exact checklist an assessment was made with, kept even if the YAML changes later."""
+
+    __tablename__ = "checklist_snapshot"
+    content_hash: Mapped[str] = mapped_column(String(80), primary_key=True)
+    checklist_id: Mapped[str] = mapped_column(String(120), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Assessment(Base):
+    __tablename__ = "assessment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    checklist_hash: Mapped[str] = mapped_column(ForeignKey("checklist_snapshot.content_hash"))
+    title: Mapped[str] = mapped_column(String(300))
+    scope: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    team: Mapped[list[str]] = mapped_column(JSON, default=list)
+    start_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    baseline_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"), nullable=True)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ResponseRow(Base):
+    __tablename__ = "response"
+    __table_args__ = (UniqueConstraint("assessment_id", "criterion_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
+    criterion_id: Mapped[str] = mapped_column(String(120))
+    score: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    not_applicable: Mapped[str | None] = mapped_column(Text, nullable=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    finding: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    finding_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ActionRow(Base):
+    __tablename__ = "corrective_action"
+    __table_args__ = (UniqueConstraint("assessment_id", "ref"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
+    ref: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class EvidenceRow(Base):
+    """Evidence metadata; the file vault itself comes with the evidence package."""
+
+    __tablename__ = "evidence"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(300))
+    criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class AuditEvent(Base):
+    """Append-only: the service layer inserts events and never updates or deletes one."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organization.id"), nullable=True, index=True
+    )
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment.id"), nullable=True, index=True
+    )
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_key: Mapped[str] = mapped_column(String(120))
+    field: Mapped[str] = mapped_column(String(60))
+    before: Mapped[Any] = mapped_column(JSON, nullable=True)
+    after: Mapped[Any] = mapped_column(JSON, nullable=True)
