@@ -30,3 +30,19 @@ def test_choosing_the_2014_edition_shows_its_clauses():
     assert not app.exception
     assert any(e.label.startswith("4.2 Visibility") for e in app.expander)
     assert [m.value for m in app.metric][1] == "120"
+
+
+def test_criteria_show_their_tags_and_records():
+    app = run_app()
+    captions = [c.value for c in app.caption]
+    assert "target 3 · weight 2 · **essential**" in captions
+    assert any(
+        m.value.startswith("*Records that show it:*") and "Complaints register" in m.value
+        for m in app.markdown
+    )
+
+
+def test_checklist_text_is_escaped_as_markdown():
+    from ui.markdown import md_escape
+
+    assert md_escape("**bold** [link](http://x) <b>") == r"\*\*bold\*\* \[link\]\(http\://x\) \<b\>"

@@ -23,11 +23,11 @@ def _criteria_block(checklist: Checklist, clause: Clause) -> None:
             tags.append(f"weight {criterion.weight:g}")
         if criterion.essential:
             tags.append("**essential**")
-        st.markdown(
-            f"**{md_escape(criterion.id)}** {md_escape(criterion.question)}  \n" + " · ".join(tags)
-        )
+        st.markdown(f"**{md_escape(criterion.id)}** {md_escape(criterion.question)}")
+        st.caption(" · ".join(tags))
         if criterion.evidence:
-            st.markdown("\n".join(f"- {md_escape(item)}" for item in criterion.evidence))
+            records = "\n".join(f"- {md_escape(item)}" for item in criterion.evidence)
+            st.markdown(f"*Records that show it:*\n{records}")
 
 
 def render() -> None:
