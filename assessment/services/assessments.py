@@ -99,7 +99,7 @@ def ensure_editable(row: Assessment) -> None:
         )
 
 
-def _record(session: Session, row: Assessment) -> AssessmentRecord:
+def _as_record(session: Session, row: Assessment) -> AssessmentRecord:
     organization = organization_row(session, row.organization_id)
     snapshot = session.get(ChecklistSnapshot, row.checklist_hash)
     return AssessmentRecord(
@@ -182,7 +182,7 @@ def create_assessment(
             organization_id=organization_id,
             assessment_id=row.id,
         )
-        return _record(session, row)
+        return _as_record(session, row)
 
 
 def list_assessments(
@@ -192,12 +192,12 @@ def list_assessments(
         query = select(Assessment).where(Assessment.organization_id == organization_id)
         if not include_archived:
             query = query.where(Assessment.archived.is_(False))
-        return [_record(session, r) for r in session.scalars(query.order_by(Assessment.id))]
+        return [_as_record(session, r) for r in session.scalars(query.order_by(Assessment.id))]
 
 
 def get_assessment(store: Store, assessment_id: int) -> AssessmentRecord:
     with store.transaction() as session:
-        return _record(session, get_row(session, assessment_id))
+        return _as_record(session, get_row(session, assessment_id))
 
 
 def load_parts(
@@ -234,7 +234,7 @@ def open_assessment(store: Store, assessment_id: int) -> OpenAssessment:
     with store.transaction() as session:
         row = get_row(session, assessment_id)
         checklist, responses, actions = load_parts(session, row)
-        record_ = _record(session, row)
+        record_ = _as_record(session, row)
     scores = score_assessment(checklist, {k: v.response for k, v in responses.items()}, actions)
     return OpenAssessment(record_, checklist, responses, actions, scores)
 
@@ -243,6 +243,37 @@ def _check_version(session: Session, row: Assessment, expected_version: int) -> 
     if row.version != expected_version:
         who, when = last_change(session, "assessment", str(row.id))
         raise ConflictError(f"assessment '{row.title}'", who, when, row.version)
+
+
+def _change(session: Session, actor: str, row: Assessment, field: str, value: object) -> None:
+    """Set one field and write its audit event; the caller bumps the version once per call."""
+    record(
+        session,
+        actor,
+        "assessment",
+        str(row.id),
+        field,
+        getattr(row, field),
+        value,
+        organization_id=row.organization_id,
+        assessment_id=row.id,
+    )
+    setattr(row, field, value)
+
+
+def _note(session: Session, actor: str, row: Assessment, field: str, text: str) -> None:
+    """An audit-only event (such as the reason for reopening) that changes no column."""
+    record(
+        session,
+        actor,
+        "assessment",
+        str(row.id),
+        field,
+        None,
+        text,
+        organization_id=row.organization_id,
+        assessment_id=row.id,
+    )
 
 
 def edit_assessment(
@@ -262,21 +293,9 @@ def edit_assessment(
         ensure_editable(row)
         _check_version(session, row, expected_version)
         for field, value in changes.items():
-            before = getattr(row, field)
-            setattr(row, field, value)
-            record(
-                session,
-                actor,
-                "assessment",
-                str(row.id),
-                field,
-                before,
-                value,
-                organization_id=row.organization_id,
-                assessment_id=row.id,
-            )
+            _change(session, actor, row, field, value)
         row.version += 1
-        return _record(session, row)
+        return _as_record(session, row)
 
 
 def set_status(
@@ -299,32 +318,11 @@ def set_status(
             )
         if current is AssessmentStatus.FINAL and not reason.strip():
             raise InvalidChange("reopening a final assessment needs a reason")
-        row.status = status.value
+        _change(session, actor, row, "status", status.value)
         row.version += 1
-        record(
-            session,
-            actor,
-            "assessment",
-            str(row.id),
-            "status",
-            current,
-            status,
-            organization_id=row.organization_id,
-            assessment_id=row.id,
-        )
         if reason.strip():
-            record(
-                session,
-                actor,
-                "assessment",
-                str(row.id),
-                "status_reason",
-                None,
-                reason.strip(),
-                organization_id=row.organization_id,
-                assessment_id=row.id,
-            )
-        return _record(session, row)
+            _note(session, actor, row, "status_reason", reason.strip())
+        return _as_record(session, row)
 
 
 def archive_assessment(
@@ -333,20 +331,9 @@ def archive_assessment(
     with store.transaction() as session:
         row = get_row(session, assessment_id)
         _check_version(session, row, expected_version)
-        record(
-            session,
-            actor,
-            "assessment",
-            str(row.id),
-            "archived",
-            row.archived,
-            archived,
-            organization_id=row.organization_id,
-            assessment_id=row.id,
-        )
-        row.archived = archived
+        _change(session, actor, row, "archived", archived)
         row.version += 1
-        return _record(session, row)
+        return _as_record(session, row)
 
 
 def set_baseline(
@@ -364,17 +351,6 @@ def set_baseline(
                 raise InvalidChange(
                     "a baseline must be an earlier assessment of the same organization"
                 )
-        record(
-            session,
-            actor,
-            "assessment",
-            str(row.id),
-            "baseline_id",
-            row.baseline_id,
-            baseline_id,
-            organization_id=row.organization_id,
-            assessment_id=row.id,
-        )
-        row.baseline_id = baseline_id
+        _change(session, actor, row, "baseline_id", baseline_id)
         row.version += 1
-        return _record(session, row)
+        return _as_record(session, row)

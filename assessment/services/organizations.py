@@ -22,7 +22,7 @@ class OrganizationRecord:
     version: int
 
 
-def _record(row: Organization) -> OrganizationRecord:
+def _as_record(row: Organization) -> OrganizationRecord:
     return OrganizationRecord(row.id, row.name, row.archived, row.version)
 
 
@@ -59,7 +59,7 @@ def create_organization(store: Store, actor: str, name: str) -> OrganizationReco
                 name,
                 organization_id=row.id,
             )
-            return _record(row)
+            return _as_record(row)
     except IntegrityError:
         raise InvalidChange(f"an organization named '{name}' already exists") from None
 
@@ -69,12 +69,12 @@ def list_organizations(store: Store, *, include_archived: bool = False) -> list[
         query = select(Organization).order_by(Organization.name)
         if not include_archived:
             query = query.where(Organization.archived.is_(False))
-        return [_record(r) for r in session.scalars(query)]
+        return [_as_record(r) for r in session.scalars(query)]
 
 
 def get_organization(store: Store, organization_id: int) -> OrganizationRecord:
     with store.transaction() as session:
-        return _record(get_row(session, organization_id))
+        return _as_record(get_row(session, organization_id))
 
 
 def _change(
@@ -99,7 +99,7 @@ def _change(
                 value,
                 organization_id=row.id,
             )
-            return _record(row)
+            return _as_record(row)
     except IntegrityError:
         raise InvalidChange(f"an organization named '{value}' already exists") from None
 
