@@ -171,17 +171,7 @@ def create_assessment(
         )
         session.add(row)
         session.flush()
-        record(
-            session,
-            actor,
-            "assessment",
-            str(row.id),
-            "created",
-            None,
-            title,
-            organization_id=organization_id,
-            assessment_id=row.id,
-        )
+        _event(session, actor, row, "created", None, title)
         return _as_record(session, row)
 
 
@@ -245,35 +235,26 @@ def _check_version(session: Session, row: Assessment, expected_version: int) -> 
         raise ConflictError(f"assessment '{row.title}'", who, when, row.version)
 
 
+def _event(
+    session: Session, actor: str, row: Assessment, field: str, before: object, after: object
+) -> None:
+    record(
+        session,
+        actor,
+        "assessment",
+        str(row.id),
+        field,
+        before,
+        after,
+        organization_id=row.organization_id,
+        assessment_id=row.id,
+    )
+
+
 def _change(session: Session, actor: str, row: Assessment, field: str, value: object) -> None:
     """Set one field and write its audit event; the caller bumps the version once per call."""
-    record(
-        session,
-        actor,
-        "assessment",
-        str(row.id),
-        field,
-        getattr(row, field),
-        value,
-        organization_id=row.organization_id,
-        assessment_id=row.id,
-    )
+    _event(session, actor, row, field, getattr(row, field), value)
     setattr(row, field, value)
-
-
-def _note(session: Session, actor: str, row: Assessment, field: str, text: str) -> None:
-    """An audit-only event (such as the reason for reopening) that changes no column."""
-    record(
-        session,
-        actor,
-        "assessment",
-        str(row.id),
-        field,
-        None,
-        text,
-        organization_id=row.organization_id,
-        assessment_id=row.id,
-    )
 
 
 def edit_assessment(
@@ -321,7 +302,7 @@ def set_status(
         _change(session, actor, row, "status", status.value)
         row.version += 1
         if reason.strip():
-            _note(session, actor, row, "status_reason", reason.strip())
+            _event(session, actor, row, "status_reason", None, reason.strip())
         return _as_record(session, row)
 
 
