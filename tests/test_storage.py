@@ -263,3 +263,10 @@ def test_the_real_2018_checklist_round_trips_through_a_snapshot(store):
     assert opened.checklist == checklist
     assert opened.checklist.content_hash == checklist.content_hash
     assert opened.score.overall.completion == 0
+
+
+def test_open_assessment_parses_each_pinned_checklist_once(store, assessment):
+    first = A.open_assessment(store, assessment.id).checklist
+    second = A.open_assessment(store, assessment.id).checklist
+    assert first is second
+    assert A.list_assessments(store, assessment.organization_id)[0].checklist_id == "small"

@@ -7,7 +7,6 @@ reason and is audited like every other change.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -23,7 +22,7 @@ from assessment.responses import Response
 from assessment.scoring import AssessmentScore, score_assessment
 from assessment.services.audit import last_change, record
 from assessment.services.organizations import get_row as organization_row
-from assessment.storage.store import Store, checklist_from_snapshot_json
+from assessment.storage.store import Store, snapshot_cache
 from assessment.storage.tables import ActionRow, Assessment, ChecklistSnapshot, ResponseRow
 
 # Which stage may follow which. Reopening (final -> in progress) also needs a reason.
@@ -86,10 +85,18 @@ def get_row(session: Session, assessment_id: int) -> Assessment:
 
 
 def snapshot_checklist(session: Session, content_hash: str) -> Checklist:
-    snapshot = session.get(ChecklistSnapshot, content_hash)
-    if snapshot is None:
+    """The pinned checklist; read from the database only the first time in this process."""
+    cached = snapshot_cache.get(content_hash)
+    if cached is not None:
+        return cached
+    content = session.scalar(
+        select(ChecklistSnapshot.content).where(ChecklistSnapshot.content_hash == content_hash)
+    )
+    if content is None:
         raise NotFound(f"checklist snapshot {content_hash} is missing from the database")
-    return checklist_from_snapshot_json(content_hash, json.dumps(snapshot.content))
+    checklist = Checklist.model_validate(content)
+    snapshot_cache.put(checklist)
+    return checklist
 
 
 def ensure_editable(row: Assessment) -> None:
@@ -101,7 +108,11 @@ def ensure_editable(row: Assessment) -> None:
 
 def _as_record(session: Session, row: Assessment) -> AssessmentRecord:
     organization = organization_row(session, row.organization_id)
-    snapshot = session.get(ChecklistSnapshot, row.checklist_hash)
+    checklist_id = session.scalar(
+        select(ChecklistSnapshot.checklist_id).where(
+            ChecklistSnapshot.content_hash == row.checklist_hash
+        )
+    )
     return AssessmentRecord(
         id=row.id,
         organization_id=row.organization_id,
@@ -114,7 +125,7 @@ def _as_record(session: Session, row: Assessment) -> AssessmentRecord:
         end_date=row.end_date,
         baseline_id=row.baseline_id,
         archived=row.archived,
-        checklist_id=snapshot.checklist_id if snapshot else "?",
+        checklist_id=checklist_id or "?",
         checklist_hash=row.checklist_hash,
         version=row.version,
     )

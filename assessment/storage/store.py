@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from threading import Lock
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -37,7 +38,31 @@ class Store:
         self.engine.dispose()
 
 
-@lru_cache(maxsize=64)
-def checklist_from_snapshot_json(content_hash: str, content: str) -> Checklist:
-    """Snapshots never change for a given hash, so the parsed checklist is cached by it."""
-    return Checklist.model_validate_json(content)
+class SnapshotCache:
+    """Parsed checklists by content hash, for the whole process.
+
+    A content hash names one content forever, so an entry can never go stale; keeping it
+    spares every page run from reading and re-validating the snapshot's JSON.
+    """
+
+    def __init__(self, limit: int = 64) -> None:
+        self._limit = limit
+        self._items: OrderedDict[str, Checklist] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, content_hash: str) -> Checklist | None:
+        with self._lock:
+            found = self._items.get(content_hash)
+            if found is not None:
+                self._items.move_to_end(content_hash)
+            return found
+
+    def put(self, checklist: Checklist) -> None:
+        with self._lock:
+            self._items[checklist.content_hash] = checklist
+            self._items.move_to_end(checklist.content_hash)
+            while len(self._items) > self._limit:
+                self._items.popitem(last=False)
+
+
+snapshot_cache = SnapshotCache()
