@@ -215,6 +215,8 @@ def assessment_from_document(
         PortableAssessment, shallow, source, describe=lambda p: _describe(data, p)
     )
     faults += model_faults
+    if assessment is not None and shallow is not data:
+        assessment = assessment.model_copy(update={"checklist": data["checklist"]})
     if assessment is not None and checklist is not None:
         faults += _content_faults(assessment, checklist, source)
     if faults or assessment is None or checklist is None:

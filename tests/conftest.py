@@ -135,3 +135,21 @@ def store(request, tmp_path: Path, postgres_reason) -> Iterator[Store]:
         opened.dispose()
     else:
         yield from _postgres_store(postgres_reason)
+
+
+def row_counts(store: Store) -> dict[str, int]:
+    """Rows per table: what "nothing was written" means, checked table by table."""
+    from sqlalchemy import func, select
+
+    from assessment.storage.tables import Base
+
+    with store.engine.connect() as connection:
+        return {
+            table.name: connection.scalar(select(func.count()).select_from(table))
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def store_url(store: Store) -> str:
+    """The store's URL with its password, for a child process to open the same database."""
+    return store.engine.url.render_as_string(hide_password=False)

@@ -5,6 +5,13 @@ from __future__ import annotations
 import click
 
 from assessment import __version__
+from assessment.cli.assessment_commands import (
+    assessments_command,
+    compare_command,
+    export_command,
+    import_command,
+    show_command,
+)
 from assessment.cli.checklist_commands import checklist
 from assessment.cli.db_commands import db
 from assessment.cli.migrate_command import migrate_command
@@ -21,6 +28,11 @@ cli.add_command(checklist)
 cli.add_command(db)
 cli.add_command(score_command)
 cli.add_command(migrate_command)
+cli.add_command(assessments_command)
+cli.add_command(show_command)
+cli.add_command(export_command)
+cli.add_command(import_command)
+cli.add_command(compare_command)
 
 
 def main() -> None:

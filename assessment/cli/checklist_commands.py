@@ -8,7 +8,7 @@ import click
 
 from assessment.checklist import Checklist
 from assessment.checklist_loader import available_checklists, find_checklist, load_checklist
-from assessment.cli.errors import reports_faults
+from assessment.cli.errors import reports_errors
 from assessment.cli.tables import render_table
 from assessment.errors import ChecklistError, Fault, MappingError
 from assessment.migration import MAPPING_FORMAT, load_mapping
@@ -85,7 +85,7 @@ def tree_rows(checklist: Checklist) -> list[list[str]]:
 
 @checklist.command("show")
 @click.argument("checklist_ref", metavar="ID|PATH")
-@reports_faults
+@reports_errors
 def show(checklist_ref: str) -> None:
     """Print a checklist's clause tree with criteria counts."""
     loaded = find_checklist(checklist_ref)

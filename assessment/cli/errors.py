@@ -7,14 +7,33 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
-from assessment.errors import ChecklistNotFound, FileFaults, MigrationRefused
+from assessment.errors import (
+    AssessmentLocked,
+    ChecklistNotFound,
+    ConflictError,
+    FileFaults,
+    InvalidChange,
+    MigrationRefused,
+    NotFound,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# Refusals whose message is already a plain sentence for the user.
+PLAIN_REFUSALS = (
+    ChecklistNotFound,
+    MigrationRefused,
+    NotFound,
+    InvalidChange,
+    ConflictError,
+    AssessmentLocked,
+)
 
-def reports_faults(command: F) -> F:
-    """Print every fault of a refused file (FILE:LINE:COL: message) instead of a traceback."""
+
+def reports_errors(command: F) -> F:
+    """Print every fault of a refused file (FILE:LINE:COL: message) or the refusal, never a traceback."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -24,8 +43,12 @@ def reports_faults(command: F) -> F:
             for fault in error.faults:
                 click.echo(str(fault), err=True)
             raise SystemExit(1) from None
-        except (ChecklistNotFound, MigrationRefused) as error:
+        except PLAIN_REFUSALS as error:
             click.echo(f"error: {error}", err=True)
+            raise SystemExit(1) from None
+        except SQLAlchemyError as error:
+            detail = getattr(error, "orig", None) or error
+            click.echo(f"error: the database refused: {type(error).__name__}: {detail}", err=True)
             raise SystemExit(1) from None
 
     return wrapper  # type: ignore[return-value]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from assessment.cli.errors import reports_faults
+from assessment.cli.errors import reports_errors
 from assessment.migration import migrate
 from assessment.portable import dump_assessment, load_assessment_file, write_assessment
 
@@ -21,7 +21,7 @@ from assessment.portable import dump_assessment, load_assessment_file, write_ass
     type=click.Path(path_type=Path),
     help="Write the new assessment here (.yaml or .json); default: standard output.",
 )
-@reports_faults
+@reports_errors
 def migrate_command(file: Path, to_id: str, out: Path | None) -> None:
     """Carry a portable assessment's answers to another edition; list what could not be carried."""
     result = migrate(load_assessment_file(file), to_id)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from assessment.cli.errors import reports_faults
+from assessment.cli.errors import reports_errors
 from assessment.cli.tables import render_table
 from assessment.numbers import decimal, percent
 from assessment.portable import load_assessment_file
@@ -55,7 +55,7 @@ def overall_text(result: AssessmentScore) -> str:
     help="Score against this checklist file instead of the one the file names.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-@reports_faults
+@reports_errors
 def score_command(file: Path, checklist_path: Path | None, as_json: bool) -> None:
     """Score a portable assessment file (YAML or JSON)."""
     loaded = load_assessment_file(file, checklist_path=checklist_path)

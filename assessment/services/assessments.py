@@ -23,7 +23,13 @@ from assessment.scoring import AssessmentScore, score_assessment
 from assessment.services.audit import last_change, record
 from assessment.services.organizations import get_row as organization_row
 from assessment.storage.store import Store, snapshot_cache
-from assessment.storage.tables import ActionRow, Assessment, ChecklistSnapshot, ResponseRow
+from assessment.storage.tables import (
+    ActionRow,
+    Assessment,
+    ChecklistSnapshot,
+    Organization,
+    ResponseRow,
+)
 
 # Which stage may follow which. Reopening (final -> in progress) also needs a reason.
 TRANSITIONS: dict[AssessmentStatus, set[AssessmentStatus]] = {
@@ -106,7 +112,7 @@ def ensure_editable(row: Assessment) -> None:
         )
 
 
-def _as_record(session: Session, row: Assessment) -> AssessmentRecord:
+def assessment_record(session: Session, row: Assessment) -> AssessmentRecord:
     organization = organization_row(session, row.organization_id)
     checklist_id = session.scalar(
         select(ChecklistSnapshot.checklist_id).where(
@@ -152,6 +158,39 @@ def _clean_title(title: str) -> str:
     return cleaned
 
 
+def add_assessment(
+    session: Session,
+    actor: str,
+    organization: Organization,
+    checklist: Checklist,
+    title: str,
+    *,
+    scope: str = "",
+    team: tuple[str, ...] = (),
+    start_date: date | None = None,
+    end_date: date | None = None,
+    status: AssessmentStatus = AssessmentStatus.DRAFT,
+) -> Assessment:
+    """Insert one assessment inside the caller's transaction, with its checklist snapshot."""
+    if organization.archived:
+        raise InvalidChange(f"organization '{organization.name}' is archived")
+    store_snapshot(session, checklist)
+    row = Assessment(
+        organization_id=organization.id,
+        checklist_hash=checklist.content_hash,
+        title=_clean_title(title),
+        scope=scope,
+        team=[str(member) for member in team],
+        start_date=start_date,
+        end_date=end_date,
+        status=AssessmentStatus(status).value,
+    )
+    session.add(row)
+    session.flush()
+    _event(session, actor, row, "created", None, row.title)
+    return row
+
+
 def create_assessment(
     store: Store,
     actor: str,
@@ -164,41 +203,40 @@ def create_assessment(
     start_date: date | None = None,
     end_date: date | None = None,
 ) -> AssessmentRecord:
-    title = _clean_title(title)
+    _clean_title(title)  # refuse an empty title before opening a transaction
     with store.transaction() as session:
-        organization = organization_row(session, organization_id)
-        if organization.archived:
-            raise InvalidChange(f"organization '{organization.name}' is archived")
-        store_snapshot(session, checklist)
-        row = Assessment(
-            organization_id=organization_id,
-            checklist_hash=checklist.content_hash,
-            title=title,
+        row = add_assessment(
+            session,
+            actor,
+            organization_row(session, organization_id),
+            checklist,
+            title,
             scope=scope,
-            team=list(team),
+            team=team,
             start_date=start_date,
             end_date=end_date,
-            status=AssessmentStatus.DRAFT.value,
         )
-        session.add(row)
-        session.flush()
-        _event(session, actor, row, "created", None, title)
-        return _as_record(session, row)
+        return assessment_record(session, row)
 
 
 def list_assessments(
-    store: Store, organization_id: int, *, include_archived: bool = False
+    store: Store, organization_id: int | None = None, *, include_archived: bool = False
 ) -> list[AssessmentRecord]:
+    """One organization's assessments, or every organization's when none is named."""
     with store.transaction() as session:
-        query = select(Assessment).where(Assessment.organization_id == organization_id)
+        query = select(Assessment)
+        if organization_id is not None:
+            query = query.where(Assessment.organization_id == organization_id)
         if not include_archived:
             query = query.where(Assessment.archived.is_(False))
-        return [_as_record(session, r) for r in session.scalars(query.order_by(Assessment.id))]
+        return [
+            assessment_record(session, r) for r in session.scalars(query.order_by(Assessment.id))
+        ]
 
 
 def get_assessment(store: Store, assessment_id: int) -> AssessmentRecord:
     with store.transaction() as session:
-        return _as_record(session, get_row(session, assessment_id))
+        return assessment_record(session, get_row(session, assessment_id))
 
 
 def load_parts(
@@ -235,7 +273,7 @@ def open_assessment(store: Store, assessment_id: int) -> OpenAssessment:
     with store.transaction() as session:
         row = get_row(session, assessment_id)
         checklist, responses, actions = load_parts(session, row)
-        record_ = _as_record(session, row)
+        record_ = assessment_record(session, row)
     scores = score_assessment(checklist, {k: v.response for k, v in responses.items()}, actions)
     return OpenAssessment(record_, checklist, responses, actions, scores)
 
@@ -287,7 +325,7 @@ def edit_assessment(
         for field, value in changes.items():
             _change(session, actor, row, field, value)
         row.version += 1
-        return _as_record(session, row)
+        return assessment_record(session, row)
 
 
 def set_status(
@@ -314,7 +352,7 @@ def set_status(
         row.version += 1
         if reason.strip():
             _event(session, actor, row, "status_reason", None, reason.strip())
-        return _as_record(session, row)
+        return assessment_record(session, row)
 
 
 def archive_assessment(
@@ -325,7 +363,7 @@ def archive_assessment(
         _check_version(session, row, expected_version)
         _change(session, actor, row, "archived", archived)
         row.version += 1
-        return _as_record(session, row)
+        return assessment_record(session, row)
 
 
 def set_baseline(
@@ -345,4 +383,4 @@ def set_baseline(
                 )
         _change(session, actor, row, "baseline_id", baseline_id)
         row.version += 1
-        return _as_record(session, row)
+        return assessment_record(session, row)

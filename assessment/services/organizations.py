@@ -42,24 +42,35 @@ def get_row(session: Session, organization_id: int) -> Organization:
     return row
 
 
+def add_organization(session: Session, actor: str, name: str) -> Organization:
+    """Insert one organization inside the caller's transaction (an import adds it with the rest)."""
+    row = Organization(name=_clean_name(name))
+    session.add(row)
+    session.flush()
+    record(
+        session,
+        actor,
+        "organization",
+        str(row.id),
+        "created",
+        None,
+        row.name,
+        organization_id=row.id,
+    )
+    return row
+
+
+def find_by_name(session: Session, name: str) -> Organization | None:
+    return session.scalars(
+        select(Organization).where(Organization.name == _clean_name(name))
+    ).first()
+
+
 def create_organization(store: Store, actor: str, name: str) -> OrganizationRecord:
     name = _clean_name(name)
     try:
         with store.transaction() as session:
-            row = Organization(name=name)
-            session.add(row)
-            session.flush()
-            record(
-                session,
-                actor,
-                "organization",
-                str(row.id),
-                "created",
-                None,
-                name,
-                organization_id=row.id,
-            )
-            return _as_record(row)
+            return _as_record(add_organization(session, actor, name))
     except IntegrityError:
         raise InvalidChange(f"an organization named '{name}' already exists") from None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from assessment.checklist import Checklist
 from assessment.errors import ConflictError, InvalidChange
@@ -22,9 +23,11 @@ from assessment.services.assessments import (
 )
 from assessment.services.audit import record
 from assessment.storage.store import Store
-from assessment.storage.tables import ResponseRow, utcnow
+from assessment.storage.tables import Assessment, ResponseRow, utcnow
 
 FIELDS = ("score", "not_applicable", "notes", "finding", "finding_reason")
+# What an unanswered criterion "was" before its first answer, for the audit trail.
+UNANSWERED: dict[str, object] = {**dict.fromkeys(FIELDS), "notes": ""}
 
 
 def _check_against(checklist: Checklist, criterion_id: str, response: Response) -> None:
@@ -54,6 +57,47 @@ def _conflict(current: ResponseRow) -> ConflictError:
     )
 
 
+def _audit(
+    session: Session,
+    actor: str,
+    assessment: Assessment,
+    criterion_id: str,
+    before: dict[str, object],
+    after: dict[str, object],
+) -> None:
+    for field in FIELDS:
+        record(
+            session,
+            actor,
+            "response",
+            criterion_id,
+            field,
+            before[field],
+            after[field],
+            organization_id=assessment.organization_id,
+            assessment_id=assessment.id,
+        )
+
+
+def add_response(
+    session: Session, actor: str, assessment: Assessment, criterion_id: str, response: Response
+) -> ResponseRow:
+    """Insert the first answer to a criterion inside the caller's transaction, audited."""
+    _check_against(snapshot_checklist(session, assessment.checklist_hash), criterion_id, response)
+    row = ResponseRow(
+        assessment_id=assessment.id,
+        criterion_id=criterion_id,
+        updated_by=actor,
+        updated_at=utcnow(),
+        version=1,
+        **_values(response),
+    )
+    session.add(row)
+    session.flush()
+    _audit(session, actor, assessment, criterion_id, UNANSWERED, _values(response))
+    return row
+
+
 def set_response(
     store: Store,
     actor: str,
@@ -69,61 +113,36 @@ def set_response(
         with store.transaction() as session:
             assessment = get_row(session, assessment_id)
             ensure_editable(assessment)
-            _check_against(
-                snapshot_checklist(session, assessment.checklist_hash), criterion_id, response
-            )
             current = session.scalars(
                 select(ResponseRow).where(
                     ResponseRow.assessment_id == assessment_id,
                     ResponseRow.criterion_id == criterion_id,
                 )
             ).first()
-            now = utcnow()
             if current is None:
                 if expected_version != 0:
                     raise InvalidChange(
                         f"the response to {criterion_id} does not exist at version {expected_version}"
                     )
-                row = ResponseRow(
-                    assessment_id=assessment_id,
-                    criterion_id=criterion_id,
-                    updated_by=actor,
-                    updated_at=now,
-                    version=1,
-                    **values,
-                )
-                session.add(row)
-                session.flush()
-                before = dict.fromkeys(FIELDS)
-                before["notes"] = ""
-            else:
-                if current.version != expected_version:
-                    raise _conflict(current)
-                before = {f: getattr(current, f) for f in FIELDS}
-                changed = session.execute(
-                    update(ResponseRow)
-                    .where(ResponseRow.id == current.id, ResponseRow.version == expected_version)
-                    .values(
-                        **values, updated_by=actor, updated_at=now, version=expected_version + 1
-                    )
-                    .execution_options(synchronize_session=False)
-                ).rowcount
-                if changed != 1:
-                    raise _reread_conflict(store, assessment_id, criterion_id)
-            for field in FIELDS:
-                record(
-                    session,
-                    actor,
-                    "response",
-                    criterion_id,
-                    field,
-                    before[field],
-                    values[field],
-                    organization_id=assessment.organization_id,
-                    assessment_id=assessment_id,
-                )
-            version = 1 if current is None else expected_version + 1
-            return StoredResponse(response, version, actor, now)
+                row = add_response(session, actor, assessment, criterion_id, response)
+                return StoredResponse(response, row.version, actor, row.updated_at)
+            _check_against(
+                snapshot_checklist(session, assessment.checklist_hash), criterion_id, response
+            )
+            if current.version != expected_version:
+                raise _conflict(current)
+            before = {f: getattr(current, f) for f in FIELDS}
+            now = utcnow()
+            changed = session.execute(
+                update(ResponseRow)
+                .where(ResponseRow.id == current.id, ResponseRow.version == expected_version)
+                .values(**values, updated_by=actor, updated_at=now, version=expected_version + 1)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if changed != 1:
+                raise _reread_conflict(store, assessment_id, criterion_id)
+            _audit(session, actor, assessment, criterion_id, before, values)
+            return StoredResponse(response, expected_version + 1, actor, now)
     except IntegrityError:
         # Someone else answered the same criterion first, between our read and our insert.
         raise _reread_conflict(store, assessment_id, criterion_id) from None

@@ -1,0 +1,194 @@
+"""Stored assessments from the command line: list, show, export, import, compare."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from assessment.cli.errors import reports_errors
+from assessment.cli.score_command import overall_text, score_table
+from assessment.cli.session import command_line_actor, open_store
+from assessment.cli.tables import render_table
+from assessment.comparison import Comparison
+from assessment.numbers import percent
+from assessment.portable import dump_assessment, load_assessment_file, write_assessment
+from assessment.services.assessments import list_assessments, open_assessment
+from assessment.services.comparisons import compare_with_baseline
+from assessment.services.exchange import export_assessment, import_assessment
+
+
+@click.command("assessments")
+@click.option("--archived", is_flag=True, help="Include archived assessments.")
+@reports_errors
+def assessments_command(archived: bool) -> None:
+    """List the stored assessments of every organization, with their ids."""
+    store = open_store()
+    try:
+        records = list_assessments(store, include_archived=archived)
+    finally:
+        store.dispose()
+    if not records:
+        click.echo("No assessments yet. `iso10002 demo` loads demo data; `iso10002 import` a file.")
+        return
+    rows = [
+        [
+            str(r.id),
+            r.organization_name,
+            r.title + (" (archived)" if r.archived else ""),
+            r.checklist_id,
+            r.status.label,
+            str(r.baseline_id or ""),
+        ]
+        for r in records
+    ]
+    click.echo(
+        render_table(["id", "organization", "title", "checklist", "status", "baseline"], rows)
+    )
+
+
+@click.command("show")
+@click.argument("assessment_id", type=int, metavar="ASSESSMENT")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@reports_errors
+def show_command(assessment_id: int, as_json: bool) -> None:
+    """Score a stored assessment: readiness by clause, completion and verdict."""
+    store = open_store()
+    try:
+        opened = open_assessment(store, assessment_id)
+    finally:
+        store.dispose()
+    if as_json:
+        click.echo(json.dumps(opened.score.to_dict(), indent=2, ensure_ascii=False))
+        return
+    record = opened.record
+    click.echo(f"{record.organization_name} — {record.title} ({record.status.label.lower()})")
+    click.echo(f"{opened.checklist.title} (version {opened.checklist.version})\n")
+    click.echo(score_table(opened.score))
+    click.echo()
+    click.echo(overall_text(opened.score))
+
+
+@click.command("export")
+@click.argument("assessment_id", type=int, metavar="ASSESSMENT")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="File to write: .json for JSON, anything else for YAML; - for standard output.",
+)
+@click.option(
+    "--embed-checklist",
+    is_flag=True,
+    help="Put the pinned checklist in the file even when a built-in one matches it.",
+)
+@reports_errors
+def export_command(assessment_id: int, out: Path, embed_checklist: bool) -> None:
+    """Write a stored assessment as a portable file (format iso10002-assessment/1)."""
+    store = open_store()
+    try:
+        portable = export_assessment(store, assessment_id, embed_checklist=embed_checklist)
+    finally:
+        store.dispose()
+    if str(out) == "-":
+        click.echo(dump_assessment(portable), nl=False)
+        return
+    write_assessment(portable, out)
+    click.echo(
+        f"exported assessment {assessment_id} to {out} "
+        f"({len(portable.responses)} responses, {len(portable.actions)} actions)"
+    )
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--checklist",
+    "checklist_path",
+    type=click.Path(path_type=Path),
+    help="Check the file against this checklist instead of the one it names.",
+)
+@click.option("--organization", help="Store it under this organization instead of the file's.")
+@reports_errors
+def import_command(file: Path, checklist_path: Path | None, organization: str | None) -> None:
+    """Store a portable file as a new assessment; a faulty file changes nothing."""
+    loaded = load_assessment_file(file, checklist_path=checklist_path)
+    store = open_store()
+    try:
+        result = import_assessment(
+            store,
+            command_line_actor(),
+            loaded,
+            source=file.name,
+            organization_name=organization,
+        )
+    finally:
+        store.dispose()
+    record = result.assessment
+    new = " (new organization)" if result.organization_created else ""
+    click.echo(
+        f"imported {file} as assessment {record.id} '{record.title}' for {record.organization_name}{new}: "
+        f"{result.responses} responses, {result.actions} actions"
+    )
+
+
+def comparison_text(comparison: Comparison) -> str:
+    def points(value: float | None) -> str:
+        return "" if value is None else f"{value * 100:+.1f} pt"
+
+    clause_rows = [
+        [
+            "  " * c.depth + c.ref,
+            c.title,
+            percent(c.before),
+            percent(c.after),
+            points(c.delta),
+        ]
+        for c in comparison.clauses
+    ]
+    lines = [
+        render_table(["clause", "title", "before", "after", "change"], clause_rows, right=(2, 3, 4))
+    ]
+    changed = comparison.changed()
+    if changed:
+        lines += ["", "Criteria that changed:"]
+        criterion_rows = [
+            [
+                c.id,
+                "" if c.before is None else str(c.before),
+                "" if c.after is None else str(c.after),
+                c.change.value,
+            ]
+            for c in changed
+        ]
+        lines.append(
+            render_table(["criterion", "before", "after", "change"], criterion_rows, right=(1, 2))
+        )
+    lines += [
+        "",
+        f"Overall readiness: {percent(comparison.readiness_before)} -> "
+        f"{percent(comparison.readiness_after)} ({points(comparison.readiness_delta) or 'n/a'})",
+    ]
+    return "\n".join(lines)
+
+
+@click.command("compare")
+@click.argument("assessment_id", type=int, metavar="ASSESSMENT")
+@click.option("--baseline", "baseline_id", type=int, help="Compare with this assessment instead.")
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON.")
+@reports_errors
+def compare_command(assessment_id: int, baseline_id: int | None, as_json: bool) -> None:
+    """Compare an assessment with its baseline: readiness per clause, score per criterion."""
+    store = open_store()
+    try:
+        current, baseline, comparison = compare_with_baseline(store, assessment_id, baseline_id)
+    finally:
+        store.dispose()
+    if as_json:
+        payload = {"assessment": current.record.id, "baseline": baseline.record.id}
+        click.echo(json.dumps({**payload, **comparison.to_dict()}, indent=2))
+        return
+    click.echo(f"{current.record.title} (assessment {current.record.id})")
+    click.echo(f"  against {baseline.record.title} (assessment {baseline.record.id})\n")
+    click.echo(comparison_text(comparison))

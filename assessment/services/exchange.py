@@ -1,0 +1,167 @@
+"""Portable files in and out of the database: export one assessment, import one file.
+
+An import is one transaction: the organization (found by name or created), the checklist
+snapshot, the assessment, every response and every action land together or not at all. An
+export names its checklist by id when the built-in checklist of that id is exactly the pinned
+one, and embeds the pinned checklist otherwise, so a file always scores as it did here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from assessment.checklist import Checklist
+from assessment.checklist_loader import find_checklist
+from assessment.errors import ChecklistNotFound
+from assessment.portable import (
+    ASSESSMENT_FORMAT,
+    LoadedAssessment,
+    PortableAction,
+    PortableAssessment,
+    PortableOrganization,
+    PortableResponse,
+)
+from assessment.services.actions import add_action
+from assessment.services.assessments import (
+    AssessmentRecord,
+    add_assessment,
+    assessment_record,
+    get_row,
+    load_parts,
+)
+from assessment.services.audit import record
+from assessment.services.organizations import add_organization, find_by_name
+from assessment.services.responses import add_response
+from assessment.storage.store import Store
+from assessment.storage.tables import ActionRow
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    assessment: AssessmentRecord
+    responses: int
+    actions: int
+    organization_created: bool
+
+
+def _checklist_reference(checklist: Checklist, embed: bool) -> str | dict[str, object]:
+    if not embed:
+        try:
+            if find_checklist(checklist.id).content_hash == checklist.content_hash:
+                return checklist.id
+        except ChecklistNotFound:
+            pass
+    return checklist.model_dump(mode="json", exclude_defaults=True)
+
+
+def export_assessment(
+    store: Store, assessment_id: int, *, embed_checklist: bool = False
+) -> PortableAssessment:
+    """The assessment as a portable file; responses in checklist order, actions as raised."""
+    with store.transaction() as session:
+        row = get_row(session, assessment_id)
+        checklist, responses, _links = load_parts(session, row)
+        record_ = assessment_record(session, row)
+        actions = list(
+            session.scalars(
+                select(ActionRow).where(ActionRow.assessment_id == row.id).order_by(ActionRow.id)
+            )
+        )
+    ordered = [c.id for c in checklist.criteria if c.id in responses]
+    return PortableAssessment(
+        format=ASSESSMENT_FORMAT,
+        checklist=_checklist_reference(checklist, embed_checklist),
+        organization=PortableOrganization(name=record_.organization_name),
+        title=record_.title,
+        scope=record_.scope,
+        status=record_.status,
+        team=list(record_.team),
+        start_date=record_.start_date,
+        end_date=record_.end_date,
+        responses={
+            cid: PortableResponse(
+                score=responses[cid].response.score,
+                not_applicable=responses[cid].response.not_applicable,
+                notes=responses[cid].response.notes,
+                finding=responses[cid].response.finding,
+                finding_reason=responses[cid].response.finding_reason,
+            )
+            for cid in ordered
+        },
+        actions=[
+            PortableAction(
+                id=a.ref,
+                title=a.title,
+                criteria=list(a.criteria),
+                owner=a.owner,
+                due=a.due,
+                status=a.status,
+            )
+            for a in actions
+        ],
+    )
+
+
+def import_assessment(
+    store: Store,
+    actor: str,
+    loaded: LoadedAssessment,
+    *,
+    source: str = "",
+    organization_name: str | None = None,
+) -> ImportResult:
+    """Store a checked portable file as a new assessment, all in one transaction.
+
+    The organization is the file's (or `organization_name`), found by name or created. Every
+    row written is audited under `actor`, with one extra event naming the source file.
+    """
+    portable = loaded.assessment
+    name = organization_name or portable.organization.name
+    with store.transaction() as session:
+        organization = find_by_name(session, name)
+        created = organization is None
+        if organization is None:
+            organization = add_organization(session, actor, name)
+        row = add_assessment(
+            session,
+            actor,
+            organization,
+            loaded.checklist,
+            portable.title,
+            scope=portable.scope,
+            team=tuple(portable.team),
+            start_date=portable.start_date,
+            end_date=portable.end_date,
+            status=portable.status,
+        )
+        if source:
+            record(
+                session,
+                actor,
+                "assessment",
+                str(row.id),
+                "imported_from",
+                None,
+                source,
+                organization_id=organization.id,
+                assessment_id=row.id,
+            )
+        for criterion_id, response in portable.scoring_responses().items():
+            add_response(session, actor, row, criterion_id, response)
+        for action in portable.actions:
+            add_action(
+                session,
+                actor,
+                row,
+                action.title,
+                criteria=action.criteria,
+                owner=action.owner,
+                due=action.due,
+                status=action.status,
+                ref=action.id,
+            )
+        return ImportResult(
+            assessment_record(session, row), len(portable.responses), len(portable.actions), created
+        )
