@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 
@@ -25,3 +26,12 @@ class ActionLink:
     criteria: tuple[str, ...]
     status: ActionStatus = ActionStatus.OPEN
     title: str = ""
+
+
+# An action still being worked on; past its due date, it is overdue.
+OPEN_STATUSES = frozenset({ActionStatus.OPEN, ActionStatus.IN_PROGRESS})
+
+
+def is_overdue(due: date | None, status: ActionStatus, today: date) -> bool:
+    """Past its due date and not yet done or verified."""
+    return due is not None and due < today and status in OPEN_STATUSES

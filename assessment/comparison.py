@@ -31,6 +31,8 @@ class ClauseDelta:
     depth: int
     before: float | None  # readiness in the baseline; None if absent or nothing applicable
     after: float | None
+    answered: int  # in the current assessment: unanswered criteria count as 0, so a clause
+    total: int  # that is not fully answered yet may look worse than it is
 
     @property
     def delta(self) -> float | None:
@@ -46,6 +48,8 @@ class ClauseDelta:
             "before": self.before,
             "after": self.after,
             "delta": self.delta,
+            "answered": self.answered,
+            "total": self.total,
         }
 
 
@@ -144,7 +148,9 @@ def compare_scores(
         if clause_renames.get(c.ref, c.ref) is not None
     }
     clauses = tuple(
-        ClauseDelta(c.ref, c.title, c.depth, before_by_ref.get(c.ref), c.readiness)
+        ClauseDelta(
+            c.ref, c.title, c.depth, before_by_ref.get(c.ref), c.readiness, c.answered, c.total
+        )
         for c in current.clauses
     )
     criteria = tuple(

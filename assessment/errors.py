@@ -73,3 +73,13 @@ class AssessmentLocked(Exception):
 
 class InvalidChange(ValueError):
     """A change that the rules do not allow (a score off the scale, a forbidden status move...)."""
+
+
+class BackupError(Exception):
+    """A backup or restore was refused or failed; the message is a plain sentence for the user.
+
+    Every refusal comes before anything is changed (a damaged, foreign or too-new archive, a
+    target that holds data). The one failure after a change, an evidence file that cannot be
+    written once the database is restored, says so in its message. The command line prints the
+    message as it is, never a traceback.
+    """

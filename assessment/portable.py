@@ -117,7 +117,8 @@ def _resolve_checklist(
     return None, []
 
 
-def _content_faults(a: PortableAssessment, checklist: Checklist, source: SourceMap) -> list[Fault]:
+def content_faults(a: PortableAssessment, checklist: Checklist, source: SourceMap) -> list[Fault]:
+    """What does not fit the checklist: unknown criteria, scores off the scale, missing reasons."""
     faults: list[Fault] = []
     low, high = min(checklist.scale.values), checklist.scale.maximum
     for cid, r in a.responses.items():
@@ -218,7 +219,7 @@ def assessment_from_document(
     if assessment is not None and shallow is not data:
         assessment = assessment.model_copy(update={"checklist": data["checklist"]})
     if assessment is not None and checklist is not None:
-        faults += _content_faults(assessment, checklist, source)
+        faults += content_faults(assessment, checklist, source)
     if faults or assessment is None or checklist is None:
         raise AssessmentFileError(list(dict.fromkeys(faults)))
     return LoadedAssessment(assessment, checklist)
@@ -245,6 +246,37 @@ def load_assessment_text(
     if document.faults:
         raise AssessmentFileError(document.faults)
     return assessment_from_document(document.data, document.source, checklist_path=checklist_path)
+
+
+# A portable file of the largest checklist with every note filled is well under 1 MB.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def load_assessment_bytes(
+    content: bytes, name: str, *, max_bytes: int = MAX_UPLOAD_BYTES
+) -> LoadedAssessment:
+    """Check an uploaded file: its size and encoding first, then everything a file is checked for."""
+    if not content.strip():
+        raise AssessmentFileError([Fault(name, 1, 1, "the file is empty")])
+    if len(content) > max_bytes:
+        raise AssessmentFileError(
+            [
+                Fault(
+                    name,
+                    1,
+                    1,
+                    f"the file is {len(content) / 1_048_576:.1f} MB; an assessment file may be at most {max_bytes / 1_048_576:.0f} MB",
+                )
+            ]
+        )
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = content[: error.start].count(b"\n") + 1
+        raise AssessmentFileError(
+            [Fault(name, line, 1, "the file is not UTF-8 text (is it a YAML or JSON file?)")]
+        ) from None
+    return load_assessment_text(text, name)
 
 
 def assessment_to_data(assessment: PortableAssessment) -> dict[str, Any]:

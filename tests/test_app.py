@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO
+
+@pytest.fixture(autouse=True)
+def _own_data_folder(tmp_path, monkeypatch):
+    """Each test gets an empty SQLite database of its own."""
+    monkeypatch.setenv("ISO10002_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
+def page(module: str) -> AppTest:
+    """One page of the app, run on its own (component-level AppTest)."""
+    return AppTest.from_string(f"from ui import {module}\n{module}.render()\n", default_timeout=30)
 
 
 def run_app() -> AppTest:
-    app = AppTest.from_file(str(REPO / "app.py"), default_timeout=30)
+    app = page("checklist_browser")
     app.run()
     assert not app.exception, app.exception
     return app

@@ -74,9 +74,13 @@ def test_command_line_examples_run(tmp_path: Path):
     for folder in ("checklists", "examples"):
         (tmp_path / folder).symlink_to(REPO / folder)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("DATABASE_URL", None)  # the default: a SQLite file in ./data of the folder
+    env.pop("ISO10002_DATA_DIR", None)
     for command in commands:
         result = subprocess.run(
             command, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, check=False
         )
         assert result.returncode == 0, f"{command}\n{result.stderr}"
     assert (tmp_path / "northwind-2018-migrated.yaml").exists()
+    assert (tmp_path / "data" / "iso10002.db").exists()
+    assert (tmp_path / "kestrel-2026.yaml").exists()

@@ -12,8 +12,10 @@ from assessment.cli.assessment_commands import (
     import_command,
     show_command,
 )
+from assessment.cli.backup_commands import backup_command, restore_command
 from assessment.cli.checklist_commands import checklist
 from assessment.cli.db_commands import db
+from assessment.cli.demo_command import demo_command
 from assessment.cli.migrate_command import migrate_command
 from assessment.cli.score_command import score_command
 
@@ -33,6 +35,9 @@ cli.add_command(show_command)
 cli.add_command(export_command)
 cli.add_command(import_command)
 cli.add_command(compare_command)
+cli.add_command(demo_command)
+cli.add_command(backup_command)
+cli.add_command(restore_command)
 
 
 def main() -> None:

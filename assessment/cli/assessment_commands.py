@@ -144,11 +144,17 @@ def comparison_text(comparison: Comparison) -> str:
             percent(c.before),
             percent(c.after),
             points(c.delta),
+            f"{c.answered}/{c.total}",
         ]
         for c in comparison.clauses
     ]
     lines = [
-        render_table(["clause", "title", "before", "after", "change"], clause_rows, right=(2, 3, 4))
+        render_table(
+            ["clause", "title", "before", "after", "change", "answered now"],
+            clause_rows,
+            right=(2, 3, 4, 5),
+        ),
+        "(unanswered criteria count as 0: a clause not fully answered yet may look worse than it is)",
     ]
     changed = comparison.changed()
     if changed:

@@ -13,14 +13,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assessment.actions import ActionLink, ActionStatus
+from assessment.actions import ActionLink, ActionStatus, is_overdue
 from assessment.errors import InvalidChange
 from assessment.services.assessments import ensure_editable, get_row, snapshot_checklist
 from assessment.services.audit import record
 from assessment.storage.store import Store
 from assessment.storage.tables import ActionRow, Assessment
-
-OPEN_STATUSES = frozenset({ActionStatus.OPEN, ActionStatus.IN_PROGRESS})
 
 
 @dataclass(frozen=True)
@@ -36,8 +34,7 @@ class ActionRecord:
     version: int
 
     def is_overdue(self, today: date) -> bool:
-        """Past its due date and not yet done or verified."""
-        return self.due is not None and self.due < today and self.status in OPEN_STATUSES
+        return is_overdue(self.due, self.status, today)
 
     def link(self) -> ActionLink:
         return ActionLink(self.ref, self.criteria, self.status, self.title)

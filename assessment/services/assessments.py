@@ -112,17 +112,11 @@ def ensure_editable(row: Assessment) -> None:
         )
 
 
-def assessment_record(session: Session, row: Assessment) -> AssessmentRecord:
-    organization = organization_row(session, row.organization_id)
-    checklist_id = session.scalar(
-        select(ChecklistSnapshot.checklist_id).where(
-            ChecklistSnapshot.content_hash == row.checklist_hash
-        )
-    )
+def _record(row: Assessment, organization_name: str, checklist_id: str | None) -> AssessmentRecord:
     return AssessmentRecord(
         id=row.id,
         organization_id=row.organization_id,
-        organization_name=organization.name,
+        organization_name=organization_name,
         title=row.title,
         scope=row.scope,
         status=AssessmentStatus(row.status),
@@ -135,6 +129,15 @@ def assessment_record(session: Session, row: Assessment) -> AssessmentRecord:
         checklist_hash=row.checklist_hash,
         version=row.version,
     )
+
+
+def assessment_record(session: Session, row: Assessment) -> AssessmentRecord:
+    checklist_id = session.scalar(
+        select(ChecklistSnapshot.checklist_id).where(
+            ChecklistSnapshot.content_hash == row.checklist_hash
+        )
+    )
+    return _record(row, organization_row(session, row.organization_id).name, checklist_id)
 
 
 def store_snapshot(session: Session, checklist: Checklist) -> None:
@@ -222,16 +225,19 @@ def create_assessment(
 def list_assessments(
     store: Store, organization_id: int | None = None, *, include_archived: bool = False
 ) -> list[AssessmentRecord]:
-    """One organization's assessments, or every organization's when none is named."""
+    """One organization's assessments, or every organization's when none is named (one query)."""
     with store.transaction() as session:
-        query = select(Assessment)
+        query = (
+            select(Assessment, Organization.name, ChecklistSnapshot.checklist_id)
+            .join(Organization, Organization.id == Assessment.organization_id)
+            .join(ChecklistSnapshot, ChecklistSnapshot.content_hash == Assessment.checklist_hash)
+        )
         if organization_id is not None:
             query = query.where(Assessment.organization_id == organization_id)
         if not include_archived:
             query = query.where(Assessment.archived.is_(False))
-        return [
-            assessment_record(session, r) for r in session.scalars(query.order_by(Assessment.id))
-        ]
+        rows = session.execute(query.order_by(Organization.name, Assessment.id))
+        return [_record(row, name, checklist_id) for row, name, checklist_id in rows]
 
 
 def get_assessment(store: Store, assessment_id: int) -> AssessmentRecord:
@@ -366,6 +372,19 @@ def archive_assessment(
         return assessment_record(session, row)
 
 
+def link_baseline(
+    session: Session, actor: str, row: Assessment, baseline: Assessment | None
+) -> None:
+    """Name `baseline` as the assessment to compare `row` with (inside the caller's transaction)."""
+    if baseline is not None:
+        if baseline.id == row.id:
+            raise InvalidChange("an assessment cannot be its own baseline")
+        if baseline.organization_id != row.organization_id:
+            raise InvalidChange("a baseline must be an earlier assessment of the same organization")
+    _change(session, actor, row, "baseline_id", baseline.id if baseline else None)
+    row.version += 1
+
+
 def set_baseline(
     store: Store, actor: str, assessment_id: int, baseline_id: int | None, *, expected_version: int
 ) -> AssessmentRecord:
@@ -373,14 +392,6 @@ def set_baseline(
         row = get_row(session, assessment_id)
         ensure_editable(row)
         _check_version(session, row, expected_version)
-        if baseline_id is not None:
-            baseline = get_row(session, baseline_id)
-            if baseline.id == row.id:
-                raise InvalidChange("an assessment cannot be its own baseline")
-            if baseline.organization_id != row.organization_id:
-                raise InvalidChange(
-                    "a baseline must be an earlier assessment of the same organization"
-                )
-        _change(session, actor, row, "baseline_id", baseline_id)
-        row.version += 1
+        baseline = get_row(session, baseline_id) if baseline_id is not None else None
+        link_baseline(session, actor, row, baseline)
         return assessment_record(session, row)

@@ -8,13 +8,16 @@ one, and embeds the pinned checklist otherwise, so a file always scores as it di
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from assessment.checklist import Checklist
 from assessment.checklist_loader import find_checklist
-from assessment.errors import ChecklistNotFound
+from assessment.errors import AssessmentFileError, ChecklistNotFound, InvalidChange
 from assessment.portable import (
     ASSESSMENT_FORMAT,
     LoadedAssessment,
@@ -22,6 +25,7 @@ from assessment.portable import (
     PortableAssessment,
     PortableOrganization,
     PortableResponse,
+    content_faults,
 )
 from assessment.services.actions import add_action
 from assessment.services.assessments import (
@@ -29,13 +33,15 @@ from assessment.services.assessments import (
     add_assessment,
     assessment_record,
     get_row,
+    link_baseline,
     load_parts,
 )
 from assessment.services.audit import record
 from assessment.services.organizations import add_organization, find_by_name
 from assessment.services.responses import add_response
+from assessment.sourcemap import SourceMap
 from assessment.storage.store import Store
-from assessment.storage.tables import ActionRow
+from assessment.storage.tables import ActionRow, Assessment
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,98 @@ def export_assessment(
     )
 
 
+@dataclass(frozen=True)
+class ImportItem:
+    """One file to import: what was read, where from, and under which organization."""
+
+    loaded: LoadedAssessment
+    source: str = ""
+    organization_name: str | None = None
+    baseline: int | None = None  # position of an earlier item in the same batch
+
+
+def _import_one(session: Session, actor: str, item: ImportItem) -> tuple[Assessment, bool]:
+    portable, checklist = item.loaded.assessment, item.loaded.checklist
+    faults = content_faults(portable, checklist, SourceMap(item.source or "imported data"))
+    if faults:  # a LoadedAssessment built in code, not read from a checked file
+        raise AssessmentFileError(faults)
+    name = item.organization_name or portable.organization.name
+    organization = find_by_name(session, name)
+    created = organization is None
+    if organization is None:
+        organization = add_organization(session, actor, name)
+    row = add_assessment(
+        session,
+        actor,
+        organization,
+        checklist,
+        portable.title,
+        scope=portable.scope,
+        team=tuple(portable.team),
+        start_date=portable.start_date,
+        end_date=portable.end_date,
+        status=portable.status,
+    )
+    if item.source:
+        record(
+            session,
+            actor,
+            "assessment",
+            str(row.id),
+            "imported_from",
+            None,
+            item.source,
+            organization_id=organization.id,
+            assessment_id=row.id,
+        )
+    for criterion_id, response in portable.scoring_responses().items():
+        add_response(session, actor, row, criterion_id, response)
+    for action in portable.actions:
+        add_action(
+            session,
+            actor,
+            row,
+            action.title,
+            criteria=action.criteria,
+            owner=action.owner,
+            due=action.due,
+            status=action.status,
+            ref=action.id,
+        )
+    return row, created
+
+
+def import_assessments(store: Store, actor: str, items: Sequence[ImportItem]) -> list[ImportResult]:
+    """Store several files as new assessments in ONE transaction: all of them or none.
+
+    Each organization is the file's (or the item's `organization_name`), found by name or
+    created. Every row is audited under `actor`, with one extra event naming the source. An
+    item may name an earlier item of the batch as its baseline.
+    """
+    try:
+        with store.transaction() as session:
+            rows: list[tuple[Assessment, bool]] = []
+            for item in items:
+                rows.append(_import_one(session, actor, item))
+                if item.baseline is not None:
+                    link_baseline(session, actor, rows[-1][0], rows[item.baseline][0])
+            return [
+                ImportResult(
+                    assessment_record(session, row),
+                    len(item.loaded.assessment.responses),
+                    len(item.loaded.assessment.actions),
+                    created,
+                )
+                for item, (row, created) in zip(items, rows, strict=True)
+            ]
+    except IntegrityError:
+        # Someone created one of these organizations at the same moment; nothing was written.
+        raise InvalidChange(
+            "someone else created one of these organizations at the same moment; "
+            "nothing was imported, try again"
+        ) from None
+
+
 def import_assessment(
     store: Store,
     actor: str,
@@ -112,56 +210,5 @@ def import_assessment(
     source: str = "",
     organization_name: str | None = None,
 ) -> ImportResult:
-    """Store a checked portable file as a new assessment, all in one transaction.
-
-    The organization is the file's (or `organization_name`), found by name or created. Every
-    row written is audited under `actor`, with one extra event naming the source file.
-    """
-    portable = loaded.assessment
-    name = organization_name or portable.organization.name
-    with store.transaction() as session:
-        organization = find_by_name(session, name)
-        created = organization is None
-        if organization is None:
-            organization = add_organization(session, actor, name)
-        row = add_assessment(
-            session,
-            actor,
-            organization,
-            loaded.checklist,
-            portable.title,
-            scope=portable.scope,
-            team=tuple(portable.team),
-            start_date=portable.start_date,
-            end_date=portable.end_date,
-            status=portable.status,
-        )
-        if source:
-            record(
-                session,
-                actor,
-                "assessment",
-                str(row.id),
-                "imported_from",
-                None,
-                source,
-                organization_id=organization.id,
-                assessment_id=row.id,
-            )
-        for criterion_id, response in portable.scoring_responses().items():
-            add_response(session, actor, row, criterion_id, response)
-        for action in portable.actions:
-            add_action(
-                session,
-                actor,
-                row,
-                action.title,
-                criteria=action.criteria,
-                owner=action.owner,
-                due=action.due,
-                status=action.status,
-                ref=action.id,
-            )
-        return ImportResult(
-            assessment_record(session, row), len(portable.responses), len(portable.actions), created
-        )
+    """Store one checked portable file as a new assessment, in one transaction."""
+    return import_assessments(store, actor, [ImportItem(loaded, source, organization_name)])[0]

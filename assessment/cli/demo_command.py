@@ -1,0 +1,25 @@
+"""`iso10002 demo`: load the demo consultancy's data, so there is something to look at."""
+
+from __future__ import annotations
+
+import click
+
+from assessment.cli.errors import reports_errors
+from assessment.cli.session import open_store
+from assessment.demo import load_demo
+
+
+@click.command("demo")
+@reports_errors
+def demo_command() -> None:
+    """Load demo data: a consultancy's two client organizations, with live assessments."""
+    store = open_store()
+    try:
+        summary = load_demo(store)
+    finally:
+        store.dispose()
+    click.echo(
+        f"loaded demo data: {', '.join(summary.organizations)}; {summary.assessments} assessments, "
+        f"{summary.responses} responses, {summary.actions} actions ({summary.overdue_actions} overdue). "
+        "Try `iso10002 assessments`."
+    )

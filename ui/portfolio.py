@@ -1,0 +1,115 @@
+"""The portfolio: every assessment at a glance; on a first start, demo data or an import."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from assessment.demo import load_demo
+from assessment.errors import AssessmentFileError, InvalidChange
+from assessment.portable import MAX_UPLOAD_BYTES, load_assessment_bytes
+from assessment.services.exchange import import_assessment
+from assessment.services.portfolio import PortfolioEntry, is_empty, portfolio
+from assessment.storage.store import Store
+from ui.database import app_store
+from ui.identity import current_actor
+from ui.markdown import md_escape
+
+UPLOAD_KEY = "portfolio_import_upload"
+NOTICE_KEY = "portfolio_notice"
+
+
+def _welcome(store: Store) -> None:
+    st.info(
+        "Welcome. There is nothing here yet. Load the demo data to look around with a "
+        "consultancy's two client organizations and a partly finished ISO 10002:2018 "
+        "assessment, or import a portable assessment file."
+    )
+    if st.button("Load demo data", type="primary"):
+        try:
+            summary = load_demo(store, actor=current_actor())
+        except InvalidChange as error:
+            st.warning(str(error))
+            return
+        st.session_state[NOTICE_KEY] = (
+            f"Demo data loaded: {summary.assessments} assessments for "
+            f"{len(summary.organizations)} organizations."
+        )
+        st.rerun()
+
+
+def _import_form(store: Store) -> None:
+    upload = st.file_uploader(
+        "Import a portable assessment file (YAML or JSON)",
+        type=["yaml", "yml", "json"],
+        key=UPLOAD_KEY,
+        help=f"Format iso10002-assessment/1, at most {MAX_UPLOAD_BYTES // 1_048_576} MB.",
+    )
+    if upload is None or not st.button("Import", key="portfolio_import_button"):
+        return
+    try:
+        loaded = load_assessment_bytes(upload.getvalue(), upload.name)
+        result = import_assessment(store, current_actor(), loaded, source=upload.name)
+    except AssessmentFileError as error:
+        lines = "\n".join(f"- {md_escape(str(fault))}" for fault in error.faults)
+        st.error(f"The file was not imported; nothing was changed.\n\n{lines}")
+        return
+    except InvalidChange as error:
+        st.error(f"The file was not imported; nothing was changed: {error}")
+        return
+    st.session_state[NOTICE_KEY] = (
+        f"Imported '{result.assessment.title}' for {result.assessment.organization_name}: "
+        f"{result.responses} responses, {result.actions} actions."
+    )
+    st.rerun()
+
+
+def _table(entries: list[PortfolioEntry]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "Organization": e.record.organization_name,
+                "Assessment": e.record.title,
+                "Checklist": e.record.checklist_id,
+                "Status": e.record.status.label,
+                "Completion": e.completion * 100,
+                "Readiness": None if e.readiness is None else e.readiness * 100,
+                "Verdict": e.verdict.label,
+                "Open actions": e.open_actions,
+                "Overdue": e.overdue_actions,
+            }
+            for e in entries
+        ]
+    )
+
+
+def _overview(entries: list[PortfolioEntry]) -> None:
+    columns = st.columns(4)
+    columns[0].metric("Organizations", len({e.record.organization_id for e in entries}))
+    columns[1].metric("Assessments", len(entries))
+    columns[2].metric("Open actions", sum(e.open_actions for e in entries))
+    columns[3].metric("Overdue actions", sum(e.overdue_actions for e in entries))
+    st.dataframe(
+        _table(entries),
+        hide_index=True,
+        use_container_width=True,
+        column_config={
+            "Completion": st.column_config.ProgressColumn(format="%.0f%%", max_value=100),
+            "Readiness": st.column_config.ProgressColumn(format="%.1f%%", max_value=100),
+        },
+    )
+
+
+def render() -> None:
+    st.title("Portfolio")
+    store = app_store()
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        st.success(notice)
+    if is_empty(store):
+        _welcome(store)
+        _import_form(store)
+        return
+    _overview(portfolio(store))
+    with st.expander("Import a portable assessment file"):
+        _import_form(store)
