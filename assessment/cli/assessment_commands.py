@@ -9,7 +9,7 @@ import click
 
 from assessment.cli.errors import reports_errors
 from assessment.cli.score_command import overall_text, score_table
-from assessment.cli.session import command_line_actor, open_store
+from assessment.cli.session import command_line_actor, configured_store
 from assessment.cli.tables import render_table
 from assessment.comparison import Comparison
 from assessment.numbers import percent
@@ -24,11 +24,8 @@ from assessment.services.exchange import export_assessment, import_assessment
 @reports_errors
 def assessments_command(archived: bool) -> None:
     """List the stored assessments of every organization, with their ids."""
-    store = open_store()
-    try:
+    with configured_store() as store:
         records = list_assessments(store, include_archived=archived)
-    finally:
-        store.dispose()
     if not records:
         click.echo("No assessments yet. `iso10002 demo` loads demo data; `iso10002 import` a file.")
         return
@@ -54,11 +51,8 @@ def assessments_command(archived: bool) -> None:
 @reports_errors
 def show_command(assessment_id: int, as_json: bool) -> None:
     """Score a stored assessment: readiness by clause, completion and verdict."""
-    store = open_store()
-    try:
+    with configured_store() as store:
         opened = open_assessment(store, assessment_id)
-    finally:
-        store.dispose()
     if as_json:
         click.echo(json.dumps(opened.score.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -86,11 +80,8 @@ def show_command(assessment_id: int, as_json: bool) -> None:
 @reports_errors
 def export_command(assessment_id: int, out: Path, embed_checklist: bool) -> None:
     """Write a stored assessment as a portable file (format iso10002-assessment/1)."""
-    store = open_store()
-    try:
+    with configured_store() as store:
         portable = export_assessment(store, assessment_id, embed_checklist=embed_checklist)
-    finally:
-        store.dispose()
     if str(out) == "-":
         click.echo(dump_assessment(portable), nl=False)
         return
@@ -114,8 +105,7 @@ def export_command(assessment_id: int, out: Path, embed_checklist: bool) -> None
 def import_command(file: Path, checklist_path: Path | None, organization: str | None) -> None:
     """Store a portable file as a new assessment; a faulty file changes nothing."""
     loaded = load_assessment_file(file, checklist_path=checklist_path)
-    store = open_store()
-    try:
+    with configured_store() as store:
         result = import_assessment(
             store,
             command_line_actor(),
@@ -123,8 +113,6 @@ def import_command(file: Path, checklist_path: Path | None, organization: str | 
             source=file.name,
             organization_name=organization,
         )
-    finally:
-        store.dispose()
     record = result.assessment
     new = " (new organization)" if result.organization_created else ""
     click.echo(
@@ -186,11 +174,8 @@ def comparison_text(comparison: Comparison) -> str:
 @reports_errors
 def compare_command(assessment_id: int, baseline_id: int | None, as_json: bool) -> None:
     """Compare an assessment with its baseline: readiness per clause, score per criterion."""
-    store = open_store()
-    try:
+    with configured_store() as store:
         current, baseline, comparison = compare_with_baseline(store, assessment_id, baseline_id)
-    finally:
-        store.dispose()
     if as_json:
         payload = {"assessment": current.record.id, "baseline": baseline.record.id}
         click.echo(json.dumps({**payload, **comparison.to_dict()}, indent=2))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from assessment.cli.errors import reports_errors
-from assessment.cli.session import open_store
+from assessment.cli.session import configured_store
 from assessment.demo import load_demo
 
 
@@ -13,11 +13,8 @@ from assessment.demo import load_demo
 @reports_errors
 def demo_command() -> None:
     """Load demo data: a consultancy's two client organizations, with live assessments."""
-    store = open_store()
-    try:
+    with configured_store() as store:
         summary = load_demo(store)
-    finally:
-        store.dispose()
     click.echo(
         f"loaded demo data: {', '.join(summary.organizations)}; {summary.assessments} assessments, "
         f"{summary.responses} responses, {summary.actions} actions ({summary.overdue_actions} overdue). "

@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
+from assessment.cli.session import database_location
 from assessment.errors import (
     AssessmentLocked,
+    BackupError,
     ChecklistNotFound,
     ConflictError,
     FileFaults,
@@ -29,6 +31,7 @@ PLAIN_REFUSALS = (
     InvalidChange,
     ConflictError,
     AssessmentLocked,
+    BackupError,
 )
 
 
@@ -48,7 +51,10 @@ def reports_errors(command: F) -> F:
             raise SystemExit(1) from None
         except SQLAlchemyError as error:
             detail = getattr(error, "orig", None) or error
-            click.echo(f"error: the database refused: {type(error).__name__}: {detail}", err=True)
+            click.echo(
+                f"error: the database at {database_location()} failed: {type(error).__name__}: {detail}",
+                err=True,
+            )
             raise SystemExit(1) from None
 
     return wrapper  # type: ignore[return-value]
