@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from assessment.actions import ActionStatus, is_overdue
+from assessment.actions import ActionStatus, Priority, is_overdue
 from assessment.checklist import Checklist
 from assessment.checklist_loader import find_checklist
 from assessment.errors import InvalidChange
@@ -29,6 +29,7 @@ from assessment.portable import (
     LoadedAssessment,
     PortableAction,
     PortableAssessment,
+    PortableCheck,
     PortableOrganization,
     PortableResponse,
 )
@@ -396,18 +397,38 @@ def _kestrel_responses(*, current: bool) -> dict[str, PortableResponse]:
     return responses
 
 
-def _actions(specs: tuple[_Action, ...], anchor: date) -> list[PortableAction]:
-    return [
-        PortableAction(
-            id=spec.ref,
-            title=spec.title,
-            criteria=list(spec.criteria),
-            owner=spec.owner,
-            due=anchor + timedelta(days=spec.due_in_days),
-            status=spec.status,
+def _action(spec: _Action, anchor: date) -> PortableAction:
+    """One action with a plausible history: raised about two months before it was due, closed
+    a few days before its due date, and verified two weeks after closing."""
+    due = anchor + timedelta(days=spec.due_in_days)
+    raised = min(due - timedelta(days=60), anchor)
+    closed = min(due - timedelta(days=5), anchor) if spec.status in (_DONE, _VERIFIED) else None
+    check = None
+    if spec.status is _VERIFIED and closed is not None:
+        check = PortableCheck(
+            checked_on=min(closed + timedelta(days=14), anchor),
+            checked_by=LEAD_ASSESSOR,
+            effective=True,
+            note="Sampled the records made since the change: the fix holds and nothing recurred.",
         )
-        for spec in specs
-    ]
+    return PortableAction(
+        id=spec.ref,
+        title=spec.title,
+        criteria=list(spec.criteria),
+        owner=spec.owner,
+        due=due,
+        priority=Priority.HIGH
+        if spec.due_in_days < 0 and spec.status in (_OPEN, _IN_PROGRESS)
+        else Priority.MEDIUM,
+        status=spec.status,
+        raised_on=raised,
+        closed_on=closed,
+        check=check,
+    )
+
+
+def _actions(specs: tuple[_Action, ...], anchor: date) -> list[PortableAction]:
+    return [_action(spec, anchor) for spec in specs]
 
 
 def kestrel_baseline(checklist: Checklist, today: date) -> PortableAssessment:

@@ -16,7 +16,13 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from assessment.actions import ActionLink, ActionStatus
+from assessment.actions import (
+    ActionLink,
+    ActionStatus,
+    EffectivenessCheck,
+    Priority,
+    RootCauseMethod,
+)
 from assessment.checklist import Checklist
 from assessment.checklist_loader import checklist_from_data, find_checklist_path, load_checklist
 from assessment.errors import AssessmentFileError, ChecklistError, ChecklistNotFound, Fault
@@ -45,13 +51,37 @@ class PortableResponse(_Model):
     finding_reason: str | None = None
 
 
+class PortableCheck(_Model):
+    """The effectiveness check that verified (or reopened) an action."""
+
+    checked_on: date
+    checked_by: str = Field(min_length=1)
+    effective: bool
+    note: str = Field(min_length=1)
+
+
 class PortableAction(_Model):
     id: str = Field(min_length=1)
     title: str = Field(min_length=1)
     criteria: list[str] = []
+    finding: Finding | None = None
+    correction: str = ""
+    root_cause: str = ""
+    root_cause_method: RootCauseMethod | None = None
+    action_plan: str = ""
     owner: str = ""
     due: date | None = None
+    priority: Priority = Priority.MEDIUM
     status: ActionStatus = ActionStatus.OPEN
+    raised_on: date | None = None
+    closed_on: date | None = None
+    check: PortableCheck | None = None
+
+    def effectiveness_check(self) -> EffectivenessCheck | None:
+        if self.check is None:
+            return None
+        c = self.check
+        return EffectivenessCheck(c.checked_on, c.checked_by, c.effective, c.note)
 
 
 class PortableAssessment(_Model):
@@ -176,6 +206,14 @@ def content_faults(a: PortableAssessment, checklist: Checklist, source: SourceMa
                 )
             )
         seen.setdefault(action.id, index)
+        if action.status is ActionStatus.VERIFIED and not (action.check and action.check.effective):
+            faults.append(
+                source.fault(
+                    ("actions", index, "status"),
+                    f"action {action.id}: verified needs an effectiveness check that found it effective "
+                    "(check: {checked_on, checked_by, effective: true, note})",
+                )
+            )
         for position, cid in enumerate(action.criteria):
             if not checklist.has_criterion(cid):
                 faults.append(

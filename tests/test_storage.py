@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError
 
@@ -18,6 +20,7 @@ from assessment.services import organizations as O
 from assessment.services.audit import events
 from assessment.services.responses import set_response
 from assessment.storage.schema import current_revision, head_revision, upgrade_database
+from assessment.storage.tables import Base
 from tests.conftest import SMALL_CHECKLIST
 
 SMALL = checklist_from_text(SMALL_CHECKLIST, "small.yaml")
@@ -32,7 +35,8 @@ def assessment(store):
 
 
 def test_migrations_build_the_schema_and_are_idempotent(store):
-    assert current_revision(store.engine) == head_revision() == "0001"
+    head = head_revision()
+    assert current_revision(store.engine) == head
     tables = set(inspect(store.engine).get_table_names())
     assert {
         "organization",
@@ -43,7 +47,14 @@ def test_migrations_build_the_schema_and_are_idempotent(store):
         "audit_event",
         "checklist_snapshot",
     } <= tables
-    assert upgrade_database(store.engine) == ("0001", "0001")
+    assert upgrade_database(store.engine) == (head, head)
+
+
+def test_the_migrations_build_exactly_the_schema_the_code_declares(store):
+    """Every table and column the code uses exists because a migration made it, on both engines."""
+    with store.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
 
 
 def test_organizations(store):
@@ -270,3 +281,25 @@ def test_open_assessment_parses_each_pinned_checklist_once(store, assessment):
     second = A.open_assessment(store, assessment.id).checklist
     assert first is second
     assert A.list_assessments(store, assessment.organization_id)[0].checklist_id == "small"
+
+
+def test_upgrading_keeps_existing_actions_and_dates_them(store):
+    """Data made under revision 0001 survives 0002, and its actions get their raised-on date."""
+    from alembic import command
+
+    from assessment.services.actions import create_action, list_actions
+    from assessment.storage.schema import alembic_config
+
+    organization = O.create_organization(store, "maria", "Acme Water")
+    record = A.create_assessment(store, "maria", organization.id, SMALL, "Gap analysis")
+    create_action(store, "maria", record.id, "Fix the register", criteria=["7.2.a"], owner="Ana")
+    config = alembic_config(store.engine)
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+    assert current_revision(store.engine) == "0001"
+    upgrade_database(store.engine)
+    (action,) = list_actions(store, record.id)
+    assert (action.ref, action.title, action.owner) == ("A1", "Fix the register", "Ana")
+    assert action.raised_on is not None
+    assert action.priority == "medium"

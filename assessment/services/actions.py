@@ -1,46 +1,66 @@
-"""Corrective actions stored with an assessment: raise them, list them, see which are overdue.
+"""Corrective actions stored with an assessment: raise, edit, move, check for effectiveness.
 
-An action answers the findings of one or more criteria. Its short reference (A1, A2, ...) is
-what people say in a meeting and what a portable file keys on, so it is unique per assessment.
+Each action carries a version: an edit based on an old read is refused with the name of whoever
+changed it since (SQLAlchemy's version counter makes the UPDATE conditional on it). Every change
+is audited. Its short reference (A1, A2, ...) is what people say in a meeting and what a
+portable file keys on, so it is unique per assessment.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from assessment.actions import ActionLink, ActionStatus, is_overdue
-from assessment.errors import InvalidChange
-from assessment.services.assessments import ensure_editable, get_row, snapshot_checklist
-from assessment.services.audit import record
+from assessment.actions import (
+    MOVES,
+    ActionRecord,
+    ActionStatus,
+    EffectivenessCheck,
+    Priority,
+    RootCauseMethod,
+)
+from assessment.errors import ConflictError, InvalidChange, NotFound
+from assessment.findings import Finding
+from assessment.scoring import score_assessment
+from assessment.services.assessments import (
+    ensure_editable,
+    get_row,
+    load_parts,
+    snapshot_checklist,
+)
+from assessment.services.audit import last_change, record
 from assessment.storage.store import Store
-from assessment.storage.tables import ActionRow, Assessment
+from assessment.storage.tables import ActionRow, Assessment, EvidenceRow, utcnow
+
+EDITABLE_FIELDS = (
+    "title",
+    "criteria",
+    "finding",
+    "correction",
+    "root_cause",
+    "root_cause_method",
+    "action_plan",
+    "owner",
+    "due",
+    "priority",
+)
+_CHECK_FIELDS = ("checked_on", "checked_by", "effective", "check_note", "check_evidence")
 
 
-@dataclass(frozen=True)
-class ActionRecord:
-    id: int
-    assessment_id: int
-    ref: str
-    title: str
-    criteria: tuple[str, ...]
-    owner: str
-    due: date | None
-    status: ActionStatus
-    version: int
-
-    def is_overdue(self, today: date) -> bool:
-        return is_overdue(self.due, self.status, today)
-
-    def link(self) -> ActionLink:
-        return ActionLink(self.ref, self.criteria, self.status, self.title)
-
-
-def _as_record(row: ActionRow) -> ActionRecord:
+def to_record(row: ActionRow) -> ActionRecord:
+    check = None
+    if row.checked_on is not None and row.effective is not None:
+        check = EffectivenessCheck(
+            row.checked_on,
+            row.checked_by or "",
+            row.effective,
+            row.check_note or "",
+            tuple(row.check_evidence or ()),
+        )
     return ActionRecord(
         id=row.id,
         assessment_id=row.assessment_id,
@@ -51,6 +71,15 @@ def _as_record(row: ActionRow) -> ActionRecord:
         due=row.due,
         status=ActionStatus(row.status),
         version=row.version,
+        finding=Finding(row.finding) if row.finding else None,
+        correction=row.correction,
+        root_cause=row.root_cause,
+        root_cause_method=RootCauseMethod(row.root_cause_method) if row.root_cause_method else None,
+        action_plan=row.action_plan,
+        priority=Priority(row.priority),
+        raised_on=row.raised_on,
+        closed_on=row.closed_on,
+        check=check,
     )
 
 
@@ -64,6 +93,59 @@ def _next_ref(session: Session, assessment_id: int) -> str:
     return f"A{number}"
 
 
+def _clean(field: str, value: object, criteria_known: Iterable[str]) -> object:
+    """One edited value, checked and normalized the same way for create, edit and import."""
+    known = set(criteria_known)
+    if field == "title":
+        title = " ".join(str(value).split())
+        if not title:
+            raise InvalidChange("an action needs a title")
+        return title
+    if field == "criteria":
+        criteria = list(dict.fromkeys(str(c) for c in value))  # type: ignore[attr-defined]
+        unknown = [c for c in criteria if c not in known]
+        if unknown:
+            raise InvalidChange(f"no criterion {', '.join(unknown)} in this assessment's checklist")
+        return criteria
+    if field == "finding":
+        return Finding(value).value if value else None
+    if field == "root_cause_method":
+        return RootCauseMethod(value).value if value else None
+    if field == "priority":
+        return Priority(value).value
+    if field == "owner":
+        return str(value).strip()
+    if field in ("correction", "root_cause", "action_plan"):
+        return str(value).strip()
+    if field == "due":
+        if value is not None and not isinstance(value, date):
+            raise InvalidChange("a due date must be a date")
+        return value
+    raise InvalidChange(f"cannot edit {field}; editable: {', '.join(EDITABLE_FIELDS)}")
+
+
+def _audit(
+    session: Session,
+    actor: str,
+    assessment: Assessment,
+    ref: str,
+    field: str,
+    before: object,
+    after: object,
+) -> None:
+    record(
+        session,
+        actor,
+        "action",
+        ref,
+        field,
+        before,
+        after,
+        organization_id=assessment.organization_id,
+        assessment_id=assessment.id,
+    )
+
+
 def add_action(
     session: Session,
     actor: str,
@@ -75,16 +157,36 @@ def add_action(
     due: date | None = None,
     status: ActionStatus = ActionStatus.OPEN,
     ref: str | None = None,
+    finding: Finding | None = None,
+    correction: str = "",
+    root_cause: str = "",
+    root_cause_method: RootCauseMethod | None = None,
+    action_plan: str = "",
+    priority: Priority = Priority.MEDIUM,
+    raised_on: date | None = None,
+    closed_on: date | None = None,
+    check: EffectivenessCheck | None = None,
 ) -> ActionRow:
-    """Add one action inside the caller's transaction (so an import can add many at once)."""
-    title = " ".join(title.split())
-    if not title:
-        raise InvalidChange("an action needs a title")
-    criteria = list(dict.fromkeys(criteria))
-    checklist = snapshot_checklist(session, assessment.checklist_hash)
-    unknown = [cid for cid in criteria if not checklist.has_criterion(cid)]
-    if unknown:
-        raise InvalidChange(f"no criterion {', '.join(unknown)} in checklist {checklist.id}")
+    """Add one action inside the caller's transaction (an import adds many at once)."""
+    known = _known_criteria(session, assessment)
+    values: dict[str, object] = {
+        "title": title,
+        "criteria": list(criteria),
+        "finding": finding,
+        "correction": correction,
+        "root_cause": root_cause,
+        "root_cause_method": root_cause_method,
+        "action_plan": action_plan,
+        "owner": owner,
+        "due": due,
+        "priority": priority,
+    }
+    values = {field: _clean(field, value, known) for field, value in values.items()}
+    status = ActionStatus(status)
+    if status is ActionStatus.VERIFIED and (check is None or not check.effective):
+        raise InvalidChange(
+            "an action is verified only by an effectiveness check that found it effective"
+        )
     ref = (ref or "").strip() or _next_ref(session, assessment.id)
     taken = session.scalar(
         select(ActionRow.id).where(ActionRow.assessment_id == assessment.id, ActionRow.ref == ref)
@@ -94,28 +196,33 @@ def add_action(
     row = ActionRow(
         assessment_id=assessment.id,
         ref=ref,
-        title=title,
-        criteria=criteria,
-        owner=owner.strip(),
-        due=due,
-        status=ActionStatus(status).value,
-        version=1,
+        status=status.value,
+        raised_on=raised_on,
+        closed_on=closed_on,
+        created_by=actor,
+        updated_by=actor,
+        **values,
     )
+    if check is not None:
+        _set_check(row, check)
     session.add(row)
     session.flush()
-    for field in ("title", "criteria", "owner", "due", "status"):
-        record(
-            session,
-            actor,
-            "action",
-            ref,
-            field,
-            None,
-            getattr(row, field),
-            organization_id=assessment.organization_id,
-            assessment_id=assessment.id,
-        )
+    for field in (*values, "status", *(_CHECK_FIELDS if check else ())):
+        after = getattr(row, field)
+        _audit(session, actor, assessment, ref, field, None if field != "criteria" else [], after)
     return row
+
+
+def _set_check(row: ActionRow, check: EffectivenessCheck) -> None:
+    row.checked_on = check.checked_on
+    row.checked_by = check.checked_by
+    row.effective = check.effective
+    row.check_note = check.note
+    row.check_evidence = list(check.evidence)
+
+
+def _known_criteria(session: Session, assessment: Assessment) -> list[str]:
+    return [c.id for c in snapshot_checklist(session, assessment.checklist_hash).criteria]
 
 
 def create_action(
@@ -127,9 +234,15 @@ def create_action(
     criteria: Iterable[str] = (),
     owner: str = "",
     due: date | None = None,
-    status: ActionStatus = ActionStatus.OPEN,
     ref: str | None = None,
+    finding: Finding | None = None,
+    correction: str = "",
+    root_cause: str = "",
+    root_cause_method: RootCauseMethod | None = None,
+    action_plan: str = "",
+    priority: Priority = Priority.MEDIUM,
 ) -> ActionRecord:
+    """Raise a new action (status open), linked to criteria or on its own."""
     with store.transaction() as session:
         assessment = get_row(session, assessment_id)
         ensure_editable(assessment)
@@ -141,10 +254,220 @@ def create_action(
             criteria=criteria,
             owner=owner,
             due=due,
-            status=status,
             ref=ref,
+            finding=finding,
+            correction=correction,
+            root_cause=root_cause,
+            root_cause_method=root_cause_method,
+            action_plan=action_plan,
+            priority=priority,
+            raised_on=date.today(),
         )
-        return _as_record(row)
+        return to_record(row)
+
+
+def raise_from_finding(
+    store: Store,
+    actor: str,
+    assessment_id: int,
+    criteria: Iterable[str],
+    *,
+    title: str | None = None,
+    owner: str = "",
+    due: date | None = None,
+) -> ActionRecord:
+    """Raise an action for the findings of some criteria, carrying over the worst finding.
+
+    One click in a workshop: the finding class and a title come from the scores already given.
+    """
+    criteria = list(dict.fromkeys(criteria))
+    if not criteria:
+        raise InvalidChange("name at least one criterion to raise an action from its finding")
+    with store.transaction() as session:
+        assessment = get_row(session, assessment_id)
+        ensure_editable(assessment)
+        checklist, responses, links = load_parts(session, assessment)
+        for cid in criteria:
+            if not checklist.has_criterion(cid):
+                raise InvalidChange(f"no criterion {cid} in checklist {checklist.id}")
+        scores = score_assessment(checklist, {k: v.response for k, v in responses.items()}, links)
+        findings = [scores.criterion(cid).finding for cid in criteria]
+        order = [Finding.MAJOR, Finding.MINOR, Finding.OFI]
+        worst = next((f for f in order if f in findings), None)
+        if worst is None:
+            raise InvalidChange(
+                f"{', '.join(criteria)} has no finding to act on (not yet scored, or conforming)"
+            )
+        default_title = f"Address the {worst.label.lower()} on {', '.join(criteria)}"
+        row = add_action(
+            session,
+            actor,
+            assessment,
+            title or default_title,
+            criteria=criteria,
+            owner=owner,
+            due=due,
+            finding=worst,
+            raised_on=date.today(),
+        )
+        return to_record(row)
+
+
+def _editable_row(
+    session: Session, assessment_id: int, ref: str, expected_version: int
+) -> tuple[Assessment, ActionRow]:
+    assessment = get_row(session, assessment_id)
+    ensure_editable(assessment)
+    row = session.scalars(
+        select(ActionRow).where(ActionRow.assessment_id == assessment_id, ActionRow.ref == ref)
+    ).first()
+    if row is None:
+        raise NotFound(f"no action {ref} in assessment '{assessment.title}'")
+    if row.version != expected_version:
+        who, when = last_change(session, "action", ref, assessment_id=assessment_id)
+        raise ConflictError(f"action {ref}", who, when, row.version)
+    return assessment, row
+
+
+def _save(
+    store: Store, assessment_id: int, ref: str, change: Callable[[Session], ActionRow]
+) -> ActionRecord:
+    """Run `change(session)` in a transaction; a concurrent edit becomes a ConflictError."""
+    try:
+        with store.transaction() as session:
+            row = change(session)
+            row.updated_at = utcnow()
+            session.flush()  # UPDATE ... WHERE version = the version read (version_id_col)
+            return to_record(row)
+    except StaleDataError:
+        with store.transaction() as session:
+            row = session.scalars(
+                select(ActionRow).where(
+                    ActionRow.assessment_id == assessment_id, ActionRow.ref == ref
+                )
+            ).one()
+            who, when = last_change(session, "action", ref, assessment_id=assessment_id)
+            raise ConflictError(f"action {ref}", who, when, row.version) from None
+
+
+def update_action(
+    store: Store,
+    actor: str,
+    assessment_id: int,
+    ref: str,
+    *,
+    expected_version: int,
+    **changes: object,
+) -> ActionRecord:
+    """Edit the text, links, owner, due date or priority of an action (not its stage)."""
+
+    def change(session: Session) -> ActionRow:
+        assessment, row = _editable_row(session, assessment_id, ref, expected_version)
+        known = _known_criteria(session, assessment) if "criteria" in changes else []
+        for field, value in changes.items():
+            cleaned = _clean(field, value, known)
+            _audit(session, actor, assessment, ref, field, getattr(row, field), cleaned)
+            setattr(row, field, cleaned)
+        row.updated_by = actor
+        return row
+
+    return _save(store, assessment_id, ref, change)
+
+
+def move_action(
+    store: Store,
+    actor: str,
+    assessment_id: int,
+    ref: str,
+    status: ActionStatus,
+    *,
+    expected_version: int,
+    reason: str = "",
+    today: date | None = None,
+) -> ActionRecord:
+    """Move an action to another stage by hand (verified only comes from a check)."""
+    status = ActionStatus(status)
+
+    def change(session: Session) -> ActionRow:
+        assessment, row = _editable_row(session, assessment_id, ref, expected_version)
+        current = ActionStatus(row.status)
+        if status is ActionStatus.VERIFIED:
+            raise InvalidChange(
+                f"action {ref} becomes verified through an effectiveness check, once it is done"
+            )
+        if status not in MOVES[current]:
+            allowed = ", ".join(s.label.lower() for s in sorted(MOVES[current]))
+            raise InvalidChange(
+                f"action {ref} is {current.label.lower()}; it can move to {allowed}, not to {status.label.lower()}"
+            )
+        if current is ActionStatus.VERIFIED and not reason.strip():
+            raise InvalidChange(f"reopening the verified action {ref} needs a reason")
+        _audit(session, actor, assessment, ref, "status", row.status, status.value)
+        if reason.strip():
+            _audit(session, actor, assessment, ref, "status_reason", None, reason.strip())
+        closed_on = (today or date.today()) if status is ActionStatus.DONE else None
+        _audit(session, actor, assessment, ref, "closed_on", row.closed_on, closed_on)
+        row.status = status.value
+        row.closed_on = closed_on
+        row.updated_by = actor
+        return row
+
+    return _save(store, assessment_id, ref, change)
+
+
+def check_effectiveness(
+    store: Store,
+    actor: str,
+    assessment_id: int,
+    ref: str,
+    check: EffectivenessCheck,
+    *,
+    expected_version: int,
+) -> ActionRecord:
+    """Record the check that closes a done action: effective -> verified; not -> reopened.
+
+    A check needs a note or linked evidence, so an auditor can see what it was based on.
+    """
+
+    def change(session: Session) -> ActionRow:
+        assessment, row = _editable_row(session, assessment_id, ref, expected_version)
+        if ActionStatus(row.status) is not ActionStatus.DONE:
+            raise InvalidChange(
+                f"action {ref} is {ActionStatus(row.status).label.lower()}; "
+                "only a done action can be checked for effectiveness"
+            )
+        if not check.note.strip() and not check.evidence:
+            raise InvalidChange("an effectiveness check needs a note or linked evidence")
+        if not check.checked_by.strip():
+            raise InvalidChange("an effectiveness check needs the name of who checked it")
+        if check.evidence:
+            found = set(
+                session.scalars(
+                    select(EvidenceRow.id).where(
+                        EvidenceRow.assessment_id == assessment_id,
+                        EvidenceRow.id.in_(check.evidence),
+                    )
+                )
+            )
+            missing = sorted(set(check.evidence) - found)
+            if missing:
+                raise InvalidChange(
+                    f"no evidence record {', '.join(map(str, missing))} in this assessment"
+                )
+        before = {field: getattr(row, field) for field in _CHECK_FIELDS}
+        _set_check(row, check)
+        for field in _CHECK_FIELDS:
+            _audit(session, actor, assessment, ref, field, before[field], getattr(row, field))
+        status = ActionStatus.VERIFIED if check.effective else ActionStatus.IN_PROGRESS
+        _audit(session, actor, assessment, ref, "status", row.status, status.value)
+        row.status = status.value
+        if not check.effective:
+            _audit(session, actor, assessment, ref, "closed_on", row.closed_on, None)
+            row.closed_on = None
+        row.updated_by = actor
+        return row
+
+    return _save(store, assessment_id, ref, change)
 
 
 def list_actions(store: Store, assessment_id: int) -> list[ActionRecord]:
@@ -154,4 +477,4 @@ def list_actions(store: Store, assessment_id: int) -> list[ActionRecord]:
         rows = session.scalars(
             select(ActionRow).where(ActionRow.assessment_id == assessment_id).order_by(ActionRow.id)
         )
-        return [_as_record(row) for row in rows]
+        return [to_record(row) for row in rows]

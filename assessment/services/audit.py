@@ -76,12 +76,15 @@ def events(store: Store, assessment_id: int, *, criterion_id: str | None = None)
         ]
 
 
-def last_change(session: Session, entity: str, key: str) -> tuple[str, datetime | None]:
-    """Who last changed a record and when, to tell a user whose edit theirs ran into."""
-    row = session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.entity == entity, AuditEvent.entity_key == key)
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    ).first()
+def last_change(
+    session: Session, entity: str, key: str, *, assessment_id: int | None = None
+) -> tuple[str, datetime | None]:
+    """Who last changed a record and when, to tell a user whose edit theirs ran into.
+
+    Keys such as an action's "A1" repeat across assessments; name the assessment for those.
+    """
+    query = select(AuditEvent).where(AuditEvent.entity == entity, AuditEvent.entity_key == key)
+    if assessment_id is not None:
+        query = query.where(AuditEvent.assessment_id == assessment_id)
+    row = session.scalars(query.order_by(AuditEvent.id.desc()).limit(1)).first()
     return (row.actor, row.at) if row else ("another user", None)

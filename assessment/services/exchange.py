@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from assessment.actions import ActionRecord
 from assessment.checklist import Checklist
 from assessment.checklist_loader import find_checklist
 from assessment.errors import AssessmentFileError, ChecklistNotFound, InvalidChange
@@ -23,11 +24,13 @@ from assessment.portable import (
     LoadedAssessment,
     PortableAction,
     PortableAssessment,
+    PortableCheck,
     PortableOrganization,
     PortableResponse,
     content_faults,
 )
 from assessment.services.actions import add_action
+from assessment.services.actions import to_record as action_record
 from assessment.services.assessments import (
     AssessmentRecord,
     add_assessment,
@@ -70,11 +73,12 @@ def export_assessment(
         row = get_row(session, assessment_id)
         checklist, responses, _links = load_parts(session, row)
         record_ = assessment_record(session, row)
-        actions = list(
-            session.scalars(
+        actions = [
+            action_record(a)
+            for a in session.scalars(
                 select(ActionRow).where(ActionRow.assessment_id == row.id).order_by(ActionRow.id)
             )
-        )
+        ]
     ordered = [c.id for c in checklist.criteria if c.id in responses]
     return PortableAssessment(
         format=ASSESSMENT_FORMAT,
@@ -96,17 +100,38 @@ def export_assessment(
             )
             for cid in ordered
         },
-        actions=[
-            PortableAction(
-                id=a.ref,
-                title=a.title,
-                criteria=list(a.criteria),
-                owner=a.owner,
-                due=a.due,
-                status=a.status,
-            )
-            for a in actions
-        ],
+        actions=[_portable_action(a) for a in actions],
+    )
+
+
+def _portable_action(a: ActionRecord) -> PortableAction:
+    check = None
+    if a.check is not None:
+        note = a.check.note or "checked against evidence record(s) " + ", ".join(
+            str(e) for e in a.check.evidence
+        )
+        check = PortableCheck(
+            checked_on=a.check.checked_on,
+            checked_by=a.check.checked_by,
+            effective=a.check.effective,
+            note=note,
+        )
+    return PortableAction(
+        id=a.ref,
+        title=a.title,
+        criteria=list(a.criteria),
+        finding=a.finding,
+        correction=a.correction,
+        root_cause=a.root_cause,
+        root_cause_method=a.root_cause_method,
+        action_plan=a.action_plan,
+        owner=a.owner,
+        due=a.due,
+        priority=a.priority,
+        status=a.status,
+        raised_on=a.raised_on,
+        closed_on=a.closed_on,
+        check=check,
     )
 
 
@@ -167,6 +192,15 @@ def _import_one(session: Session, actor: str, item: ImportItem) -> tuple[Assessm
             due=action.due,
             status=action.status,
             ref=action.id,
+            finding=action.finding,
+            correction=action.correction,
+            root_cause=action.root_cause,
+            root_cause_method=action.root_cause_method,
+            action_plan=action.action_plan,
+            priority=action.priority,
+            raised_on=action.raised_on,
+            closed_on=action.closed_on,
+            check=action.effectiveness_check(),
         )
     return row, created
 

@@ -108,6 +108,27 @@ class ActionRow(Base):
     status: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The workflow (migration 0002): what was fixed at once, why it happened, what removes
+    # the cause, and the check that shows it worked.
+    finding: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    correction: Mapped[str] = mapped_column(Text, default="", server_default="")
+    root_cause: Mapped[str] = mapped_column(Text, default="", server_default="")
+    root_cause_method: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    action_plan: Mapped[str] = mapped_column(Text, default="", server_default="")
+    priority: Mapped[str] = mapped_column(String(10), default="medium", server_default="medium")
+    raised_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    checked_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    checked_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    effective: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    check_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    check_evidence: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    updated_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    # Every UPDATE is conditional on the version that was read: a concurrent edit is refused.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class EvidenceRow(Base):

@@ -1,0 +1,333 @@
+"""The corrective-action workflow, on SQLite and PostgreSQL, and its metrics."""
+
+from __future__ import annotations
+
+import textwrap
+import threading
+from datetime import date
+
+import pytest
+
+from assessment.actions import (
+    ActionRecord,
+    ActionStatus,
+    EffectivenessCheck,
+    Priority,
+    RootCauseMethod,
+    load_by_owner,
+    open_by_week,
+)
+from assessment.checklist_loader import checklist_from_text
+from assessment.errors import AssessmentFileError, AssessmentLocked, ConflictError, InvalidChange
+from assessment.findings import Finding
+from assessment.lifecycle import AssessmentStatus
+from assessment.portable import assessment_to_data, load_assessment_text
+from assessment.responses import Response
+from assessment.services import actions as X
+from assessment.services import assessments as A
+from assessment.services import organizations as O
+from assessment.services.audit import events
+from assessment.services.exchange import export_assessment, import_assessment
+from assessment.services.responses import set_response
+from tests.conftest import SMALL_CHECKLIST, line_of
+
+SMALL = checklist_from_text(SMALL_CHECKLIST, "small.yaml")
+CHECK = EffectivenessCheck(date(2026, 12, 1), "Maria Nowak", True, "Sampled 20 complaints")
+
+
+@pytest.fixture
+def assessment(store):
+    organization = O.create_organization(store, "maria", "Acme Water")
+    record = A.create_assessment(store, "maria", organization.id, SMALL, "Gap analysis")
+    set_response(store, "maria", record.id, "7.2.a", Response(0), expected_version=0)
+    set_response(store, "maria", record.id, "4.1.a", Response(2), expected_version=0)
+    return record
+
+
+def test_an_action_goes_from_open_to_verified_through_its_check(store, assessment):
+    action = X.create_action(
+        store,
+        "maria",
+        assessment.id,
+        "One register for every channel",
+        criteria=["7.2.a"],
+        owner="Deniz",
+        due=date(2026, 12, 15),
+        finding=Finding.MAJOR,
+        correction="Logged last week's phone complaints by hand",
+        root_cause="Phone agents had no access to the register",
+        root_cause_method=RootCauseMethod.FIVE_WHYS,
+        action_plan="Give agents access and train them",
+        priority=Priority.HIGH,
+    )
+    assert (action.ref, action.status, action.version) == ("A1", ActionStatus.OPEN, 1)
+    assert action.raised_on == date.today()
+    action = X.move_action(
+        store, "deniz", assessment.id, "A1", ActionStatus.IN_PROGRESS, expected_version=1
+    )
+    action = X.move_action(
+        store,
+        "deniz",
+        assessment.id,
+        "A1",
+        ActionStatus.DONE,
+        expected_version=2,
+        today=date(2026, 11, 30),
+    )
+    assert action.closed_on == date(2026, 11, 30)
+    action = X.check_effectiveness(store, "maria", assessment.id, "A1", CHECK, expected_version=3)
+    assert action.status is ActionStatus.VERIFIED
+    assert action.check == CHECK
+    trail = [
+        (e.actor, e.field, e.after) for e in events(store, assessment.id) if e.entity == "action"
+    ]
+    assert ("deniz", "status", "done") in trail
+    assert ("maria", "status", "verified") in trail
+    assert ("maria", "check_note", "Sampled 20 complaints") in trail
+
+
+@pytest.mark.parametrize(
+    ("moves", "target", "message"),
+    [
+        ([], ActionStatus.VERIFIED, "becomes verified through an effectiveness check"),
+        (
+            [ActionStatus.DONE],
+            ActionStatus.VERIFIED,
+            "becomes verified through an effectiveness check",
+        ),
+        ([ActionStatus.DONE], ActionStatus.OPEN, "it can move to in progress, not to open"),
+    ],
+)
+def test_forbidden_moves_are_refused(store, assessment, moves, target, message):
+    X.create_action(store, "maria", assessment.id, "Fix it", criteria=["7.2.a"])
+    for version, status in enumerate(moves, start=1):
+        X.move_action(store, "maria", assessment.id, "A1", status, expected_version=version)
+    with pytest.raises(InvalidChange, match=message):
+        X.move_action(store, "maria", assessment.id, "A1", target, expected_version=len(moves) + 1)
+    assert X.list_actions(store, assessment.id)[0].version == len(moves) + 1
+
+
+def test_a_check_needs_a_done_action_and_a_note_or_evidence(store, assessment):
+    X.create_action(store, "maria", assessment.id, "Fix it", criteria=["7.2.a"])
+    with pytest.raises(InvalidChange, match="only a done action can be checked"):
+        X.check_effectiveness(store, "maria", assessment.id, "A1", CHECK, expected_version=1)
+    X.move_action(store, "maria", assessment.id, "A1", ActionStatus.DONE, expected_version=1)
+    bare = EffectivenessCheck(date(2026, 12, 1), "Maria", True)
+    with pytest.raises(InvalidChange, match="needs a note or linked evidence"):
+        X.check_effectiveness(store, "maria", assessment.id, "A1", bare, expected_version=2)
+    ghost = EffectivenessCheck(date(2026, 12, 1), "Maria", True, evidence=(999,))
+    with pytest.raises(InvalidChange, match="no evidence record 999"):
+        X.check_effectiveness(store, "maria", assessment.id, "A1", ghost, expected_version=2)
+
+
+def test_a_check_that_finds_it_not_effective_reopens_the_action(store, assessment):
+    X.create_action(store, "maria", assessment.id, "Fix it", criteria=["7.2.a"])
+    X.move_action(store, "maria", assessment.id, "A1", ActionStatus.DONE, expected_version=1)
+    failed = EffectivenessCheck(date(2026, 12, 1), "Maria", False, "Two complaints still unlogged")
+    action = X.check_effectiveness(store, "maria", assessment.id, "A1", failed, expected_version=2)
+    assert action.status is ActionStatus.IN_PROGRESS
+    assert action.closed_on is None
+    assert action.check == failed
+
+
+def test_reopening_a_verified_action_needs_a_reason(store, assessment):
+    X.create_action(store, "maria", assessment.id, "Fix it", criteria=["7.2.a"])
+    X.move_action(store, "maria", assessment.id, "A1", ActionStatus.DONE, expected_version=1)
+    X.check_effectiveness(store, "maria", assessment.id, "A1", CHECK, expected_version=2)
+    with pytest.raises(InvalidChange, match="needs a reason"):
+        X.move_action(
+            store, "maria", assessment.id, "A1", ActionStatus.IN_PROGRESS, expected_version=3
+        )
+    action = X.move_action(
+        store,
+        "maria",
+        assessment.id,
+        "A1",
+        ActionStatus.IN_PROGRESS,
+        expected_version=3,
+        reason="It recurred",
+    )
+    assert action.status is ActionStatus.IN_PROGRESS
+    assert any(
+        e.field == "status_reason" and e.after == "It recurred"
+        for e in events(store, assessment.id)
+    )
+
+
+def test_a_stale_edit_is_refused_and_names_who_changed_it(store, assessment):
+    X.create_action(store, "maria", assessment.id, "Fix it", criteria=["7.2.a"])
+    X.update_action(store, "deniz", assessment.id, "A1", expected_version=1, owner="Deniz")
+    with pytest.raises(ConflictError, match="changed by deniz"):
+        X.update_action(store, "maria", assessment.id, "A1", expected_version=1, owner="Maria")
+    assert X.list_actions(store, assessment.id)[0].owner == "Deniz"
+
+
+def test_two_concurrent_edits_one_wins_one_is_told(store, assessment):
+    X.create_action(store, "maria", assessment.id, "Fix it", criteria=["7.2.a"])
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def edit(actor: str) -> None:
+        barrier.wait()
+        try:
+            outcomes.append(
+                X.update_action(store, actor, assessment.id, "A1", expected_version=1, owner=actor)
+            )
+        except ConflictError as error:
+            outcomes.append(error)
+
+    threads = [threading.Thread(target=edit, args=(name,)) for name in ("maria", "deniz")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    won = [o for o in outcomes if isinstance(o, ActionRecord)]
+    told = [o for o in outcomes if isinstance(o, ConflictError)]
+    assert len(won) == 1
+    assert len(told) == 1
+    assert won[0].owner in str(told[0])
+    assert X.list_actions(store, assessment.id)[0].version == 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"criteria": ["9.9.z"]}, "no criterion 9.9.z"),
+        ({"title": "   "}, "needs a title"),
+        ({"status": "done"}, "cannot edit status"),
+        ({"due": "next week"}, "must be a date"),
+    ],
+)
+def test_bad_edits_are_refused_and_change_nothing(store, assessment, changes, message):
+    X.create_action(store, "maria", assessment.id, "Fix it", criteria=["7.2.a"])
+    with pytest.raises(InvalidChange, match=message):
+        X.update_action(store, "maria", assessment.id, "A1", expected_version=1, **changes)
+    (action,) = X.list_actions(store, assessment.id)
+    assert (action.title, action.criteria, action.version) == ("Fix it", ("7.2.a",), 1)
+
+
+def test_raising_from_a_finding_carries_the_worst_finding(store, assessment):
+    action = X.raise_from_finding(store, "maria", assessment.id, ["4.1.a", "7.2.a"])
+    assert action.finding is Finding.MAJOR  # 7.2.a scores 0 against 3; 4.1.a only minor
+    assert action.title == "Address the major nonconformity on 4.1.a, 7.2.a"
+    with pytest.raises(InvalidChange, match="has no finding to act on"):
+        X.raise_from_finding(store, "maria", assessment.id, ["4.1.b"])
+
+
+def test_a_final_assessment_locks_its_actions(store, assessment):
+    X.create_action(store, "maria", assessment.id, "Fix it", criteria=["7.2.a"])
+    version = assessment.version
+    for status in (
+        AssessmentStatus.IN_PROGRESS,
+        AssessmentStatus.IN_REVIEW,
+        AssessmentStatus.FINAL,
+    ):
+        version = A.set_status(
+            store, "maria", assessment.id, status, expected_version=version
+        ).version
+    with pytest.raises(AssessmentLocked):
+        X.update_action(store, "maria", assessment.id, "A1", expected_version=1, owner="x")
+    with pytest.raises(AssessmentLocked):
+        X.create_action(store, "maria", assessment.id, "Another")
+
+
+def test_the_verdict_waits_for_the_major_action_to_be_verified(store, assessment):
+    X.create_action(store, "maria", assessment.id, "Fix it", criteria=["7.2.a"])
+    X.move_action(store, "maria", assessment.id, "A1", ActionStatus.DONE, expected_version=1)
+    reasons = [r.message for r in A.open_assessment(store, assessment.id).score.overall.reasons]
+    assert "Action A1 on the major nonconformity 7.2.a is done, not yet verified" in reasons
+    X.check_effectiveness(store, "maria", assessment.id, "A1", CHECK, expected_version=2)
+    reasons = [r.message for r in A.open_assessment(store, assessment.id).score.overall.reasons]
+    assert not any("A1" in r for r in reasons)
+
+
+def record(ref: str, status: ActionStatus, owner: str = "", due=None, raised=None, closed=None):
+    return ActionRecord(
+        0, 0, ref, ref, (), owner, due, status, 1, raised_on=raised, closed_on=closed
+    )
+
+
+def test_overdue_and_load_by_owner():
+    today = date(2026, 11, 21)
+    actions = [
+        record("A1", ActionStatus.OPEN, "Ana", due=date(2026, 11, 20)),
+        record(
+            "A2", ActionStatus.IN_PROGRESS, "Ana", due=date(2026, 11, 21)
+        ),  # due today: not late
+        record("A3", ActionStatus.DONE, "Ana", due=date(2026, 1, 1)),  # done: never overdue
+        record("A4", ActionStatus.OPEN, "Ben", due=date(2026, 1, 1)),
+        record("A5", ActionStatus.OPEN, "Ben", due=date(2026, 2, 1)),
+        record("A6", ActionStatus.OPEN, ""),
+    ]
+    assert [a.ref for a in actions if a.is_overdue(today)] == ["A1", "A4", "A5"]
+    assert [(o.owner, o.open, o.overdue) for o in load_by_owner(actions, today)] == [
+        ("Ben", 2, 2),
+        ("Ana", 2, 1),
+        ("(no owner)", 1, 0),
+    ]
+
+
+def test_open_actions_by_week_for_the_burn_down():
+    actions = [
+        record("A1", ActionStatus.DONE, raised=date(2026, 11, 2), closed=date(2026, 11, 10)),
+        record("A2", ActionStatus.OPEN, raised=date(2026, 11, 4)),
+        record("A3", ActionStatus.VERIFIED, raised=date(2026, 11, 12), closed=date(2026, 11, 13)),
+        record("A4", ActionStatus.OPEN, raised=date(2026, 11, 20)),
+    ]
+    # weeks start on Monday 2 Nov; each count is taken at the end of its week (Sunday)
+    assert open_by_week(actions, date(2026, 11, 2), date(2026, 11, 22)) == [
+        (date(2026, 11, 2), 2),  # A1, A2 open on Sun 8 Nov
+        (date(2026, 11, 9), 1),  # A1 closed 10 Nov; A3 raised and closed within the week
+        (date(2026, 11, 16), 2),  # A2, A4
+    ]
+
+
+ACTIONS_FILE = textwrap.dedent(
+    """\
+    format: iso10002-assessment/1
+    checklist: iso10002-2018
+    organization: {name: Acme Water}
+    title: Gap analysis
+    responses:
+      "7.2.a": {score: 1}
+    actions:
+      - id: A1
+        title: One register for every channel
+        criteria: ["7.2.a"]
+        finding: major
+        correction: Logged last week's phone complaints by hand
+        root_cause: Phone agents had no access to the register
+        root_cause_method: fishbone
+        action_plan: Give agents access and train them
+        owner: Deniz
+        due: 2026-12-15
+        priority: high
+        status: verified
+        raised_on: 2026-10-01
+        closed_on: 2026-11-15
+        check: {checked_on: 2026-12-01, checked_by: Maria, effective: true, note: Sampled 20 complaints}
+      - {id: A2, title: Train branch staff, status: verified}
+    """
+)
+
+
+def test_a_verified_action_without_its_check_is_refused_with_its_line():
+    with pytest.raises(AssessmentFileError) as refused:
+        load_assessment_text(ACTIONS_FILE, "actions.yaml")
+    (fault,) = refused.value.faults
+    assert fault.line == line_of(ACTIONS_FILE, "id: A2")
+    assert "action A2: verified needs an effectiveness check" in fault.message
+
+
+def test_every_action_field_round_trips_through_the_database(store):
+    text = ACTIONS_FILE.replace("  - {id: A2, title: Train branch staff, status: verified}\n", "")
+    assert "A2" not in text
+    loaded = load_assessment_text(text, "actions.yaml")
+    result = import_assessment(store, "maria", loaded)
+    exported = export_assessment(store, result.assessment.id)
+    assert assessment_to_data(exported) == assessment_to_data(loaded.assessment)
+    (action,) = X.list_actions(store, result.assessment.id)
+    assert action.root_cause_method is RootCauseMethod.FISHBONE
+    assert action.check == EffectivenessCheck(
+        date(2026, 12, 1), "Maria", True, "Sampled 20 complaints"
+    )
