@@ -331,3 +331,47 @@ def test_every_action_field_round_trips_through_the_database(store):
     assert action.check == EffectivenessCheck(
         date(2026, 12, 1), "Maria", True, "Sampled 20 complaints"
     )
+
+
+def test_the_action_commands(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from assessment.cli import cli
+    from tests.conftest import REPO
+
+    monkeypatch.setenv("ISO10002_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(cli, list(args))
+
+    assert run("import", str(REPO / "examples" / "northwind-2018.yaml")).exit_code == 0
+    raised = run("action", "raise", "1", "-c", "8.6.a", "--owner", "Ana", "--due", "2020-01-31")
+    assert raised.output == "raised A3: Address the major nonconformity on 8.6.a\n"
+    listed = run("action", "list", "1").output
+    row = next(line for line in listed.splitlines() if line.startswith("A3 "))
+    assert row.split() == [
+        "A3",
+        "Address",
+        "the",
+        "major",
+        "nonconformity",
+        "on",
+        "8.6.a",
+        "8.6.a",
+        "Ana",
+        "2020-01-31",
+        "medium",
+        "Open",
+        "(OVERDUE)",
+    ]
+    assert "Ana             1        1" in listed  # owner load: one open, one overdue
+    assert run("action", "move", "1", "A3", "done").output == "A3 is now done\n"
+    checked = run("action", "check", "1", "A3", "--effective", "--by", "Maria", "--note", "Seen")
+    assert checked.output == "A3 is now verified\n"
+    refused = run("action", "move", "1", "A3", "open")
+    assert refused.exit_code == 1
+    assert (
+        refused.output == "error: action A3 is verified; it can move to in progress, not to open\n"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from assessment import __version__
+from assessment.cli.action_commands import action
 from assessment.cli.assessment_commands import (
     assessments_command,
     compare_command,
@@ -36,6 +37,7 @@ cli.add_command(export_command)
 cli.add_command(import_command)
 cli.add_command(compare_command)
 cli.add_command(demo_command)
+cli.add_command(action)
 cli.add_command(backup_command)
 cli.add_command(restore_command)
 

@@ -1,0 +1,170 @@
+"""`iso10002 action ...`: raise, list, move and check corrective actions of a stored assessment."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from assessment.actions import ActionStatus, EffectivenessCheck, Priority, load_by_owner
+from assessment.cli.errors import reports_errors
+from assessment.cli.session import command_line_actor, configured_store
+from assessment.cli.tables import render_table
+from assessment.errors import NotFound
+from assessment.services.actions import (
+    check_effectiveness,
+    create_action,
+    list_actions,
+    move_action,
+    raise_from_finding,
+)
+from assessment.storage.store import Store
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@click.group("action")
+def action() -> None:
+    """Corrective actions: list, raise, move, check for effectiveness."""
+
+
+@action.command("list")
+@click.argument("assessment_id", type=int, metavar="ASSESSMENT")
+@reports_errors
+def list_command(assessment_id: int) -> None:
+    """List an assessment's actions, overdue ones marked, then the load per owner."""
+    today = date.today()
+    with configured_store() as store:
+        actions = list_actions(store, assessment_id)
+    if not actions:
+        click.echo("No corrective actions yet. Raise one with `iso10002 action raise`.")
+        return
+    rows = [
+        [
+            a.ref,
+            a.title,
+            ", ".join(a.criteria),
+            a.owner,
+            a.due.isoformat() if a.due else "",
+            a.priority.value,
+            a.status.label + (" (OVERDUE)" if a.is_overdue(today) else ""),
+        ]
+        for a in actions
+    ]
+    headers = ["id", "title", "criteria", "owner", "due", "priority", "status"]
+    click.echo(render_table(headers, rows))
+    loads = load_by_owner(actions, today)
+    if loads:
+        click.echo()
+        click.echo(
+            render_table(
+                ["owner", "open", "overdue"],
+                [[o.owner, str(o.open), str(o.overdue)] for o in loads],
+                right=(1, 2),
+            )
+        )
+
+
+@action.command("raise")
+@click.argument("assessment_id", type=int, metavar="ASSESSMENT")
+@click.option("--criteria", "-c", multiple=True, help="A criterion whose finding it answers.")
+@click.option("--title", help="Short title (default: from the finding, with --criteria).")
+@click.option("--owner", default="", help="Who carries it out.")
+@click.option("--due", type=DATE, help="Due date, YYYY-MM-DD.")
+@click.option(
+    "--priority", type=click.Choice([p.value for p in Priority]), default=Priority.MEDIUM.value
+)
+@reports_errors
+def raise_command(
+    assessment_id: int,
+    criteria: tuple[str, ...],
+    title: str | None,
+    owner: str,
+    due: object,
+    priority: str,
+) -> None:
+    """Raise an action from the findings of --criteria, or on its own with --title."""
+    due_date = due.date() if due else None  # type: ignore[attr-defined]
+    with configured_store() as store:
+        if criteria:
+            raised = raise_from_finding(
+                store,
+                command_line_actor(),
+                assessment_id,
+                criteria,
+                title=title,
+                owner=owner,
+                due=due_date,
+            )
+        else:
+            if not title:
+                raise click.UsageError("give --criteria, or --title for an action on its own")
+            raised = create_action(
+                store,
+                command_line_actor(),
+                assessment_id,
+                title,
+                owner=owner,
+                due=due_date,
+                priority=Priority(priority),
+            )
+    click.echo(f"raised {raised.ref}: {raised.title}")
+
+
+@action.command("move")
+@click.argument("assessment_id", type=int, metavar="ASSESSMENT")
+@click.argument("ref")
+@click.argument("status", type=click.Choice(["open", "in_progress", "done"]))
+@click.option("--reason", default="", help="Why (needed to reopen a verified action).")
+@reports_errors
+def move_command(assessment_id: int, ref: str, status: str, reason: str) -> None:
+    """Move an action to open, in_progress or done."""
+    with configured_store() as store:
+        current = _current(store, assessment_id, ref)
+        moved = move_action(
+            store,
+            command_line_actor(),
+            assessment_id,
+            ref,
+            ActionStatus(status),
+            expected_version=current,
+            reason=reason,
+        )
+    click.echo(f"{moved.ref} is now {moved.status.label.lower()}")
+
+
+@action.command("check")
+@click.argument("assessment_id", type=int, metavar="ASSESSMENT")
+@click.argument("ref")
+@click.option("--effective/--not-effective", required=True, help="What the check found.")
+@click.option("--by", "checked_by", required=True, help="Who checked it.")
+@click.option("--note", default="", help="What the check was based on.")
+@click.option("--evidence", type=int, multiple=True, help="An evidence record id it relied on.")
+@click.option("--on", "checked_on", type=DATE, help="Date of the check (default today).")
+@reports_errors
+def check_command(
+    assessment_id: int,
+    ref: str,
+    effective: bool,
+    checked_by: str,
+    note: str,
+    evidence: tuple[int, ...],
+    checked_on: object,
+) -> None:
+    """Record the effectiveness check of a done action: verified, or reopened."""
+    when = checked_on.date() if checked_on else date.today()  # type: ignore[attr-defined]
+    check = EffectivenessCheck(when, checked_by, effective, note, evidence)
+    with configured_store() as store:
+        current = _current(store, assessment_id, ref)
+        checked = check_effectiveness(
+            store, command_line_actor(), assessment_id, ref, check, expected_version=current
+        )
+    click.echo(f"{checked.ref} is now {checked.status.label.lower()}")
+
+
+def _current(store: Store, assessment_id: int, ref: str) -> int:
+    """The version a command edits: the one it has just read (a command is one quick step)."""
+    for a in list_actions(store, assessment_id):
+        if a.ref == ref:
+            return a.version
+    raise NotFound(f"no action {ref} in assessment {assessment_id}")
