@@ -7,7 +7,7 @@ how many questions it holds, and children with nothing applicable drop out of th
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from assessment.actions import ActionLink
@@ -162,8 +162,14 @@ def score_assessment(
     checklist: Checklist,
     responses: Mapping[str, Response],
     actions: Sequence[ActionLink] = (),
+    *,
+    supported: Collection[str] | None = None,
 ) -> AssessmentScore:
-    """Score every criterion and clause, then judge readiness (see verdict.judge)."""
+    """Score every criterion and clause, then judge readiness (see verdict.judge).
+
+    `supported` names the criteria backed by at least one approved, unexpired record; a score
+    at or above target outside it is an unsupported score. None leaves evidence out of it.
+    """
     criterion_results: list[CriterionResult] = []
     clause_results: list[ClauseResult] = []
 
@@ -211,5 +217,7 @@ def score_assessment(
             root_parts.append((top.weight, readiness))
     overall_readiness = _weighted_mean(root_parts)
     completion = root.answered / root.total if root.total else 0.0
-    overall = judge(checklist, overall_readiness, completion, criterion_results, actions)
+    overall = judge(
+        checklist, overall_readiness, completion, criterion_results, actions, supported=supported
+    )
     return AssessmentScore(overall, tuple(clause_results), tuple(criterion_results))

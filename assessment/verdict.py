@@ -7,7 +7,7 @@ already "not ready" for another reason.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -42,6 +42,7 @@ class ReasonKind(StrEnum):
     ESSENTIAL_BELOW_TARGET = "essential_below_target"
     NONCONFORMITY_WITHOUT_ACTION = "nonconformity_without_action"
     MAJOR_ACTION_NOT_VERIFIED = "major_action_not_verified"
+    UNSUPPORTED_SCORE = "unsupported_score"
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ def judge(
     completion: float,
     criteria: Sequence[CriterionResult],
     actions: Sequence[ActionLink],
+    *,
+    supported: Collection[str] | None = None,
 ) -> Overall:
     rules = checklist.readiness
     reasons: list[Reason] = []
@@ -153,6 +156,21 @@ def judge(
                             (c.id,),
                         )
                     )
+
+    if supported is not None:
+        unsupported = [
+            c.id
+            for c in criteria
+            if c.score is not None and c.score >= c.target and c.id not in supported
+        ]
+        if unsupported:
+            reasons.append(
+                Reason(
+                    ReasonKind.UNSUPPORTED_SCORE,
+                    f"{len(unsupported)} scores at or above target have no approved, current record to show them: {_listed(unsupported)}",
+                    tuple(unsupported),
+                )
+            )
 
     reaches = readiness is not None and readiness + _TOLERANCE >= rules.conditional_at
     if not reasons:

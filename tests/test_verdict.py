@@ -189,3 +189,31 @@ def test_everything_not_applicable_is_not_ready():
     assert overall.readiness is None
     assert overall.verdict is Verdict.NOT_READY
     assert [r.kind for r in overall.reasons] == [ReasonKind.NOTHING_APPLICABLE]
+
+
+@pytest.mark.parametrize(
+    ("supported", "verdict", "unsupported"),
+    [
+        (None, Verdict.READY, None),  # evidence not considered (a bare scoring run)
+        ({f"c{i}" for i in range(10)}, Verdict.READY, None),
+        ({f"c{i}" for i in range(8)}, Verdict.CONDITIONAL, ("c8", "c9")),
+        (set(), Verdict.CONDITIONAL, tuple(f"c{i}" for i in range(10))),
+    ],
+)
+def test_a_score_at_target_without_a_record_is_unsupported(supported, verdict, unsupported):
+    overall = score_assessment(TEN, scores(), supported=supported).overall
+    assert overall.verdict is verdict
+    found = [r for r in overall.reasons if r.kind is ReasonKind.UNSUPPORTED_SCORE]
+    if unsupported is None:
+        assert found == []
+    else:
+        (reason,) = found
+        assert reason.criteria == unsupported
+        assert reason.message.startswith(f"{len(unsupported)} scores at or above target have no")
+
+
+def test_a_score_below_target_needs_no_record_to_be_unsupported():
+    overall = score_assessment(TEN, scores(("c0", 1)), supported={"c1"}).overall
+    (reason,) = [r for r in overall.reasons if r.kind is ReasonKind.UNSUPPORTED_SCORE]
+    assert "c0" not in reason.criteria
+    assert "c1" not in reason.criteria
