@@ -83,3 +83,28 @@ class BackupError(Exception):
     written once the database is restored, says so in its message. The command line prints the
     message as it is, never a traceback.
     """
+
+
+class EvidenceRefused(ValueError):
+    """An evidence file, link or note was refused before anything was stored.
+
+    The message is one plain sentence saying why (too large, empty, a program, an archive, a
+    link that is not http or https...); the vault and the database are left as they were.
+    """
+
+
+class EvidenceIntegrityError(Exception):
+    """A stored evidence file is missing or no longer matches its SHA-256: it is never served.
+
+    `problem` is "missing" or "altered"; `sha256` names the file the record expects.
+    """
+
+    def __init__(self, sha256: str, problem: str, message: str) -> None:
+        self.sha256 = sha256
+        self.problem = problem
+        super().__init__(message)
+
+
+class EvidenceStoreError(Exception):
+    """The vault could not be written (a full disk, a folder without permission); nothing was
+    recorded. The message names the folder and the system's reason."""

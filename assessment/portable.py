@@ -28,9 +28,11 @@ from assessment.checklist_loader import checklist_from_data, find_checklist_path
 from assessment.errors import AssessmentFileError, ChecklistError, ChecklistNotFound, Fault
 from assessment.findings import Finding
 from assessment.lifecycle import AssessmentStatus
+from assessment.portable_evidence import PortableEvidence, evidence_faults
 from assessment.responses import Response
 from assessment.sourcemap import DataPath, SourceMap, load_file, load_text
 from assessment.validation import validate_model
+from evidence.records import EvidenceStatus, supports
 
 ASSESSMENT_FORMAT = "iso10002-assessment/1"
 
@@ -96,6 +98,7 @@ class PortableAssessment(_Model):
     end_date: date | None = None
     responses: dict[str, PortableResponse] = {}
     actions: list[PortableAction] = []
+    evidence: list[PortableEvidence] = []
 
     def scoring_responses(self) -> dict[str, Response]:
         return {
@@ -105,6 +108,15 @@ class PortableAssessment(_Model):
 
     def action_links(self) -> list[ActionLink]:
         return [ActionLink(a.id, tuple(a.criteria), a.status, a.title) for a in self.actions]
+
+    def supported_criteria(self, today: date) -> set[str]:
+        """Criteria backed by an approved record of this file that has not expired by `today`."""
+        return {
+            criterion
+            for item in self.evidence
+            if supports(EvidenceStatus(item.status), item.valid_until, today)
+            for criterion in item.criteria
+        }
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,13 @@ def _describe(data: Any, path: DataPath) -> str:
             if isinstance(action, dict) and isinstance(action.get("id"), str):
                 return f"action {action['id']}"
         return f"action {path[1] if isinstance(path[1], int) else ''}".strip()
+    if len(path) >= 2 and path[0] == "evidence" and isinstance(data, dict):
+        items = data.get("evidence")
+        if isinstance(items, list) and isinstance(path[1], int) and path[1] < len(items):
+            item = items[path[1]]
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                return f"evidence {item['id']}"
+        return "evidence"
     return ""
 
 
@@ -222,6 +241,7 @@ def content_faults(a: PortableAssessment, checklist: Checklist, source: SourceMa
                         f"action {action.id}: no criterion '{cid}' in checklist {checklist.id}",
                     )
                 )
+    faults += evidence_faults(a.evidence, checklist, source)
     return faults
 
 

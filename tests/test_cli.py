@@ -99,7 +99,10 @@ def test_score_json(assessment_file):
     assert [r["kind"] for r in data["overall"]["reasons"]] == [
         "readiness_below_ready",
         "nonconformity_without_action",
+        "unsupported_score",
     ]
+    unsupported = data["overall"]["reasons"][-1]
+    assert unsupported["criteria"] == ["4.1.a"]  # at target, but no record in the file shows it
     clauses = {c["ref"]: c for c in data["clauses"]}
     assert clauses["7.2"]["readiness"] is None
     assert clauses["7"]["readiness"] is None
@@ -220,3 +223,25 @@ def test_db_upgrade_on_an_unreachable_server_is_a_plain_error(monkeypatch):
         "error: cannot upgrade the database at postgresql+psycopg://nobody:***@127.0.0.1:9/none"
     )
     assert "secret" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("status", "valid_until", "unsupported"),
+    [
+        ("approved", "2999-12-31", False),
+        ("approved", "2000-01-01", True),  # expired
+        ("draft", "2999-12-31", True),  # not approved yet
+    ],
+)
+def test_an_approved_current_record_in_the_file_supports_a_score(
+    assessment_file, status, valid_until, unsupported
+):
+    text = assessment_file.read_text() + (
+        "evidence:\n"
+        f"  - {{id: E1, kind: note, title: Procedure seen, criteria: ['4.1.a'], note: Section 2,"
+        f" status: {status}, valid_until: {valid_until}}}\n"
+    )
+    assessment_file.write_text(text)
+    result = invoke("score", str(assessment_file), "--json")
+    kinds = [r["kind"] for r in json.loads(result.output)["overall"]["reasons"]]
+    assert ("unsupported_score" in kinds) is unsupported

@@ -15,6 +15,9 @@ from assessment.errors import (
     BackupError,
     ChecklistNotFound,
     ConflictError,
+    EvidenceIntegrityError,
+    EvidenceRefused,
+    EvidenceStoreError,
     FileFaults,
     InvalidChange,
     MigrationRefused,
@@ -32,6 +35,9 @@ PLAIN_REFUSALS = (
     ConflictError,
     AssessmentLocked,
     BackupError,
+    EvidenceRefused,
+    EvidenceIntegrityError,
+    EvidenceStoreError,
 )
 
 

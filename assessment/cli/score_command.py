@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import click
@@ -60,7 +61,12 @@ def score_command(file: Path, checklist_path: Path | None, as_json: bool) -> Non
     """Score a portable assessment file (YAML or JSON)."""
     loaded = load_assessment_file(file, checklist_path=checklist_path)
     a = loaded.assessment
-    result = score_assessment(loaded.checklist, a.scoring_responses(), a.action_links())
+    result = score_assessment(
+        loaded.checklist,
+        a.scoring_responses(),
+        a.action_links(),
+        supported=a.supported_criteria(date.today()),
+    )
     if as_json:
         payload = {
             "checklist": {

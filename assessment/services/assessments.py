@@ -274,13 +274,27 @@ def load_parts(
     return checklist, responses, actions
 
 
-def open_assessment(store: Store, assessment_id: int) -> OpenAssessment:
-    """Everything one assessment page needs, scored; its cost does not grow with the portfolio."""
+def open_assessment(
+    store: Store, assessment_id: int, *, today: date | None = None
+) -> OpenAssessment:
+    """Everything one assessment page needs, scored; its cost does not grow with the portfolio.
+
+    The verdict weighs the evidence as it stands on `today` (records expire).
+    """
+    # The evidence service builds on this module, so it is imported here, not at the top.
+    from assessment.services.evidence import supported_criteria
+
     with store.transaction() as session:
         row = get_row(session, assessment_id)
         checklist, responses, actions = load_parts(session, row)
         record_ = assessment_record(session, row)
-    scores = score_assessment(checklist, {k: v.response for k, v in responses.items()}, actions)
+        supported = supported_criteria(session, row.id, today or date.today())
+    scores = score_assessment(
+        checklist,
+        {k: v.response for k, v in responses.items()},
+        actions,
+        supported=supported,
+    )
     return OpenAssessment(record_, checklist, responses, actions, scores)
 
 

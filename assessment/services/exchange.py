@@ -40,6 +40,7 @@ from assessment.services.assessments import (
     load_parts,
 )
 from assessment.services.audit import record
+from assessment.services.evidence import export_evidence, import_evidence
 from assessment.services.organizations import add_organization, find_by_name
 from assessment.services.responses import add_response
 from assessment.sourcemap import SourceMap
@@ -79,6 +80,7 @@ def export_assessment(
                 select(ActionRow).where(ActionRow.assessment_id == row.id).order_by(ActionRow.id)
             )
         ]
+        evidence = export_evidence(session, row.id)
     ordered = [c.id for c in checklist.criteria if c.id in responses]
     return PortableAssessment(
         format=ASSESSMENT_FORMAT,
@@ -101,6 +103,7 @@ def export_assessment(
             for cid in ordered
         },
         actions=[_portable_action(a) for a in actions],
+        evidence=evidence,
     )
 
 
@@ -202,6 +205,7 @@ def _import_one(session: Session, actor: str, item: ImportItem) -> tuple[Assessm
             closed_on=action.closed_on,
             check=action.effectiveness_check(),
         )
+    import_evidence(session, actor, row, portable.evidence)
     return row, created
 
 

@@ -132,17 +132,40 @@ class ActionRow(Base):
 
 
 class EvidenceRow(Base):
-    """Evidence metadata; the file vault itself comes with the evidence package."""
+    """An evidence record: a file (its content in the vault under `sha256`), a link or a note.
+
+    `status` is draft, in_review, approved or rejected; "expired" is never stored, it follows
+    from `valid_until` and the day you look (see evidence.records).
+    """
 
     __tablename__ = "evidence"
+    __table_args__ = (UniqueConstraint("assessment_id", "ref"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
     title: Mapped[str] = mapped_column(String(300))
     criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
-    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The vault (migration 0003): a short reference, review status, dates and file metadata.
+    ref: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    owner: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    effective_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="draft", server_default="draft")
+    original_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    media_type: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    updated_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    # Every UPDATE is conditional on the version that was read: a concurrent edit is refused.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class AuditEvent(Base):

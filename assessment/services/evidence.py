@@ -1,0 +1,767 @@
+"""Evidence records of an assessment: add files, links and notes, review them, read them back.
+
+Files go through `evidence.intake` (size, type from content, cleaned name) before anything is
+written; the content lands in the vault, under its SHA-256, only once every check of the
+record has passed, inside the record's transaction. Reading a file hashes it again: a missing
+or altered file raises EvidenceIntegrityError and is never served. Every change is audited
+(entity "evidence", key the record's reference E1, E2, ...) and versioned: an edit based on an
+old read is refused with the name of whoever changed it since.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from assessment.errors import ConflictError, EvidenceRefused, InvalidChange, NotFound
+from assessment.portable_evidence import PortableEvidence
+from assessment.services.assessments import ensure_editable, get_row, snapshot_checklist
+from assessment.services.audit import last_change, record
+from assessment.storage.store import Store
+from assessment.storage.tables import Assessment, EvidenceRow, ResponseRow, utcnow
+from evidence.filetypes import ACCEPTED
+from evidence.intake import inspect_upload
+from evidence.links import check_link
+from evidence.names import clean_name, one_line, without_controls
+from evidence.records import (
+    MOVES,
+    STORED_STATUSES,
+    EvidenceKind,
+    EvidenceRecord,
+    EvidenceStatus,
+    expires_within,
+    needs_reason,
+    supports,
+)
+from evidence.vault import Vault, VaultReport, is_sha256, verify_vault
+
+EDITABLE_FIELDS = ("title", "description", "owner", "effective_date", "valid_until", "criteria")
+MAX_TITLE = 300
+MAX_NOTE = 20_000
+ENTITY = "evidence"
+ACCEPTED_MEDIA_TYPES = frozenset(t.media_type for t in ACCEPTED)
+
+
+@dataclass(frozen=True)
+class AddedEvidence:
+    record: EvidenceRecord
+    notices: tuple[str, ...] = ()  # for the person adding it: a cleaned name, a file kept once
+
+
+@dataclass(frozen=True)
+class EvidenceCoverage:
+    """Of the criteria scored above 0, how many have approved, unexpired evidence."""
+
+    scored: int
+    supported: int
+    unsupported: tuple[str, ...]  # scored above 0, no approved and unexpired record
+
+    @property
+    def ratio(self) -> float | None:
+        return self.supported / self.scored if self.scored else None
+
+
+@dataclass(frozen=True)
+class EvidenceProblem:
+    problem: str  # "missing" or "altered"
+    sha256: str
+    records: tuple[tuple[int, str, str], ...]  # (assessment id, reference, title) using it
+
+    def describe(self) -> str:
+        what = {
+            "missing": "is missing from the vault",
+            "altered": "was altered (its content no longer matches its SHA-256)",
+        }[self.problem]
+        users = (
+            "; ".join(f"assessment {a} {ref} '{title}'" for a, ref, title in self.records)
+            or "no record uses it"
+        )
+        return f"file {self.sha256} {what}: {users}"
+
+
+@dataclass(frozen=True)
+class EvidenceVerification:
+    report: VaultReport
+    problems: tuple[EvidenceProblem, ...]
+    records: int  # file records checked
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def to_record(row: EvidenceRow) -> EvidenceRecord:
+    return EvidenceRecord(
+        id=row.id,
+        assessment_id=row.assessment_id,
+        ref=row.ref,
+        kind=EvidenceKind(row.kind),
+        title=row.title,
+        criteria=tuple(row.criteria),
+        status=EvidenceStatus(row.status),
+        version=row.version,
+        description=row.description,
+        owner=row.owner,
+        effective_date=row.effective_date,
+        valid_until=row.valid_until,
+        sha256=row.sha256,
+        size=row.size,
+        media_type=row.media_type,
+        original_name=row.original_name,
+        url=row.url,
+        note=row.note,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        updated_by=row.updated_by,
+        updated_at=row.updated_at,
+    )
+
+
+def _clean_title(value: object) -> str:
+    title = one_line(value)
+    if not title:
+        raise InvalidChange("an evidence record needs a title")
+    return title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1] + "…"
+
+
+def _clean_criteria(value: Iterable[str], known: set[str]) -> list[str]:
+    criteria = list(dict.fromkeys(str(c).strip() for c in value if str(c).strip()))
+    if not criteria:
+        raise InvalidChange("link evidence to at least one criterion it supports")
+    unknown = [c for c in criteria if c not in known]
+    if unknown:
+        raise InvalidChange(f"no criterion {', '.join(unknown)} in this assessment's checklist")
+    return criteria
+
+
+def _check_dates(effective_date: date | None, valid_until: date | None) -> None:
+    for name, value in (("effective date", effective_date), ("valid-until date", valid_until)):
+        if value is not None and not isinstance(value, date):
+            raise InvalidChange(f"the {name} must be a date")
+    if effective_date and valid_until and valid_until < effective_date:
+        raise InvalidChange(
+            f"the valid-until date {valid_until} is before the effective date {effective_date}"
+        )
+
+
+def _known_criteria(session: Session, assessment: Assessment) -> set[str]:
+    return {c.id for c in snapshot_checklist(session, assessment.checklist_hash).criteria}
+
+
+def _next_ref(session: Session, assessment_id: int) -> str:
+    taken = set(
+        session.scalars(select(EvidenceRow.ref).where(EvidenceRow.assessment_id == assessment_id))
+    )
+    number = len(taken) + 1
+    while f"E{number}" in taken:
+        number += 1
+    return f"E{number}"
+
+
+def _audit(
+    session: Session,
+    actor: str,
+    assessment: Assessment,
+    ref: str,
+    field: str,
+    before: object,
+    after: object,
+) -> None:
+    record(
+        session,
+        actor,
+        ENTITY,
+        ref,
+        field,
+        before,
+        after,
+        organization_id=assessment.organization_id,
+        assessment_id=assessment.id,
+    )
+
+
+def _same_content(
+    session: Session, assessment_id: int, kind: EvidenceKind, key: str
+) -> EvidenceRow | None:
+    column = {
+        EvidenceKind.FILE: EvidenceRow.sha256,
+        EvidenceKind.LINK: EvidenceRow.url,
+    }.get(kind)
+    if column is None:
+        return None
+    return session.scalars(
+        select(EvidenceRow).where(
+            EvidenceRow.assessment_id == assessment_id,
+            EvidenceRow.kind == kind.value,
+            column == key,
+        )
+    ).first()
+
+
+def add_evidence_row(
+    session: Session,
+    actor: str,
+    assessment: Assessment,
+    kind: EvidenceKind,
+    *,
+    title: str,
+    criteria: Iterable[str],
+    description: str = "",
+    owner: str = "",
+    effective_date: date | None = None,
+    valid_until: date | None = None,
+    status: EvidenceStatus = EvidenceStatus.DRAFT,
+    ref: str | None = None,
+    sha256: str | None = None,
+    size: int | None = None,
+    media_type: str | None = None,
+    original_name: str | None = None,
+    url: str | None = None,
+    note: str | None = None,
+) -> EvidenceRow:
+    """Insert one record inside the caller's transaction (an import adds many), audited.
+
+    It stores metadata only: a file's content goes into the vault through `add_file`.
+    """
+    kind = EvidenceKind(kind)
+    status = EvidenceStatus(status)
+    if status not in STORED_STATUSES:
+        raise InvalidChange(
+            "a record cannot be stored as expired: that follows from its valid-until date"
+        )
+    _check_dates(effective_date, valid_until)
+    content = _kind_content(kind, sha256, media_type, url, note)
+    duplicate = _same_content(session, assessment.id, kind, content)
+    if duplicate is not None:
+        raise EvidenceRefused(
+            f"this {kind.value} is already evidence {duplicate.ref} '{duplicate.title}' of this "
+            f"assessment; link {duplicate.ref} to more criteria instead of adding it again"
+        )
+    ref = (ref or "").strip() or _next_ref(session, assessment.id)
+    taken = session.scalar(
+        select(EvidenceRow.id).where(
+            EvidenceRow.assessment_id == assessment.id, EvidenceRow.ref == ref
+        )
+    )
+    if taken is not None:
+        raise InvalidChange(f"this assessment already has an evidence record {ref}")
+    values: dict[str, object] = {
+        "kind": kind.value,
+        "title": _clean_title(title),
+        "criteria": _clean_criteria(criteria, _known_criteria(session, assessment)),
+        "description": without_controls(str(description or "")).strip(),
+        "owner": one_line(owner),
+        "effective_date": effective_date,
+        "valid_until": valid_until,
+        "status": status.value,
+        "sha256": sha256 if kind is EvidenceKind.FILE else None,
+        "size": size if kind is EvidenceKind.FILE else None,
+        "media_type": media_type if kind is EvidenceKind.FILE else None,
+        "original_name": clean_name(original_name)
+        if kind is EvidenceKind.FILE and original_name
+        else None,
+        "url": content if kind is EvidenceKind.LINK else None,
+        "note": content if kind is EvidenceKind.NOTE else None,
+    }
+    now = utcnow()
+    row = EvidenceRow(
+        assessment_id=assessment.id,
+        ref=ref,
+        created_by=actor,
+        created_at=now,
+        updated_by=actor,
+        updated_at=now,
+        **values,
+    )
+    session.add(row)
+    session.flush()
+    for field, after in values.items():
+        if after not in (None, "", []):
+            _audit(session, actor, assessment, ref, field, None, after)
+    return row
+
+
+def _kind_content(
+    kind: EvidenceKind,
+    sha256: str | None,
+    media_type: str | None,
+    url: str | None,
+    note: str | None,
+) -> str:
+    """What a record of this kind holds (the hash, the link or the note), checked."""
+    if kind is EvidenceKind.FILE:
+        if not is_sha256(sha256):
+            raise InvalidChange("a file record needs the SHA-256 of its content (64 hex digits)")
+        if media_type is not None and media_type not in ACCEPTED_MEDIA_TYPES:
+            raise EvidenceRefused(f"files of type {media_type!r} are not taken as evidence")
+        return sha256  # type: ignore[return-value]
+    if kind is EvidenceKind.LINK:
+        return check_link(url or "")
+    text = without_controls(note or "").strip()
+    if not text:
+        raise EvidenceRefused("a note needs some text")
+    if len(text) > MAX_NOTE:
+        raise EvidenceRefused(
+            f"the note is {len(text)} characters long; a note may hold {MAX_NOTE} "
+            "(add a longer text as a file)"
+        )
+    return text
+
+
+ATTEMPTS = 3
+
+
+def _adding(store: Store, work: Callable[[Session], AddedEvidence]) -> AddedEvidence:
+    """Run one addition in its own transaction. Two people adding to the same assessment at
+    the same moment may pick the same reference (E7); the database refuses the second, which
+    then tries again with the next free one."""
+    for _attempt in range(ATTEMPTS - 1):
+        try:
+            with store.transaction() as session:
+                return work(session)
+        except IntegrityError:
+            continue
+    try:
+        with store.transaction() as session:
+            return work(session)
+    except IntegrityError:
+        raise InvalidChange(
+            "others added evidence to this assessment at the same moment; nothing was added, "
+            "try again"
+        ) from None
+
+
+def _editable_assessment(session: Session, assessment_id: int) -> Assessment:
+    assessment = get_row(session, assessment_id)
+    ensure_editable(assessment)
+    return assessment
+
+
+def add_file(
+    store: Store,
+    actor: str,
+    assessment_id: int,
+    content: bytes,
+    original_name: str | None,
+    criteria: Iterable[str],
+    *,
+    title: str | None = None,
+    description: str = "",
+    owner: str = "",
+    effective_date: date | None = None,
+    valid_until: date | None = None,
+    vault: Vault | None = None,
+) -> AddedEvidence:
+    """Check a file (size, type from its content), record it, and keep its content in the
+    vault; a refused file changes nothing, in the vault or the database."""
+    vault = vault if vault is not None else Vault()
+    upload = inspect_upload(content, original_name, max_bytes=vault.max_bytes)
+    criteria = list(criteria)  # read again if the first attempt is retried
+
+    def work(session: Session) -> AddedEvidence:
+        assessment = _editable_assessment(session, assessment_id)
+        row = add_evidence_row(
+            session,
+            actor,
+            assessment,
+            EvidenceKind.FILE,
+            title=title or upload.original_name,
+            criteria=criteria,
+            description=description,
+            owner=owner,
+            effective_date=effective_date,
+            valid_until=valid_until,
+            sha256=upload.sha256,
+            size=upload.size,
+            media_type=upload.detected.media_type,
+            original_name=upload.original_name,
+        )
+        # Last, so that a refused record leaves the vault as it was. Should the commit fail
+        # after this, the vault holds a file no record uses: harmless, and `verify` lists it.
+        stored = vault.put(upload.content)
+        notices = upload.notices
+        if stored.already_stored:
+            notices += ("the same file is already in the vault: it is stored once",)
+        return AddedEvidence(to_record(row), notices)
+
+    return _adding(store, work)
+
+
+def add_link(
+    store: Store,
+    actor: str,
+    assessment_id: int,
+    url: str,
+    criteria: Iterable[str],
+    *,
+    title: str | None = None,
+    description: str = "",
+    owner: str = "",
+    effective_date: date | None = None,
+    valid_until: date | None = None,
+) -> AddedEvidence:
+    """Record a link (http or https only) as evidence."""
+    url = check_link(url)
+    criteria = list(criteria)  # read again if the first attempt is retried
+
+    def work(session: Session) -> AddedEvidence:
+        assessment = _editable_assessment(session, assessment_id)
+        row = add_evidence_row(
+            session,
+            actor,
+            assessment,
+            EvidenceKind.LINK,
+            title=title or url,
+            criteria=criteria,
+            description=description,
+            owner=owner,
+            effective_date=effective_date,
+            valid_until=valid_until,
+            url=url,
+        )
+        return AddedEvidence(to_record(row))
+
+    return _adding(store, work)
+
+
+def add_note(
+    store: Store,
+    actor: str,
+    assessment_id: int,
+    text: str,
+    criteria: Iterable[str],
+    *,
+    title: str | None = None,
+    description: str = "",
+    owner: str = "",
+    effective_date: date | None = None,
+    valid_until: date | None = None,
+) -> AddedEvidence:
+    """Record a note (what was seen or heard, in words) as evidence."""
+    first_line = (text or "").strip().split("\n", 1)[0]
+    criteria = list(criteria)  # read again if the first attempt is retried
+
+    def work(session: Session) -> AddedEvidence:
+        assessment = _editable_assessment(session, assessment_id)
+        row = add_evidence_row(
+            session,
+            actor,
+            assessment,
+            EvidenceKind.NOTE,
+            title=title or (first_line if len(first_line) <= 80 else first_line[:79] + "…"),
+            criteria=criteria,
+            description=description,
+            owner=owner,
+            effective_date=effective_date,
+            valid_until=valid_until,
+            note=text,
+        )
+        return AddedEvidence(to_record(row))
+
+    return _adding(store, work)
+
+
+def evidence_rows(session: Session, assessment_id: int) -> list[EvidenceRow]:
+    return list(
+        session.scalars(
+            select(EvidenceRow)
+            .where(EvidenceRow.assessment_id == assessment_id)
+            .order_by(EvidenceRow.id)
+        )
+    )
+
+
+def list_evidence(
+    store: Store, assessment_id: int, *, criterion_id: str | None = None
+) -> list[EvidenceRecord]:
+    """An assessment's records in the order they were added; optionally one criterion's."""
+    with store.transaction() as session:
+        get_row(session, assessment_id)  # NotFound for an unknown assessment
+        records = [to_record(row) for row in evidence_rows(session, assessment_id)]
+    if criterion_id is not None:
+        records = [r for r in records if criterion_id in r.criteria]
+    return records
+
+
+def _row(session: Session, assessment_id: int, ref: str) -> EvidenceRow:
+    row = session.scalars(
+        select(EvidenceRow).where(
+            EvidenceRow.assessment_id == assessment_id, EvidenceRow.ref == ref
+        )
+    ).first()
+    if row is None:
+        title = get_row(session, assessment_id).title
+        raise NotFound(f"no evidence {ref} in assessment '{title}'")
+    return row
+
+
+def get_evidence(store: Store, assessment_id: int, ref: str) -> EvidenceRecord:
+    with store.transaction() as session:
+        return to_record(_row(session, assessment_id, ref))
+
+
+def read_file(
+    store: Store, assessment_id: int, ref: str, *, vault: Vault | None = None
+) -> tuple[EvidenceRecord, bytes]:
+    """A file record and its content, checked against its SHA-256 on the way out.
+
+    A missing or altered file raises EvidenceIntegrityError: it is never served as valid.
+    """
+    vault = vault if vault is not None else Vault()
+    found = get_evidence(store, assessment_id, ref)
+    if found.kind is not EvidenceKind.FILE or found.sha256 is None:
+        raise InvalidChange(f"evidence {ref} is a {found.kind.value}, not a file")
+    what = f"evidence {ref} '{found.title}' of assessment {assessment_id}"
+    return found, vault.read(found.sha256, what=what)
+
+
+def _editable_row(
+    session: Session, assessment_id: int, ref: str, expected_version: int
+) -> tuple[Assessment, EvidenceRow]:
+    assessment = _editable_assessment(session, assessment_id)
+    row = _row(session, assessment_id, ref)
+    if row.version != expected_version:
+        who, when = last_change(session, ENTITY, ref, assessment_id=assessment_id)
+        raise ConflictError(f"evidence {ref}", who, when, row.version)
+    return assessment, row
+
+
+def _save(
+    store: Store,
+    actor: str,
+    assessment_id: int,
+    ref: str,
+    change: Callable[[Session], EvidenceRow],
+) -> EvidenceRecord:
+    """Run `change(session)` in a transaction; a concurrent edit becomes a ConflictError."""
+    try:
+        with store.transaction() as session:
+            row = change(session)
+            row.updated_by = actor
+            row.updated_at = utcnow()
+            session.flush()  # UPDATE ... WHERE version = the version read (version_id_col)
+            return to_record(row)
+    except StaleDataError:
+        with store.transaction() as session:
+            row = _row(session, assessment_id, ref)
+            who, when = last_change(session, ENTITY, ref, assessment_id=assessment_id)
+            raise ConflictError(f"evidence {ref}", who, when, row.version) from None
+
+
+def update_evidence(
+    store: Store,
+    actor: str,
+    assessment_id: int,
+    ref: str,
+    *,
+    expected_version: int,
+    **changes: object,
+) -> EvidenceRecord:
+    """Edit a record's title, description, owner, dates or criteria (not its content)."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidChange(
+            f"cannot edit {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE_FIELDS)}"
+        )
+
+    def change(session: Session) -> EvidenceRow:
+        assessment, row = _editable_row(session, assessment_id, ref, expected_version)
+        cleaned = dict(changes)
+        if "title" in cleaned:
+            cleaned["title"] = _clean_title(cleaned["title"])
+        if "criteria" in cleaned:
+            cleaned["criteria"] = _clean_criteria(
+                cleaned["criteria"],  # type: ignore[arg-type]
+                _known_criteria(session, assessment),
+            )
+        if "owner" in cleaned:
+            cleaned["owner"] = one_line(cleaned["owner"])
+        if "description" in cleaned:
+            cleaned["description"] = without_controls(str(cleaned["description"] or "")).strip()
+        _check_dates(
+            cleaned.get("effective_date", row.effective_date),  # type: ignore[arg-type]
+            cleaned.get("valid_until", row.valid_until),  # type: ignore[arg-type]
+        )
+        for field, value in cleaned.items():
+            _audit(session, actor, assessment, ref, field, getattr(row, field), value)
+            setattr(row, field, value)
+        return row
+
+    return _save(store, actor, assessment_id, ref, change)
+
+
+def set_status(
+    store: Store,
+    actor: str,
+    assessment_id: int,
+    ref: str,
+    status: EvidenceStatus,
+    *,
+    expected_version: int,
+    reason: str = "",
+) -> EvidenceRecord:
+    """Move a record through review: draft, in review, approved, rejected.
+
+    Rejecting and withdrawing an approval need a reason; "expired" is never set by hand.
+    """
+    status = EvidenceStatus(status)
+    if status is EvidenceStatus.EXPIRED:
+        raise InvalidChange(
+            "a record becomes expired by its valid-until date, not by hand; "
+            "change the valid-until date instead"
+        )
+
+    def change(session: Session) -> EvidenceRow:
+        assessment, row = _editable_row(session, assessment_id, ref, expected_version)
+        current = EvidenceStatus(row.status)
+        if status not in MOVES[current]:
+            allowed = ", ".join(s.label.lower() for s in STORED_STATUSES if s in MOVES[current])
+            raise InvalidChange(
+                f"evidence {ref} is {current.label.lower()}; it can move to {allowed}, "
+                f"not to {status.label.lower()}"
+            )
+        if needs_reason(current, status) and not reason.strip():
+            what = (
+                "rejecting" if status is EvidenceStatus.REJECTED else "withdrawing the approval of"
+            )
+            raise InvalidChange(f"{what} evidence {ref} needs a reason")
+        _audit(session, actor, assessment, ref, "status", row.status, status.value)
+        if reason.strip():
+            _audit(session, actor, assessment, ref, "status_reason", None, reason.strip())
+        row.status = status.value
+        return row
+
+    return _save(store, actor, assessment_id, ref, change)
+
+
+def _supported(rows: Iterable[EvidenceRow], today: date) -> set[str]:
+    return {
+        criterion
+        for row in rows
+        if supports(EvidenceStatus(row.status), row.valid_until, today)
+        for criterion in row.criteria
+    }
+
+
+def supported_criteria(
+    store_or_session: Store | Session, assessment_id: int, today: date
+) -> set[str]:
+    """The criteria with at least one approved record that has not expired by `today`."""
+    if isinstance(store_or_session, Session):
+        return _supported(evidence_rows(store_or_session, assessment_id), today)
+    with store_or_session.transaction() as session:
+        return _supported(evidence_rows(session, assessment_id), today)
+
+
+def evidence_coverage(store: Store, assessment_id: int, today: date) -> EvidenceCoverage:
+    """Of the criteria scored above 0, how many have approved and unexpired evidence.
+
+    Criteria scored 0 (nothing in place) and not applicable ones need no evidence.
+    """
+    with store.transaction() as session:
+        row = get_row(session, assessment_id)
+        checklist = snapshot_checklist(session, row.checklist_hash)
+        scored = set(
+            session.scalars(
+                select(ResponseRow.criterion_id).where(
+                    ResponseRow.assessment_id == assessment_id, ResponseRow.score > 0
+                )
+            )
+        )
+        supported = _supported(evidence_rows(session, assessment_id), today)
+    order = [c.id for c in checklist.criteria if c.id in scored]
+    unsupported = tuple(cid for cid in order if cid not in supported)
+    return EvidenceCoverage(len(order), len(order) - len(unsupported), unsupported)
+
+
+def expiring(store: Store, assessment_id: int, today: date, days: int = 30) -> list[EvidenceRecord]:
+    """Records valid today that expire within `days` days, soonest first (rejected ones left out)."""
+    records = list_evidence(store, assessment_id)
+    soon = [r for r in records if expires_within(r.status, r.valid_until, today, days)]
+    return sorted(soon, key=lambda r: (r.valid_until, r.ref))
+
+
+def verify_evidence(store: Store, vault: Vault | None = None) -> EvidenceVerification:
+    """Check every file of every assessment against the vault, and every file in the vault
+    against its hash; each missing or altered file is listed with the records that use it."""
+    vault = vault if vault is not None else Vault()
+    with store.transaction() as session:
+        rows = session.execute(
+            select(
+                EvidenceRow.sha256, EvidenceRow.assessment_id, EvidenceRow.ref, EvidenceRow.title
+            )
+            .where(EvidenceRow.kind == EvidenceKind.FILE.value, EvidenceRow.sha256.is_not(None))
+            .order_by(EvidenceRow.assessment_id, EvidenceRow.id)
+        ).all()
+    users: dict[str, list[tuple[int, str, str]]] = {}
+    for sha256, assessment_id, ref, title in rows:
+        users.setdefault(sha256, []).append((assessment_id, ref, title))
+    report = verify_vault(vault, users)
+    problems = tuple(
+        EvidenceProblem(problem, sha256, tuple(users.get(sha256, ())))
+        for problem, hashes in (("missing", report.missing), ("altered", report.altered))
+        for sha256 in hashes
+    )
+    return EvidenceVerification(report, problems, len(rows))
+
+
+def to_portable(row: EvidenceRow) -> PortableEvidence:
+    """A record as a portable file holds it: metadata and the file's hash, never its content."""
+    return PortableEvidence(
+        id=row.ref,
+        kind=row.kind,  # type: ignore[arg-type]
+        title=row.title,
+        criteria=list(row.criteria),
+        sha256=row.sha256,
+        url=row.url,
+        note=row.note,
+        original_name=row.original_name,
+        size=row.size,
+        media_type=row.media_type,
+        owner=row.owner,
+        description=row.description,
+        effective_date=row.effective_date,
+        valid_until=row.valid_until,
+        status=row.status,  # type: ignore[arg-type]
+    )
+
+
+def export_evidence(session: Session, assessment_id: int) -> list[PortableEvidence]:
+    return [to_portable(row) for row in evidence_rows(session, assessment_id)]
+
+
+def import_evidence(
+    session: Session, actor: str, assessment: Assessment, items: Iterable[PortableEvidence]
+) -> int:
+    """Record a portable file's evidence inside the import's transaction (metadata only: a
+    file not in the vault is reported missing by `verify` until it is restored)."""
+    count = 0
+    for item in items:
+        add_evidence_row(
+            session,
+            actor,
+            assessment,
+            EvidenceKind(item.kind),
+            title=item.title,
+            criteria=item.criteria,
+            description=item.description,
+            owner=item.owner,
+            effective_date=item.effective_date,
+            valid_until=item.valid_until,
+            status=EvidenceStatus(item.status),
+            ref=item.id,
+            sha256=item.sha256,
+            size=item.size,
+            media_type=item.media_type,
+            original_name=item.original_name,
+            url=item.url,
+            note=item.note,
+        )
+        count += 1
+    return count
