@@ -33,6 +33,7 @@ from assessment.portable import (
     PortableOrganization,
     PortableResponse,
 )
+from assessment.portable_evidence import PortableEvidence
 from assessment.services.exchange import ImportItem, import_assessments
 from assessment.services.organizations import list_organizations
 from assessment.storage.store import Store
@@ -470,7 +471,42 @@ def kestrel_current(checklist: Checklist, today: date) -> PortableAssessment:
         end_date=today + timedelta(days=21),
         responses=_kestrel_responses(current=True),
         actions=_actions(KESTREL_CURRENT_ACTIONS, today),
+        evidence=_kestrel_evidence(checklist, _kestrel_responses(current=True), today),
     )
+
+
+def _kestrel_evidence(
+    checklist: Checklist, responses: Mapping[str, PortableResponse], today: date
+) -> list[PortableEvidence]:
+    """What the assessors saw, as notes: approved for most sections, still in review for the
+    last ones reached, one record past its valid-until date and two about to expire, so the verdict has a few
+    unsupported scores to show and the evidence page something to warn about."""
+    at_target = [
+        c.id
+        for c in checklist.criteria
+        if (r := responses.get(c.id)) is not None
+        and r.score is not None
+        and r.score >= checklist.target(c)
+    ]
+    items = []
+    for number, criterion_id in enumerate(at_target, start=1):
+        in_review = criterion_id.startswith("7.")
+        expired, expiring = number == 3, number in (5, 9)
+        items.append(
+            PortableEvidence(
+                id=f"E{number}",
+                kind="note",
+                title=f"Records sampled for {criterion_id}",
+                criteria=[criterion_id],
+                note=responses[criterion_id].notes
+                or "Sampled the records; they show the practice.",
+                owner=ASSESSOR,
+                effective_date=today - timedelta(days=60),
+                valid_until=today + timedelta(days=-2 if expired else 20 if expiring else 365),
+                status="in_review" if in_review else "approved",
+            )
+        )
+    return items
 
 
 def alder_vale_start(checklist: Checklist, today: date) -> PortableAssessment:
