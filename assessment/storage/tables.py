@@ -15,6 +15,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -172,6 +173,8 @@ class AuditEvent(Base):
     """Append-only: the service layer inserts events and never updates or deletes one."""
 
     __tablename__ = "audit_event"
+    # "Who last changed this record?" (a conflict message) must not scan the whole trail.
+    __table_args__ = (Index("ix_audit_event_entity_key", "entity", "entity_key"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(200))
