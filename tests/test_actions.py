@@ -375,3 +375,20 @@ def test_the_action_commands(tmp_path, monkeypatch):
     assert (
         refused.output == "error: action A3 is verified; it can move to in progress, not to open\n"
     )
+
+
+def test_the_burndown_command_counts_open_actions_per_week(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from assessment.cli import cli
+    from tests.conftest import REPO
+
+    monkeypatch.setenv("ISO10002_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    runner = CliRunner()
+    runner.invoke(cli, ["import", str(REPO / "examples" / "northwind-2018.yaml")])
+    runner.invoke(cli, ["action", "raise", "1", "--title", "Train the branches"])
+    lines = runner.invoke(cli, ["action", "burndown", "1", "--weeks", "3"]).output.splitlines()
+    assert len(lines) == 3
+    # the example's two actions carry no raised-on date (open all along); the new one is raised today
+    assert [line.split()[3] for line in lines] == ["2", "2", "3"]

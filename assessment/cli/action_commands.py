@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import click
 
-from assessment.actions import ActionStatus, EffectivenessCheck, Priority, load_by_owner
+from assessment.actions import (
+    ActionStatus,
+    EffectivenessCheck,
+    Priority,
+    load_by_owner,
+    open_by_week,
+)
 from assessment.cli.errors import reports_errors
 from assessment.cli.session import command_line_actor, configured_store
 from assessment.cli.tables import render_table
@@ -168,3 +174,19 @@ def _current(store: Store, assessment_id: int, ref: str) -> int:
         if a.ref == ref:
             return a.version
     raise NotFound(f"no action {ref} in assessment {assessment_id}")
+
+
+@action.command("burndown")
+@click.argument("assessment_id", type=int, metavar="ASSESSMENT")
+@click.option("--weeks", type=click.IntRange(1, 260), default=12, help="How many weeks back.")
+@reports_errors
+def burndown_command(assessment_id: int, weeks: int) -> None:
+    """Actions still open at the end of each week: is the pile going down?"""
+    today = date.today()
+    with configured_store() as store:
+        actions = list_actions(store, assessment_id)
+    series = open_by_week(actions, today - timedelta(weeks=weeks - 1), today)
+    widest = max((count for _, count in series), default=0) or 1
+    for monday, count in series:
+        bar = "#" * round(30 * count / widest)
+        click.echo(f"week of {monday.isoformat()}  {count:4d}  {bar}")
