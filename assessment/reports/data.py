@@ -8,11 +8,13 @@ from datetime import date
 from assessment.actions import ActionRecord
 from assessment.comparison import Comparison
 from assessment.errors import InvalidChange
+from assessment.portable import LoadedAssessment
 from assessment.scoring import CriterionResult
 from assessment.services.actions import list_actions
 from assessment.services.assessments import OpenAssessment, open_assessment
 from assessment.services.comparisons import compare_with_baseline
 from assessment.services.evidence import EvidenceCoverage, evidence_coverage, list_evidence
+from assessment.services.exchange import import_assessment
 from assessment.storage.store import Store
 from evidence.records import EvidenceRecord
 
@@ -61,3 +63,17 @@ def gather_report(store: Store, assessment_id: int, *, today: date | None = None
         baseline=baseline,
         comparison=comparison,
     )
+
+
+def gather_report_from_file(loaded: LoadedAssessment, *, today: date | None = None) -> ReportData:
+    """A report straight from a portable file, with no database to set up.
+
+    The file goes through the same import and scoring as stored data (into a throwaway
+    in-memory database), so a report of a file and of its imported copy are the same.
+    """
+    store = Store.open("sqlite://")
+    try:
+        result = import_assessment(store, "report", loaded)
+        return gather_report(store, result.assessment.id, today=today)
+    finally:
+        store.dispose()
