@@ -19,6 +19,7 @@ from assessment.cli.db_commands import db
 from assessment.cli.demo_command import demo_command
 from assessment.cli.evidence_commands import evidence_group
 from assessment.cli.migrate_command import migrate_command
+from assessment.cli.report_commands import import_xlsx_command, report_command
 from assessment.cli.score_command import score_command
 
 
@@ -39,6 +40,8 @@ cli.add_command(import_command)
 cli.add_command(compare_command)
 cli.add_command(demo_command)
 cli.add_command(action)
+cli.add_command(report_command)
+cli.add_command(import_xlsx_command)
 cli.add_command(evidence_group)
 cli.add_command(backup_command)
 cli.add_command(restore_command)

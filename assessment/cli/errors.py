@@ -23,6 +23,7 @@ from assessment.errors import (
     MigrationRefused,
     NotFound,
 )
+from assessment.reports.excel_preview import WorkbookRefused
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,6 +39,7 @@ PLAIN_REFUSALS = (
     EvidenceRefused,
     EvidenceIntegrityError,
     EvidenceStoreError,
+    WorkbookRefused,
 )
 
 

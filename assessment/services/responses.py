@@ -8,6 +8,8 @@ changed it and when.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -98,6 +100,32 @@ def add_response(
     return row
 
 
+def update_response(
+    session: Session,
+    actor: str,
+    assessment: Assessment,
+    current: ResponseRow,
+    response: Response,
+    expected_version: int,
+) -> datetime | None:
+    """Change an answered criterion inside the caller's transaction, only if it is still at
+    `expected_version` (the UPDATE is conditional on it); audited. Returns when it was written,
+    or None when someone else changed it first (nothing written)."""
+    before = {f: getattr(current, f) for f in FIELDS}
+    values = _values(response)
+    now = utcnow()
+    changed = session.execute(
+        update(ResponseRow)
+        .where(ResponseRow.id == current.id, ResponseRow.version == expected_version)
+        .values(**values, updated_by=actor, updated_at=now, version=expected_version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        return None
+    _audit(session, actor, assessment, current.criterion_id, before, values)
+    return now
+
+
 def set_response(
     store: Store,
     actor: str,
@@ -108,7 +136,6 @@ def set_response(
     expected_version: int,
 ) -> StoredResponse:
     """Write a response based on `expected_version` (0 when it was never answered)."""
-    values = _values(response)
     try:
         with store.transaction() as session:
             assessment = get_row(session, assessment_id)
@@ -131,18 +158,12 @@ def set_response(
             )
             if current.version != expected_version:
                 raise _conflict(current)
-            before = {f: getattr(current, f) for f in FIELDS}
-            now = utcnow()
-            changed = session.execute(
-                update(ResponseRow)
-                .where(ResponseRow.id == current.id, ResponseRow.version == expected_version)
-                .values(**values, updated_by=actor, updated_at=now, version=expected_version + 1)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            if changed != 1:
+            written = update_response(
+                session, actor, assessment, current, response, expected_version
+            )
+            if written is None:
                 raise _reread_conflict(store, assessment_id, criterion_id)
-            _audit(session, actor, assessment, criterion_id, before, values)
-            return StoredResponse(response, expected_version + 1, actor, now)
+            return StoredResponse(response, expected_version + 1, actor, written)
     except IntegrityError:
         # Someone else answered the same criterion first, between our read and our insert.
         raise _reread_conflict(store, assessment_id, criterion_id) from None

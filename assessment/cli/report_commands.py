@@ -1,0 +1,105 @@
+"""`iso10002 report` (PDF, Excel, CSV) and `iso10002 import-xlsx` (the offline workshop's return)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from assessment.cli.errors import reports_errors
+from assessment.cli.session import command_line_actor, configured_store
+from assessment.errors import AssessmentLocked
+from assessment.portable import load_assessment_file
+from assessment.reports.csv_export import write_actions_csv, write_criteria_csv
+from assessment.reports.data import ReportData, gather_report, gather_report_from_file
+from assessment.reports.excel_apply import apply_workbook_changes
+from assessment.reports.excel_export import write_workbook
+from assessment.reports.excel_import import read_workbook
+from assessment.reports.pdf import write_pdf
+from assessment.services.assessments import open_assessment
+
+
+def _report_data(source: str) -> ReportData:
+    """A stored assessment by its id, or a portable file by its path."""
+    if source.isdigit():
+        with configured_store() as store:
+            return gather_report(store, int(source))
+    return gather_report_from_file(load_assessment_file(Path(source)))
+
+
+@click.command("report")
+@click.argument("source", metavar="ASSESSMENT|FILE")
+@click.option(
+    "--format",
+    "kind",
+    type=click.Choice(["pdf", "xlsx", "csv"]),
+    required=True,
+    help="What to write.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The file to write; for csv, the name of two files: NAME-criteria.csv and NAME-actions.csv.",
+)
+@click.option(
+    "--logo",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="PDF only: a logo for the cover.",
+)
+@reports_errors
+def report_command(source: str, kind: str, out: Path, logo: Path | None) -> None:
+    """Write a readiness report of a stored assessment (its id) or of a portable file."""
+    data = _report_data(source)
+    if kind == "pdf":
+        written = [write_pdf(data, out, logo=logo)]
+    elif kind == "xlsx":
+        written = [write_workbook(data, out)]
+    else:
+        stem = out.with_suffix("")
+        written = [
+            write_criteria_csv(data, stem.with_name(f"{stem.name}-criteria.csv")),
+            write_actions_csv(data, stem.with_name(f"{stem.name}-actions.csv")),
+        ]
+    record = data.assessment.record
+    click.echo(
+        f"wrote {', '.join(str(p) for p in written)} for '{record.title}' ({record.organization_name})"
+    )
+
+
+@click.command("import-xlsx")
+@click.argument("assessment_id", type=int, metavar="ASSESSMENT")
+@click.argument("workbook", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Apply without asking (after the preview is shown).")
+@reports_errors
+def import_xlsx_command(assessment_id: int, workbook: Path, yes: bool) -> None:
+    """Bring back a workbook filled in offline: preview every change, then apply all or none."""
+    actor = command_line_actor()
+    with configured_store() as store:
+        current = open_assessment(store, assessment_id)
+        if current.record.status.value == "final":
+            raise AssessmentLocked(
+                f"assessment '{current.record.title}' is final and read-only; reopen it (with a reason) first"
+            )
+        changes = read_workbook(workbook, current)
+        if changes.faults:
+            for fault in changes.faults:
+                click.echo(str(fault), err=True)
+            click.echo(
+                f"error: nothing was imported; fix these {len(changes.faults)} cells first",
+                err=True,
+            )
+            raise SystemExit(1)
+        if not changes.changes:
+            click.echo("The workbook holds no changes.")
+            return
+        click.echo(f"{len(changes.changes)} changes in {workbook.name}:")
+        for change in changes.changes:
+            click.echo(f"  {change}")
+        for missing in changes.missing:
+            click.echo(f"  (row of {missing} deleted in the workbook: left as it is)")
+        if not yes and not click.confirm("Apply them all?", default=False):
+            click.echo("Nothing was changed.")
+            return
+        written = apply_workbook_changes(store, actor, assessment_id, changes)
+    click.echo(f"applied {len(written)} changes to assessment {assessment_id}")

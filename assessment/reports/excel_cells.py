@@ -1,0 +1,222 @@
+"""Reading the five response cells of one Criteria row, and the rules a changed row must keep.
+
+Each cell is checked on its own first (a formula, an error value, text in the score, a score
+off the scale, an unknown finding class), so one pass reports every bad cell; then a row the
+client changed is checked as a whole (N/A needs a reason, an override needs a reason, ...).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+
+from openpyxl.cell.cell import Cell
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+from openpyxl.worksheet.worksheet import Worksheet
+
+from assessment.checklist import Checklist
+from assessment.findings import Finding
+from assessment.reports.excel_layout import (
+    CRITERIA,
+    FINDING_CHOICES,
+    NOT_APPLICABLE,
+    NOT_APPLICABLE_WORDS,
+    CellValues,
+    cell_text,
+)
+from assessment.reports.excel_preview import CellFault, quoted
+from assessment.responses import Response
+
+_FINDING_WORDS = {
+    **{label.lower(): f for label, f in FINDING_CHOICES.items()},
+    **{f.value: f for f in Finding},
+}
+
+
+class CellError(Exception):
+    """A cell that cannot be read; its fault is already recorded."""
+
+
+class RowReader:
+    """One Criteria row, reading its cells and collecting their faults."""
+
+    def __init__(
+        self, sheet: Worksheet, row: int, columns: dict[str, int], faults: list[CellFault]
+    ) -> None:
+        self.sheet, self.row, self.columns, self.faults = sheet, row, columns, faults
+
+    def ref(self, key: str) -> str:
+        return f"{get_column_letter(self.columns[key])}{self.row}"
+
+    def fault(self, key: str, message: str) -> None:
+        self.faults.append(CellFault(CRITERIA, self.ref(key), message))
+
+    def raw(self, key: str) -> object:
+        cell: Cell = self.sheet.cell(self.row, self.columns[key])
+        value = cell.value
+        if cell.data_type == "f" or isinstance(value, ArrayFormula | DataTableFormula):
+            self.fault(key, "a formula is not taken here: type the value itself")
+            raise CellError
+        if cell.data_type == "e":
+            self.fault(key, f"the cell shows the error {value}: type the value itself")
+            raise CellError
+        return value
+
+    def text(self, key: str) -> str:
+        value = self.raw(key)
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            value = value.date() if value.time() == time() else value
+        if isinstance(value, date | time):
+            return value.isoformat()
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return cell_text(str(value))
+
+    def is_blank(self) -> bool:
+        return all(
+            self.sheet.cell(self.row, column).value in (None, "")
+            for column in self.columns.values()
+        )
+
+
+def read_score(row: RowReader, scale_values: list[int]) -> tuple[int | None, bool]:
+    """The score cell: (score, False), (None, True) for N/A, (None, False) when empty."""
+    value = row.raw("score")
+    low, high = min(scale_values), max(scale_values)
+    if isinstance(value, str):
+        text = cell_text(value)
+        if not text:
+            return None, False
+        if text.lower() in NOT_APPLICABLE_WORDS:
+            return None, True
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            row.fault(
+                "score", f"{quoted(text)} is not a score: pick {low} to {high} or {NOT_APPLICABLE}"
+            )
+            raise CellError from None
+    if value is None:
+        return None, False
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float | Decimal)
+        or not math.isfinite(value)
+    ):
+        row.fault("score", f"{value} is not a score: pick {low} to {high} or {NOT_APPLICABLE}")
+        raise CellError
+    if value != int(value):
+        row.fault("score", f"{value} is not a whole number on the scale ({low} to {high})")
+        raise CellError
+    if int(value) not in scale_values:
+        row.fault("score", f"{int(value)} is not on the scale ({low} to {high})")
+        raise CellError
+    return int(value), False
+
+
+def read_finding(row: RowReader) -> Finding | None:
+    text = row.text("finding")
+    if not text:
+        return None
+    found = _FINDING_WORDS.get(text.lower())
+    if found is None:
+        choices = ", ".join(FINDING_CHOICES)
+        row.fault(
+            "finding", f"{quoted(text)} is not a finding class: pick {choices}, or leave it empty"
+        )
+        raise CellError
+    return found
+
+
+def read_cell_values(row: RowReader, checklist: Checklist) -> CellValues:
+    """The five response cells, each checked on its own; every bad one is recorded."""
+    results: dict[str, object] = {}
+    readers = {
+        "score": lambda: read_score(row, checklist.scale.values),
+        "not_applicable": lambda: row.text("not_applicable"),
+        "notes": lambda: row.text("notes"),
+        "finding": lambda: read_finding(row),
+        "finding_reason": lambda: row.text("finding_reason"),
+    }
+    bad = False
+    for key, read in readers.items():
+        try:
+            results[key] = read()
+        except CellError:
+            bad = True
+    if bad:
+        raise CellError
+    score, not_applicable = results["score"]  # type: ignore[misc]
+    return CellValues(
+        score,
+        not_applicable,
+        str(results["not_applicable"]),
+        str(results["notes"]),
+        results["finding"],  # type: ignore[arg-type]
+        str(results["finding_reason"]),
+    )
+
+
+def check_rules(row: RowReader, values: CellValues) -> None:
+    """The rules every response keeps (design.md), on a row the client changed."""
+    before = len(row.faults)
+    if values.score is not None and values.not_applicable_reason:
+        row.fault(
+            "score",
+            f"both a score ({values.score}) and a N/A reason ({row.ref('not_applicable')}) are given: keep one",
+        )
+    elif values.not_applicable and not values.not_applicable_reason:
+        row.fault("not_applicable", "N/A needs a reason: say why this criterion does not apply")
+    elif not values.not_applicable and values.not_applicable_reason:
+        row.fault(
+            "not_applicable",
+            f"a N/A reason needs {NOT_APPLICABLE} in {row.ref('score')}: choose it there or clear the reason",
+        )
+    if values.finding is not None and not values.finding_reason:
+        row.fault("finding_reason", "a finding override needs a reason")
+    if values.finding is None and values.finding_reason:
+        row.fault(
+            "finding",
+            f"a finding reason ({row.ref('finding_reason')}) needs a finding override here: pick one or clear the reason",
+        )
+    if values.finding is not None and values.not_applicable:
+        row.fault("finding", "a criterion marked N/A cannot carry a finding override")
+    if len(row.faults) > before:
+        raise CellError
+
+
+def first_difference(row: RowReader, new: CellValues, old: CellValues) -> str:
+    """The cell to point at for a change: the first of the five that differs."""
+    pairs = (
+        ("score", (new.score, new.not_applicable) != (old.score, old.not_applicable)),
+        ("not_applicable", new.not_applicable_reason != old.not_applicable_reason),
+        ("notes", new.notes != old.notes),
+        ("finding", new.finding != old.finding),
+        ("finding_reason", new.finding_reason != old.finding_reason),
+    )
+    return row.ref(next((key for key, differs in pairs if differs), "score"))
+
+
+def new_response(new: CellValues, old: CellValues, stored: Response | None) -> Response:
+    """The response to store. A text the client did not change keeps its stored form (its
+    exact line ends and blanks), so an import never rewrites what nobody touched."""
+    stored = stored or Response()
+
+    def text(new_text: str, old_text: str, stored_text: str | None) -> str:
+        return (stored_text or "") if new_text == old_text else new_text
+
+    return Response(
+        score=new.score,
+        not_applicable=text(
+            new.not_applicable_reason, old.not_applicable_reason, stored.not_applicable
+        )
+        if new.not_applicable
+        else None,
+        notes=text(new.notes, old.notes, stored.notes),
+        finding=new.finding,
+        finding_reason=text(new.finding_reason, old.finding_reason, stored.finding_reason) or None,
+    )

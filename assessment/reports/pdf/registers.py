@@ -1,0 +1,156 @@
+"""The corrective-action plan and the evidence index.
+
+The action plan marks overdue actions in words ("Overdue by 21 days"), not only in colour.
+The evidence index prints each file's full SHA-256, so a reader holding the file can check it
+is the very record the assessment relied on.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from reportlab.platypus import Flowable, PageBreak
+
+from assessment.actions import ActionRecord
+from assessment.numbers import percent
+from assessment.reports.pdf.context import ACTIONS, EVIDENCE, Context, day
+from assessment.reports.pdf.markup import NOTE_LIMIT, TITLE_LIMIT, para, rich, text
+from assessment.reports.pdf.styles import BAD, GOOD, NONE, RULE, Tone
+from assessment.reports.pdf.tables import register, tone_cell, toned
+from evidence.records import EvidenceKind, EvidenceRecord, EvidenceStatus
+
+
+def _action_cell(ctx: Context, action: ActionRecord) -> Flowable:
+    parts = [f"<b>{text(action.title, TITLE_LIMIT)}</b>"]
+    details = [
+        ("Correction", action.correction),
+        (
+            "Root cause"
+            + (f" ({action.root_cause_method.label.lower()})" if action.root_cause_method else ""),
+            action.root_cause,
+        ),
+        ("Action", action.action_plan),
+    ]
+    parts += [f"{label}: {text(value, NOTE_LIMIT)}" for label, value in details if value]
+    if action.check is not None:
+        check = action.check
+        verdict = "effective" if check.effective else "not effective"
+        note = f": {text(check.note, NOTE_LIMIT)}" if check.note else ""
+        parts.append(
+            f"Checked {day(check.checked_on)} by {text(check.checked_by, 120)}, {verdict}{note}"
+        )
+    return rich("<br/>".join(parts), ctx.style.cell)
+
+
+def _status(ctx: Context, action: ActionRecord) -> tuple[str, Tone | None]:
+    if action.is_overdue(ctx.data.today) and action.due is not None:
+        days = (ctx.data.today - action.due).days
+        unit = "day" if days == 1 else "days"
+        return f"{action.status.label}<br/><b>Overdue</b> by {days} {unit}", BAD
+    if action.status.value == "verified":
+        return action.status.label, GOOD
+    return action.status.label, None
+
+
+def action_plan(ctx: Context) -> list[Flowable]:
+    s, actions = ctx.style, ctx.data.actions
+    story: list[Flowable] = [ctx.section(ACTIONS)]
+    if not actions:
+        return [*story, para("No corrective actions have been raised yet.", s.body), PageBreak()]
+    counts = Counter(a.status.label.lower() for a in actions)
+    overdue = ctx.data.overdue_actions()
+    summary = ", ".join(f"{n} {label}" for label, n in counts.items())
+    line = f"{len(actions)} actions: {summary}. "
+    line += (
+        f"{len(overdue)} overdue as of {day(ctx.data.today)}: {', '.join(a.ref for a in overdue)}."
+        if overdue
+        else f"None is overdue as of {day(ctx.data.today)}."
+    )
+    story.append(para(line, s.body))
+    rows, extra = [], []
+    for number, action in enumerate(actions, start=1):
+        status, tone = _status(ctx, action)
+        rows.append(
+            [
+                rich(f"<b>{text(action.ref)}</b>", s.cell),
+                _action_cell(ctx, action),
+                para(", ".join(action.criteria), s.cell),
+                para(action.owner or "(no owner)", s.cell, 200),
+                day(action.due),
+                action.priority.value.capitalize(),
+                toned(status, tone, bold=False) if tone else rich(status, s.cell),
+            ]
+        )
+        if tone:
+            extra.append(tone_cell(6, number, tone))
+    header = ["Ref", "Action", "Criteria", "Owner", "Due", "Priority", "Status"]
+    story += [register(header, rows, [26, 160, 50, 80, 58, 46, 63], extra=extra), PageBreak()]
+    return story
+
+
+def _detail(record: EvidenceRecord) -> str:
+    """The line under a record that identifies its content: hash, address or note."""
+    if record.kind is EvidenceKind.FILE:
+        name = f" · {text(record.original_name, 120)}" if record.original_name else ""
+        size = f" · {record.size:,} bytes" if record.size is not None else ""
+        return f"SHA-256 {text(record.sha256 or '—')}{name}{size}"
+    if record.kind is EvidenceKind.LINK:
+        return f"Link: {text(record.url or '—', 500)}"
+    return f"Note: {text(record.note or '—', 600)}"
+
+
+def _status_tone(status: EvidenceStatus) -> Tone | None:
+    if status is EvidenceStatus.APPROVED:
+        return GOOD
+    if status in (EvidenceStatus.EXPIRED, EvidenceStatus.REJECTED):
+        return BAD
+    return NONE
+
+
+def evidence_index(ctx: Context) -> list[Flowable]:
+    s, records, coverage = ctx.style, ctx.data.evidence, ctx.data.coverage
+    story: list[Flowable] = [
+        ctx.section(EVIDENCE),
+        para(
+            f"{coverage.supported} of the {coverage.scored} criteria scored above 0 have at least "
+            f"one approved, unexpired record ({percent(coverage.ratio)}). Statuses are as of "
+            f"{day(ctx.data.today)}: a record past its valid-until date shows as expired.",
+            s.body,
+        ),
+    ]
+    if not records:
+        return [*story, para("No evidence has been recorded yet.", s.body), PageBreak()]
+    rows, extra = [], []
+    for record in records:
+        status = record.status_on(ctx.data.today)
+        tone = _status_tone(status)
+        top = len(rows) + 1
+        title = text(record.title, TITLE_LIMIT)
+        if record.description:
+            title += f'<br/><font size="6.5">{text(record.description, 400)}</font>'
+        rows.append(
+            [
+                rich(f"<b>{text(record.ref)}</b>", s.cell),
+                record.kind.value,
+                rich(title, s.cell),
+                para(", ".join(record.criteria), s.cell),
+                toned(text(status.label), tone, bold=False) if tone else para(status.label, s.cell),
+                day(record.effective_date),
+                day(record.valid_until),
+            ]
+        )
+        rows.append(["", rich(_detail(record), s.cell_note), "", "", "", "", ""])
+        extra += [
+            ("SPAN", (1, top + 1), (-1, top + 1)),
+            ("NOSPLIT", (0, top), (-1, top + 1)),
+            ("LINEBELOW", (0, top + 1), (-1, top + 1), 0.25, RULE),
+            ("TOPPADDING", (0, top + 1), (-1, top + 1), 0),
+        ]
+        if tone:
+            extra.append(tone_cell(4, top, tone))
+    header = ["Ref", "Kind", "Title", "Criteria", "Status", "Effective", "Valid until"]
+    table = register(
+        header, rows, [28, 32, 170, 70, 58, 62, 63], extra=extra, zebra=False, row_rules=False
+    )
+    story += [table, PageBreak()]
+    return story

