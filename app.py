@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import checklist_browser, portfolio
+from ui import checklist_browser, portfolio, reports
 
 st.set_page_config(page_title="ISO 10002 readiness", page_icon="✅", layout="wide")
 page = st.navigation(
     [
         st.Page(portfolio.render, title="Portfolio", url_path="portfolio", default=True),
+        st.Page(reports.render, title="Reports", url_path="reports"),
         st.Page(checklist_browser.render, title="Checklists", url_path="checklists"),
     ]
 )
