@@ -409,16 +409,16 @@ def test_coverage_without_scores_is_not_a_number(store, assessment):
 def test_two_people_adding_at_the_same_moment_both_get_a_reference(store, assessment, monkeypatch):
     """Both pick E1 before either stores it; the database refuses the second, which retries."""
     barrier, chosen, outcomes = threading.Barrier(2, timeout=20), [], []
-    real_next_ref = E._next_ref
+    real_next_ref = E.next_ref
 
-    def next_ref(session, assessment_id):
-        ref = real_next_ref(session, assessment_id)
+    def next_ref(*args):
+        ref = real_next_ref(*args)
         chosen.append(ref)
         if len(chosen) <= 2:
             barrier.wait()  # both have chosen before either inserts
         return ref
 
-    monkeypatch.setattr(E, "_next_ref", next_ref)
+    monkeypatch.setattr(E, "next_ref", next_ref)
 
     def add(actor: str) -> None:
         try:

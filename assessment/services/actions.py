@@ -32,7 +32,8 @@ from assessment.services.assessments import (
     load_parts,
     snapshot_checklist,
 )
-from assessment.services.audit import last_change, record
+from assessment.services.audit import last_change, record_in
+from assessment.services.refs import next_ref
 from assessment.storage.store import Store
 from assessment.storage.tables import ActionRow, Assessment, EvidenceRow, utcnow
 
@@ -83,16 +84,6 @@ def to_record(row: ActionRow) -> ActionRecord:
     )
 
 
-def _next_ref(session: Session, assessment_id: int) -> str:
-    taken = set(
-        session.scalars(select(ActionRow.ref).where(ActionRow.assessment_id == assessment_id))
-    )
-    number = len(taken) + 1
-    while f"A{number}" in taken:
-        number += 1
-    return f"A{number}"
-
-
 def _clean(field: str, value: object, criteria_known: Iterable[str]) -> object:
     """One edited value, checked and normalized the same way for create, edit and import."""
     known = set(criteria_known)
@@ -133,17 +124,7 @@ def _audit(
     before: object,
     after: object,
 ) -> None:
-    record(
-        session,
-        actor,
-        "action",
-        ref,
-        field,
-        before,
-        after,
-        organization_id=assessment.organization_id,
-        assessment_id=assessment.id,
-    )
+    record_in(session, actor, assessment, "action", ref, field, before, after)
 
 
 def add_action(
@@ -187,7 +168,9 @@ def add_action(
         raise InvalidChange(
             "an action is verified only by an effectiveness check that found it effective"
         )
-    ref = (ref or "").strip() or _next_ref(session, assessment.id)
+    ref = (ref or "").strip() or next_ref(
+        session, ActionRow.ref, ActionRow.assessment_id, assessment.id, "A"
+    )
     taken = session.scalar(
         select(ActionRow.id).where(ActionRow.assessment_id == assessment.id, ActionRow.ref == ref)
     )

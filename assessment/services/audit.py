@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment.storage.store import Store
-from assessment.storage.tables import AuditEvent
+from assessment.storage.tables import Assessment, AuditEvent
 
 
 @dataclass(frozen=True)
@@ -88,3 +88,27 @@ def last_change(
         query = query.where(AuditEvent.assessment_id == assessment_id)
     row = session.scalars(query.order_by(AuditEvent.id.desc()).limit(1)).first()
     return (row.actor, row.at) if row else ("another user", None)
+
+
+def record_in(
+    session: Session,
+    actor: str,
+    assessment: Assessment,
+    entity: str,
+    key: str,
+    field: str,
+    before: Any,
+    after: Any,
+) -> None:
+    """One event about a record that belongs to an assessment (a response, action, evidence)."""
+    record(
+        session,
+        actor,
+        entity,
+        key,
+        field,
+        before,
+        after,
+        organization_id=assessment.organization_id,
+        assessment_id=assessment.id,
+    )

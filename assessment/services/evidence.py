@@ -22,7 +22,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from assessment.errors import ConflictError, EvidenceRefused, InvalidChange, NotFound
 from assessment.portable_evidence import PortableEvidence
 from assessment.services.assessments import ensure_editable, get_row, snapshot_checklist
-from assessment.services.audit import last_change, record
+from assessment.services.audit import last_change, record_in
+from assessment.services.refs import next_ref
 from assessment.storage.store import Store
 from assessment.storage.tables import Assessment, EvidenceRow, ResponseRow, utcnow
 from evidence.filetypes import ACCEPTED
@@ -154,16 +155,6 @@ def _known_criteria(session: Session, assessment: Assessment) -> set[str]:
     return {c.id for c in snapshot_checklist(session, assessment.checklist_hash).criteria}
 
 
-def _next_ref(session: Session, assessment_id: int) -> str:
-    taken = set(
-        session.scalars(select(EvidenceRow.ref).where(EvidenceRow.assessment_id == assessment_id))
-    )
-    number = len(taken) + 1
-    while f"E{number}" in taken:
-        number += 1
-    return f"E{number}"
-
-
 def _audit(
     session: Session,
     actor: str,
@@ -173,17 +164,7 @@ def _audit(
     before: object,
     after: object,
 ) -> None:
-    record(
-        session,
-        actor,
-        ENTITY,
-        ref,
-        field,
-        before,
-        after,
-        organization_id=assessment.organization_id,
-        assessment_id=assessment.id,
-    )
+    record_in(session, actor, assessment, ENTITY, ref, field, before, after)
 
 
 def _same_content(
@@ -243,7 +224,9 @@ def add_evidence_row(
             f"this {kind.value} is already evidence {duplicate.ref} '{duplicate.title}' of this "
             f"assessment; link {duplicate.ref} to more criteria instead of adding it again"
         )
-    ref = (ref or "").strip() or _next_ref(session, assessment.id)
+    ref = (ref or "").strip() or next_ref(
+        session, EvidenceRow.ref, EvidenceRow.assessment_id, assessment.id, "E"
+    )
     taken = session.scalar(
         select(EvidenceRow.id).where(
             EvidenceRow.assessment_id == assessment.id, EvidenceRow.ref == ref

@@ -23,7 +23,7 @@ from assessment.services.assessments import (
     get_row,
     snapshot_checklist,
 )
-from assessment.services.audit import record
+from assessment.services.audit import record_in
 from assessment.storage.store import Store
 from assessment.storage.tables import Assessment, ResponseRow, utcnow
 
@@ -68,16 +68,8 @@ def _audit(
     after: dict[str, object],
 ) -> None:
     for field in FIELDS:
-        record(
-            session,
-            actor,
-            "response",
-            criterion_id,
-            field,
-            before[field],
-            after[field],
-            organization_id=assessment.organization_id,
-            assessment_id=assessment.id,
+        record_in(
+            session, actor, assessment, "response", criterion_id, field, before[field], after[field]
         )
 
 
