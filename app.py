@@ -8,10 +8,12 @@ from ui import checklist_browser, portfolio, reports
 
 st.set_page_config(page_title="ISO 10002 readiness", page_icon="✅", layout="wide")
 page = st.navigation(
-    [
-        st.Page(portfolio.render, title="Portfolio", url_path="portfolio", default=True),
-        st.Page(reports.render, title="Reports", url_path="reports"),
-        st.Page(checklist_browser.render, title="Checklists", url_path="checklists"),
-    ]
+    {
+        "Assess": [
+            st.Page(portfolio.render, title="Portfolio", url_path="portfolio", default=True),
+        ],
+        "Report": [st.Page(reports.render, title="Reports", url_path="reports")],
+        "Manage": [st.Page(checklist_browser.render, title="Checklists", url_path="checklists")],
+    }
 )
 page.run()

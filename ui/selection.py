@@ -1,0 +1,38 @@
+"""The sidebar's choice of organization and assessment, shared by every page that works on one.
+
+This component owns its session-state keys; pages ask it for the chosen assessment and never
+read those keys themselves.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assessment.services.assessments import AssessmentRecord, list_assessments
+from assessment.storage.store import Store
+
+ORGANIZATION_KEY = "selection_organization"
+ASSESSMENT_KEY = "selection_assessment"
+
+
+def selected_assessment(store: Store) -> AssessmentRecord | None:
+    """Draw the pickers in the sidebar and return the chosen assessment (None when there is none)."""
+    records = list_assessments(store)
+    if not records:
+        st.sidebar.caption(
+            "No assessments yet: load the demo data or import a file on the Portfolio page."
+        )
+        return None
+    organizations = sorted({r.organization_name for r in records})
+    organization = st.sidebar.selectbox("Organization", organizations, key=ORGANIZATION_KEY)
+    mine = [r for r in records if r.organization_name == organization]
+    by_id = {r.id: r for r in mine}
+    if st.session_state.get(ASSESSMENT_KEY) not in by_id:
+        st.session_state[ASSESSMENT_KEY] = mine[-1].id  # the newest one
+    chosen = st.sidebar.selectbox(
+        "Assessment",
+        list(by_id),
+        format_func=lambda i: f"{by_id[i].title} ({by_id[i].status.label.lower()})",
+        key=ASSESSMENT_KEY,
+    )
+    return by_id[chosen]
