@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import checklist_browser, portfolio, reports
+from ui import checklist_browser, dashboard, portfolio, reports
 
 st.set_page_config(page_title="ISO 10002 readiness", page_icon="✅", layout="wide")
 page = st.navigation(
@@ -12,7 +12,10 @@ page = st.navigation(
         "Assess": [
             st.Page(portfolio.render, title="Portfolio", url_path="portfolio", default=True),
         ],
-        "Report": [st.Page(reports.render, title="Reports", url_path="reports")],
+        "Report": [
+            st.Page(dashboard.render, title="Dashboard", url_path="dashboard"),
+            st.Page(reports.render, title="Reports", url_path="reports"),
+        ],
         "Manage": [st.Page(checklist_browser.render, title="Checklists", url_path="checklists")],
     }
 )

@@ -1,0 +1,64 @@
+"""The dashboard page, headless (AppTest), on the demo data."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from assessment.demo import load_demo
+from assessment.services.actions import list_actions
+from assessment.services.assessments import open_assessment
+from assessment.storage.database import database_url
+from assessment.storage.store import Store
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("ISO10002_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
+@pytest.fixture
+def demo(data_dir):
+    store = Store.open(database_url())
+    load_demo(store)
+    yield store
+    store.dispose()
+
+
+def page() -> AppTest:
+    app = AppTest.from_string("from ui import dashboard\ndashboard.render()\n", default_timeout=60)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def figures(app: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+
+
+def test_an_empty_database_points_to_the_portfolio(data_dir):
+    assert "Portfolio page" in page().info[0].value
+
+
+def test_the_dashboard_shows_the_chosen_assessment(demo):
+    app = page()
+    app.sidebar.selectbox(key="selection_organization").select(
+        "Kestrel Outdoor Supply (demo)"
+    ).run()
+    app.sidebar.selectbox(key="selection_assessment").select(2).run()
+    assert not app.exception, app.exception
+    opened = open_assessment(demo, 2)
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Verdict"] == opened.score.overall.verdict.label
+    overdue = [a for a in list_actions(demo, 2) if a.is_overdue(date.today())]
+    assert metrics["Overdue"] == str(len(overdue))
+    specs = figures(app)
+    gauge = specs[0]["data"][0]
+    assert gauge["value"] == pytest.approx(opened.score.readiness * 100)
+    radar_names = [trace["name"] for trace in specs[1]["data"]]
+    assert radar_names == ["Ready at", "Baseline", "Now"]
+    assert any(t["type"] == "treemap" for spec in specs for t in spec["data"])
