@@ -62,3 +62,17 @@ def test_the_dashboard_shows_the_chosen_assessment(demo):
     radar_names = [trace["name"] for trace in specs[1]["data"]]
     assert radar_names == ["Ready at", "Baseline", "Now"]
     assert any(t["type"] == "treemap" for spec in specs for t in spec["data"])
+
+
+def test_chart_labels_show_checklist_text_as_text():
+    from assessment.checklist_loader import checklist_from_text
+    from assessment.scoring import score_assessment
+    from tests.conftest import SMALL_CHECKLIST
+    from ui.charts import clause_treemap
+
+    hostile = SMALL_CHECKLIST.replace(
+        "title: General", "title: <a href='javascript:alert(1)'>x</a>"
+    )
+    score = score_assessment(checklist_from_text(hostile, "hostile.yaml"), {})
+    labels = clause_treemap(score).data[0].labels
+    assert "4.1 &lt;a href='javascript:alert(1)'&gt;x&lt;/a&gt;" in labels

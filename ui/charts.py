@@ -6,6 +6,7 @@ chooses how to draw it, so the charts always agree with the reports and the comm
 
 from __future__ import annotations
 
+import html
 from datetime import date, timedelta
 
 import plotly.graph_objects as go
@@ -25,6 +26,11 @@ FINDING_COLOURS = {
     Finding.OFI: "#1565c0",
     Finding.CONFORMING: "#2e7d32",
 }
+
+
+def _text(value: str) -> str:
+    """Plotly renders a little HTML in labels; text from a checklist or a user must stay text."""
+    return html.escape(value, quote=False)
 
 
 def _pct(value: float | None) -> float | None:
@@ -62,7 +68,8 @@ def section_radar(
     score: AssessmentScore, comparison: Comparison | None, checklist: Checklist
 ) -> go.Figure:
     sections = [c for c in score.clauses if c.depth == 0]
-    labels = [f"{c.ref} {c.title}" for c in sections]
+    # Section numbers on the axes (long titles would be cut off); titles in the hover text.
+    labels = [f"§ {_text(c.ref)}" for c in sections]
     figure = go.Figure()
     figure.add_trace(
         go.Scatterpolar(
@@ -90,12 +97,14 @@ def section_radar(
             fill="toself",
             name="Now",
             line={"color": ACCENT},
+            text=[_text(c.title) for c in sections],
+            hovertemplate="%{text}: %{r:.0f}%<extra></extra>",
         )
     )
     figure.update_layout(
         polar={"radialaxis": {"range": [0, 100], "ticksuffix": "%"}},
-        height=380,
-        margin={"t": 30, "b": 30},
+        height=400,
+        margin={"t": 40, "b": 40, "l": 40, "r": 40},
         legend={"orientation": "h"},
     )
     return figure
@@ -105,10 +114,10 @@ def clause_bars(score: AssessmentScore, checklist: Checklist) -> go.Figure:
     clauses = [c for c in score.clauses if c.depth >= 1 and c.readiness is not None]
     figure = go.Figure(
         go.Bar(
-            x=[f"{c.ref}" for c in clauses],
+            x=[_text(c.ref) for c in clauses],
             y=[_pct(c.readiness) for c in clauses],
             marker_color=ACCENT,
-            hovertext=[c.title for c in clauses],
+            hovertext=[_text(c.title) for c in clauses],
             name="Readiness",
         )
     )
@@ -131,7 +140,7 @@ def clause_treemap(score: AssessmentScore) -> go.Figure:
     figure = go.Figure(
         go.Treemap(
             ids=[c.ref for c in score.clauses],
-            labels=[f"{c.ref} {c.title}" for c in score.clauses],
+            labels=[f"{_text(c.ref)} {_text(c.title)}" for c in score.clauses],
             parents=[parents[c.ref] for c in score.clauses],
             values=[max(c.total, 1) for c in score.clauses],
             branchvalues="remainder",

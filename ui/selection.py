@@ -24,11 +24,13 @@ def selected_assessment(store: Store) -> AssessmentRecord | None:
         )
         return None
     organizations = sorted({r.organization_name for r in records})
+    if st.session_state.get(ORGANIZATION_KEY) not in organizations:
+        st.session_state[ORGANIZATION_KEY] = _work_in_progress(records).organization_name
     organization = st.sidebar.selectbox("Organization", organizations, key=ORGANIZATION_KEY)
     mine = [r for r in records if r.organization_name == organization]
     by_id = {r.id: r for r in mine}
     if st.session_state.get(ASSESSMENT_KEY) not in by_id:
-        st.session_state[ASSESSMENT_KEY] = mine[-1].id  # the newest one
+        st.session_state[ASSESSMENT_KEY] = _work_in_progress(mine).id
     chosen = st.sidebar.selectbox(
         "Assessment",
         list(by_id),
@@ -36,3 +38,9 @@ def selected_assessment(store: Store) -> AssessmentRecord | None:
         key=ASSESSMENT_KEY,
     )
     return by_id[chosen]
+
+
+def _work_in_progress(records: list[AssessmentRecord]) -> AssessmentRecord:
+    """What to open first: the newest assessment being worked on, else the newest of all."""
+    active = [r for r in records if r.status.value in ("in_progress", "in_review")]
+    return max(active or records, key=lambda r: r.id)
