@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import checklist_browser, dashboard, portfolio, reports
+from ui import checklist_browser, dashboard, portfolio, reports, scoring
 
 st.set_page_config(page_title="ISO 10002 readiness", page_icon="✅", layout="wide")
 page = st.navigation(
     {
         "Assess": [
             st.Page(portfolio.render, title="Portfolio", url_path="portfolio", default=True),
+            st.Page(scoring.render, title="Scoring", url_path="scoring"),
         ],
         "Report": [
             st.Page(dashboard.render, title="Dashboard", url_path="dashboard"),
