@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import checklist_browser, dashboard, portfolio, reports, scoring
+from ui import (
+    actions_page,
+    checklist_browser,
+    dashboard,
+    evidence_page,
+    portfolio,
+    reports,
+    scoring,
+)
 
 st.set_page_config(page_title="ISO 10002 readiness", page_icon="✅", layout="wide")
 page = st.navigation(
@@ -12,6 +20,10 @@ page = st.navigation(
         "Assess": [
             st.Page(portfolio.render, title="Portfolio", url_path="portfolio", default=True),
             st.Page(scoring.render, title="Scoring", url_path="scoring"),
+        ],
+        "Improve": [
+            st.Page(actions_page.render, title="Corrective actions", url_path="actions"),
+            st.Page(evidence_page.render, title="Evidence", url_path="evidence"),
         ],
         "Report": [
             st.Page(dashboard.render, title="Dashboard", url_path="dashboard"),
