@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 import uuid
 from collections.abc import Callable, Iterator
@@ -153,3 +154,28 @@ def row_counts(store: Store) -> dict[str, int]:
 def store_url(store: Store) -> str:
     """The store's URL with its password, for a child process to open the same database."""
     return store.engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data folder of the test's own, used as the app's and the CLI's default SQLite."""
+    monkeypatch.setenv("ISO10002_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def demo(data_dir: Path) -> Iterator[Store]:
+    """The demo data loaded into that folder's database (assessment 2: the review in progress)."""
+    from assessment.demo import load_demo
+    from assessment.storage.database import database_url
+
+    store = Store.open(database_url())
+    load_demo(store)
+    yield store
+    store.dispose()
+
+
+def unescaped(markdown: str) -> str:
+    """Markdown text as the user reads it (pages backslash-escape user and file text)."""
+    return re.sub(r"\\(.)", r"\1", markdown)

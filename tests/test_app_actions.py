@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment.demo import load_demo
 from assessment.services.actions import list_actions, update_action
 from assessment.services.assessments import open_assessment
-from assessment.storage.database import database_url
 from assessment.storage.store import Store
 from assessment.verdict import ReasonKind
+from tests.conftest import unescaped
 
 KESTREL = "Kestrel Outdoor Supply (demo)"
-
-
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("ISO10002_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-
-
-@pytest.fixture
-def demo(data_dir):
-    store = Store.open(database_url())
-    load_demo(store)
-    yield store
-    store.dispose()
-
-
-def unescaped(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
 
 
 def page(assessment_id: int | None = None) -> AppTest:

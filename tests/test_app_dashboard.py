@@ -8,25 +8,8 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment.demo import load_demo
 from assessment.services.actions import list_actions
 from assessment.services.assessments import open_assessment
-from assessment.storage.database import database_url
-from assessment.storage.store import Store
-
-
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("ISO10002_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-
-
-@pytest.fixture
-def demo(data_dir):
-    store = Store.open(database_url())
-    load_demo(store)
-    yield store
-    store.dispose()
 
 
 def page() -> AppTest:

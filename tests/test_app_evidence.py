@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment.demo import load_demo
 from assessment.services.evidence import add_file, expiring, list_evidence
-from assessment.storage.database import database_url
-from assessment.storage.store import Store
 from evidence.vault import Vault
+from tests.conftest import unescaped
 from tests.evidence_samples import MZ
 
 KESTREL = "Kestrel Outdoor Supply (demo)"
 TEXT = b"Complaints log sample, week 12: 41 received, 39 acknowledged within 2 days.\n"
-
-
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("ISO10002_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-
-
-@pytest.fixture
-def demo(data_dir):
-    store = Store.open(database_url())
-    load_demo(store)
-    yield store
-    store.dispose()
-
-
-def unescaped(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
 
 
 def page(assessment_id: int | None = None) -> AppTest:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
@@ -11,16 +9,12 @@ from streamlit.testing.v1 import AppTest
 from assessment.portable import MAX_UPLOAD_BYTES
 from assessment.storage.database import database_url
 from assessment.storage.schema import current_revision, head_revision
-from tests.conftest import REPO
+from tests.conftest import REPO, unescaped
 
 NORTHWIND = REPO / "examples" / "northwind-2018.yaml"
 
-
-@pytest.fixture(autouse=True)
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("ISO10002_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    return tmp_path / "data"
+# Every test here starts the whole app on an empty SQLite database of its own.
+pytestmark = pytest.mark.usefixtures("data_dir")
 
 
 def start() -> AppTest:
@@ -28,11 +22,6 @@ def start() -> AppTest:
     app.run()
     assert not app.exception, app.exception
     return app
-
-
-def unescaped(markdown: str) -> str:
-    """Markdown text as the user reads it (the page backslash-escapes file names and messages)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def texts(app: AppTest) -> str:

@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import io
-import re
 
 import openpyxl
-import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from assessment.demo import load_demo
 from assessment.services.assessments import open_assessment
-from assessment.storage.database import database_url
-from assessment.storage.store import Store
-
-
-@pytest.fixture
-def demo(tmp_path, monkeypatch):
-    monkeypatch.setenv("ISO10002_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    store = Store.open(database_url())
-    load_demo(store)
-    yield store
-    store.dispose()
+from tests.conftest import unescaped
 
 
 def page() -> AppTest:
@@ -37,10 +23,6 @@ def choose(app: AppTest, assessment_id: int) -> AppTest:
     app.selectbox(key="reports_assessment").select(assessment_id).run()
     assert not app.exception, app.exception
     return app
-
-
-def unescaped(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
 
 
 def test_an_empty_database_says_what_to_do(tmp_path, monkeypatch):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -17,18 +15,12 @@ from assessment.services.exchange import import_assessment
 from assessment.services.responses import set_response
 from assessment.storage.database import database_url
 from assessment.storage.store import Store
-from tests.conftest import REPO
+from tests.conftest import REPO, unescaped
 from tests.evidence_samples import MZ
 from ui.identity import LOCAL_ACTOR
 
 # The Northwind example answers 4.1.a and 4.1.b, so its first criterion left open is 4.1.c.
 OPEN = "4.1.c"
-
-
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("ISO10002_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("DATABASE_URL", raising=False)
 
 
 @pytest.fixture
@@ -65,10 +57,6 @@ def key(assessment_id: int, criterion_id: str, field: str) -> str:
 def pills(app: AppTest, assessment_id: int, criterion_id: str):
     (found,) = [b for b in app.button_group if b.key == key(assessment_id, criterion_id, "score")]
     return found
-
-
-def unescaped(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
 
 
 def errors(app: AppTest) -> list[str]:
