@@ -42,7 +42,7 @@ from assessment.reports.pdf import pdf_bytes
 from assessment.responses import Response
 from assessment.scoring import score_assessment
 from assessment.services.assessments import AssessmentRecord, OpenAssessment, StoredResponse
-from assessment.services.evidence import EvidenceCoverage
+from assessment.services.evidence_metrics import EvidenceCoverage
 from assessment.storage.store import Store
 from evidence.records import EvidenceKind, EvidenceRecord, EvidenceStatus
 

@@ -7,7 +7,9 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment.services.evidence import add_file, expiring, list_evidence
+from assessment.services.evidence import list_evidence
+from assessment.services.evidence_adding import add_file
+from assessment.services.evidence_metrics import expiring
 from evidence.vault import Vault
 from tests.conftest import unescaped
 from tests.evidence_samples import MZ

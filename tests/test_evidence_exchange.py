@@ -16,6 +16,7 @@ from assessment.errors import AssessmentFileError
 from assessment.portable import dump_assessment, load_assessment_file, load_assessment_text
 from assessment.services import assessments as A
 from assessment.services import evidence as E
+from assessment.services import evidence_adding as EA
 from assessment.services import organizations as O
 from assessment.services.exchange import export_assessment, import_assessment
 from assessment.storage.schema import alembic_config, current_revision, head_revision
@@ -58,7 +59,7 @@ def test_db_upgrade_from_0001_keeps_evidence_rows(store, monkeypatch, tmp_path):
         "",
     )
     # The next record of that assessment gets a reference of its own.
-    added = E.add_note(store, "maria", record.id, "seen on site", ["4.1.a"])
+    added = EA.add_note(store, "maria", record.id, "seen on site", ["4.1.a"])
     assert added.record.ref != kept.ref
 
 
@@ -67,7 +68,7 @@ def with_evidence(store, tmp_path):
     vault = Vault(tmp_path / "evidence", max_bytes=1024 * 1024)
     organization = O.create_organization(store, "maria", "Acme Water")
     record = A.create_assessment(store, "maria", organization.id, SMALL, "Gap analysis")
-    E.add_file(
+    EA.add_file(
         store,
         "maria",
         record.id,
@@ -80,8 +81,8 @@ def with_evidence(store, tmp_path):
         valid_until=date(2027, 2, 1),
         vault=vault,
     )
-    E.add_link(store, "maria", record.id, "https://example.org/policy", ["4.1.b"], title="Policy")
-    E.add_note(store, "maria", record.id, "Register seen on site", ["7.2.a"])
+    EA.add_link(store, "maria", record.id, "https://example.org/policy", ["4.1.b"], title="Policy")
+    EA.add_note(store, "maria", record.id, "Register seen on site", ["7.2.a"])
     E.set_status(store, "ana", record.id, "E1", EvidenceStatus.APPROVED, expected_version=1)
     return record, vault
 

@@ -20,8 +20,11 @@ from assessment.lifecycle import AssessmentStatus
 from assessment.responses import Response
 from assessment.services import assessments as A
 from assessment.services import evidence as E
+from assessment.services import evidence_adding as EA
 from assessment.services import organizations as O
 from assessment.services.audit import events
+from assessment.services.evidence_metrics import evidence_coverage, expiring
+from assessment.services.evidence_support import supported_criteria
 from assessment.services.responses import set_response
 from evidence.records import EvidenceKind, EvidenceStatus
 from evidence.vault import Vault
@@ -46,7 +49,7 @@ def assessment(store):
 
 def add_text(store, vault, assessment, text=b"register extract\n", name="register.txt", **kw):
     criteria = kw.pop("criteria", ["4.1.a"])
-    return E.add_file(store, "maria", assessment.id, text, name, criteria, vault=vault, **kw)
+    return EA.add_file(store, "maria", assessment.id, text, name, criteria, vault=vault, **kw)
 
 
 def evidence_events(store, assessment_id):
@@ -59,7 +62,7 @@ def evidence_events(store, assessment_id):
 
 def test_files_links_and_notes_are_recorded_with_their_metadata(store, vault, assessment):
     pdf = S.pdf()
-    added = E.add_file(
+    added = EA.add_file(
         store,
         "maria",
         assessment.id,
@@ -80,8 +83,8 @@ def test_files_links_and_notes_are_recorded_with_their_metadata(store, vault, as
     assert added.notices == ()
     assert vault.read(record.sha256) == pdf
 
-    link = E.add_link(store, "deniz", assessment.id, "https://intranet.example.org/p", ["4.1.b"])
-    note = E.add_note(
+    link = EA.add_link(store, "deniz", assessment.id, "https://intranet.example.org/p", ["4.1.b"])
+    note = EA.add_note(
         store, "deniz", assessment.id, "Register seen on site.\nAll logged.", ["7.2.a"]
     )
     assert (link.record.ref, link.record.url, link.record.title) == (
@@ -179,16 +182,16 @@ def test_a_duplicate_in_the_same_assessment_is_refused_and_stored_once_elsewhere
 
 
 def test_links_and_notes_are_checked(store, vault, assessment):
-    E.add_link(store, "maria", assessment.id, "https://example.org/a", ["4.1.a"])
+    EA.add_link(store, "maria", assessment.id, "https://example.org/a", ["4.1.a"])
     before = row_counts(store)
     for url, message in [
         ("javascript:alert(1)", "only http and https"),
         ("https://example.org/a", "already evidence E1"),
     ]:
         with pytest.raises(EvidenceRefused, match=message):
-            E.add_link(store, "maria", assessment.id, url, ["4.1.a"])
+            EA.add_link(store, "maria", assessment.id, url, ["4.1.a"])
     with pytest.raises(EvidenceRefused, match="a note needs some text"):
-        E.add_note(store, "maria", assessment.id, "  \n ", ["4.1.a"])
+        EA.add_note(store, "maria", assessment.id, "  \n ", ["4.1.a"])
     assert row_counts(store) == before
 
 
@@ -232,7 +235,7 @@ def test_a_tampered_or_missing_file_is_detected_on_read_and_by_verify(store, vau
     assert result.records == 3
     assert result.report.checked == 2
     assert good.sha256 not in {p.sha256 for p in result.problems}
-    E.add_link(store, "maria", assessment.id, "https://example.org", ["4.1.a"])
+    EA.add_link(store, "maria", assessment.id, "https://example.org", ["4.1.a"])
     with pytest.raises(InvalidChange, match="is a link, not a file"):
         E.read_file(store, assessment.id, "E4", vault=vault)
     with pytest.raises(NotFound, match="no evidence E9"):
@@ -385,24 +388,24 @@ def test_coverage_expiring_and_supported_criteria_by_hand(store, vault, assessme
     )
 
     # Supported (approved, unexpired): E1 -> 4.1.a; E4 -> 7.2.a. E2 expired, E3 draft, E6 rejected.
-    assert E.supported_criteria(store, assessment.id, TODAY) == {"4.1.a", "7.2.a"}
+    assert supported_criteria(store, assessment.id, TODAY) == {"4.1.a", "7.2.a"}
     with store.transaction() as session:
-        assert E.supported_criteria(session, assessment.id, TODAY) == {"4.1.a", "7.2.a"}
-    coverage = E.evidence_coverage(store, assessment.id, TODAY)
+        assert supported_criteria(session, assessment.id, TODAY) == {"4.1.a", "7.2.a"}
+    coverage = evidence_coverage(store, assessment.id, TODAY)
     # Scored above 0: 4.1.a, 4.1.b; supported among them: 4.1.a -> 1 of 2.
     assert (coverage.scored, coverage.supported, coverage.unsupported) == (2, 1, ("4.1.b",))
     assert coverage.ratio == 0.5
     # Valid today and ending within 30 days: E1 (+10), E4 (+30, inclusive); not E2 (expired),
     # E5 (+31), E6 (rejected), E3 (no date).
-    assert [r.ref for r in E.expiring(store, assessment.id, TODAY)] == ["E1", "E4"]
+    assert [r.ref for r in expiring(store, assessment.id, TODAY)] == ["E1", "E4"]
     # Eleven days on, E1 has expired too.
     later = TODAY + days(11)
-    assert E.evidence_coverage(store, assessment.id, later).supported == 0
-    assert E.supported_criteria(store, assessment.id, later) == {"7.2.a"}
+    assert evidence_coverage(store, assessment.id, later).supported == 0
+    assert supported_criteria(store, assessment.id, later) == {"7.2.a"}
 
 
 def test_coverage_without_scores_is_not_a_number(store, assessment):
-    coverage = E.evidence_coverage(store, assessment.id, TODAY)
+    coverage = evidence_coverage(store, assessment.id, TODAY)
     assert (coverage.scored, coverage.supported, coverage.ratio) == (0, 0, None)
 
 
@@ -422,7 +425,7 @@ def test_two_people_adding_at_the_same_moment_both_get_a_reference(store, assess
 
     def add(actor: str) -> None:
         try:
-            outcomes.append(E.add_note(store, actor, assessment.id, f"seen by {actor}", ["4.1.a"]))
+            outcomes.append(EA.add_note(store, actor, assessment.id, f"seen by {actor}", ["4.1.a"]))
         except Exception as error:  # reported below, not lost in the thread
             outcomes.append(error)
 
@@ -445,7 +448,7 @@ def test_the_stored_verdict_lists_a_score_without_an_approved_record(store, asse
         return next((r.criteria for r in reasons if r.kind.value == "unsupported_score"), ())
 
     assert unsupported() == ("4.1.a",)
-    added = E.add_note(
+    added = EA.add_note(
         store,
         "maria",
         assessment.id,

@@ -36,7 +36,7 @@ from assessment.services import assessments as A
 from assessment.services.actions import create_action
 from assessment.services.assessments import open_assessment
 from assessment.services.audit import events
-from assessment.services.evidence import add_note
+from assessment.services.evidence_adding import add_note
 from assessment.services.responses import set_response
 from assessment.storage.store import Store
 

@@ -29,7 +29,7 @@ from assessment.services.assessments import (
     get_assessment,
     open_assessment,
 )
-from assessment.services.evidence import add_file
+from assessment.services.evidence_adding import add_file
 from assessment.services.organizations import (
     create_organization,
     get_organization,

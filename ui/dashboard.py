@@ -13,7 +13,7 @@ from assessment.numbers import percent
 from assessment.services.actions import list_actions
 from assessment.services.assessments import open_assessment
 from assessment.services.comparisons import compare_with_baseline
-from assessment.services.evidence import evidence_coverage
+from assessment.services.evidence_metrics import evidence_coverage
 from ui import charts
 from ui.database import app_store
 from ui.markdown import md_escape

@@ -20,16 +20,12 @@ from assessment.lifecycle import AssessmentStatus
 from assessment.numbers import percent
 from assessment.services.assessments import AssessmentRecord, open_assessment
 from assessment.services.evidence import (
-    AddedEvidence,
-    add_file,
-    add_link,
-    add_note,
-    evidence_coverage,
-    expiring,
     list_evidence,
     read_file,
     set_status,
 )
+from assessment.services.evidence_adding import AddedEvidence, add_file, add_link, add_note
+from assessment.services.evidence_metrics import evidence_coverage, expiring
 from assessment.storage.store import Store
 from evidence.filetypes import ACCEPTED
 from evidence.limits import max_upload_bytes, size_text

@@ -24,7 +24,7 @@ from assessment.errors import (
 from assessment.findings import Finding
 from assessment.responses import Response
 from assessment.services.assessments import OpenAssessment
-from assessment.services.evidence import AddedEvidence, add_file, add_link, add_note
+from assessment.services.evidence_adding import AddedEvidence, add_file, add_link, add_note
 from assessment.services.responses import set_response
 from assessment.storage.store import Store
 from evidence.records import EvidenceRecord

@@ -15,17 +15,14 @@ from assessment.cli.tables import render_table
 from assessment.errors import EvidenceRefused
 from assessment.numbers import percent
 from assessment.services.evidence import (
-    add_file,
-    add_link,
-    add_note,
-    evidence_coverage,
-    expiring,
     get_evidence,
     list_evidence,
     read_file,
     set_status,
     verify_evidence,
 )
+from assessment.services.evidence_adding import add_file, add_link, add_note
+from assessment.services.evidence_metrics import evidence_coverage, expiring
 from evidence.filetypes import ACCEPTED
 from evidence.intake import read_upload
 from evidence.limits import size_text

@@ -13,7 +13,8 @@ from assessment.scoring import CriterionResult
 from assessment.services.actions import list_actions
 from assessment.services.assessments import OpenAssessment, open_assessment
 from assessment.services.comparisons import compare_with_baseline
-from assessment.services.evidence import EvidenceCoverage, evidence_coverage, list_evidence
+from assessment.services.evidence import list_evidence
+from assessment.services.evidence_metrics import EvidenceCoverage, evidence_coverage
 from assessment.services.exchange import import_assessment
 from assessment.storage.store import Store
 from evidence.records import EvidenceRecord

@@ -21,6 +21,7 @@ from assessment.lifecycle import AssessmentStatus
 from assessment.responses import Response
 from assessment.scoring import AssessmentScore, score_assessment
 from assessment.services.audit import last_change, record
+from assessment.services.evidence_support import supported_criteria
 from assessment.services.organizations import get_row as organization_row
 from assessment.storage.store import Store, snapshot_cache
 from assessment.storage.tables import (
@@ -103,6 +104,13 @@ def snapshot_checklist(session: Session, content_hash: str) -> Checklist:
     checklist = Checklist.model_validate(content)
     snapshot_cache.put(checklist)
     return checklist
+
+
+def editable_row(session: Session, assessment_id: int) -> Assessment:
+    """The assessment, refused with AssessmentLocked when it is final."""
+    row = get_row(session, assessment_id)
+    ensure_editable(row)
+    return row
 
 
 def ensure_editable(row: Assessment) -> None:
@@ -281,9 +289,6 @@ def open_assessment(
 
     The verdict weighs the evidence as it stands on `today` (records expire).
     """
-    # The evidence service builds on this module, so it is imported here, not at the top.
-    from assessment.services.evidence import supported_criteria
-
     with store.transaction() as session:
         row = get_row(session, assessment_id)
         checklist, responses, actions = load_parts(session, row)

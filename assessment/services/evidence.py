@@ -1,4 +1,7 @@
-"""Evidence records of an assessment: add files, links and notes, review them, read them back.
+"""Evidence records of an assessment: the record rules, review, reading back, verifying.
+
+Adding a file, link or note is in `evidence_adding`; coverage and expiry in `evidence_metrics`;
+the one query the verdict needs in `evidence_support`.
 
 Files go through `evidence.intake` (size, type from content, cleaned name) before anything is
 written; the content lands in the vault, under its SHA-256, only once every check of the
@@ -15,19 +18,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from assessment.errors import ConflictError, EvidenceRefused, InvalidChange, NotFound
-from assessment.portable_evidence import PortableEvidence
-from assessment.services.assessments import ensure_editable, get_row, snapshot_checklist
+from assessment.services.assessments import editable_row, get_row, snapshot_checklist
 from assessment.services.audit import last_change, record_in
 from assessment.services.refs import next_ref
 from assessment.storage.store import Store
-from assessment.storage.tables import Assessment, EvidenceRow, ResponseRow, utcnow
+from assessment.storage.tables import Assessment, EvidenceRow, utcnow
 from evidence.filetypes import ACCEPTED
-from evidence.intake import inspect_upload
 from evidence.links import check_link
 from evidence.names import clean_name, one_line, without_controls
 from evidence.records import (
@@ -36,9 +36,7 @@ from evidence.records import (
     EvidenceKind,
     EvidenceRecord,
     EvidenceStatus,
-    expires_within,
     needs_reason,
-    supports,
 )
 from evidence.vault import Vault, VaultReport, is_sha256, verify_vault
 
@@ -47,25 +45,6 @@ MAX_TITLE = 300
 MAX_NOTE = 20_000
 ENTITY = "evidence"
 ACCEPTED_MEDIA_TYPES = frozenset(t.media_type for t in ACCEPTED)
-
-
-@dataclass(frozen=True)
-class AddedEvidence:
-    record: EvidenceRecord
-    notices: tuple[str, ...] = ()  # for the person adding it: a cleaned name, a file kept once
-
-
-@dataclass(frozen=True)
-class EvidenceCoverage:
-    """Of the criteria scored above 0, how many have approved, unexpired evidence."""
-
-    scored: int
-    supported: int
-    unsupported: tuple[str, ...]  # scored above 0, no approved and unexpired record
-
-    @property
-    def ratio(self) -> float | None:
-        return self.supported / self.scored if self.scored else None
 
 
 @dataclass(frozen=True)
@@ -297,159 +276,6 @@ def _kind_content(
     return text
 
 
-ATTEMPTS = 3
-
-
-def _adding(store: Store, work: Callable[[Session], AddedEvidence]) -> AddedEvidence:
-    """Run one addition in its own transaction. Two people adding to the same assessment at
-    the same moment may pick the same reference (E7); the database refuses the second, which
-    then tries again with the next free one."""
-    for _attempt in range(ATTEMPTS - 1):
-        try:
-            with store.transaction() as session:
-                return work(session)
-        except IntegrityError:
-            continue
-    try:
-        with store.transaction() as session:
-            return work(session)
-    except IntegrityError:
-        raise InvalidChange(
-            "others added evidence to this assessment at the same moment; nothing was added, "
-            "try again"
-        ) from None
-
-
-def _editable_assessment(session: Session, assessment_id: int) -> Assessment:
-    assessment = get_row(session, assessment_id)
-    ensure_editable(assessment)
-    return assessment
-
-
-def add_file(
-    store: Store,
-    actor: str,
-    assessment_id: int,
-    content: bytes,
-    original_name: str | None,
-    criteria: Iterable[str],
-    *,
-    title: str | None = None,
-    description: str = "",
-    owner: str = "",
-    effective_date: date | None = None,
-    valid_until: date | None = None,
-    vault: Vault | None = None,
-) -> AddedEvidence:
-    """Check a file (size, type from its content), record it, and keep its content in the
-    vault; a refused file changes nothing, in the vault or the database."""
-    vault = vault if vault is not None else Vault()
-    upload = inspect_upload(content, original_name, max_bytes=vault.max_bytes)
-    criteria = list(criteria)  # read again if the first attempt is retried
-
-    def work(session: Session) -> AddedEvidence:
-        assessment = _editable_assessment(session, assessment_id)
-        row = add_evidence_row(
-            session,
-            actor,
-            assessment,
-            EvidenceKind.FILE,
-            title=title or upload.original_name,
-            criteria=criteria,
-            description=description,
-            owner=owner,
-            effective_date=effective_date,
-            valid_until=valid_until,
-            sha256=upload.sha256,
-            size=upload.size,
-            media_type=upload.detected.media_type,
-            original_name=upload.original_name,
-        )
-        # Last, so that a refused record leaves the vault as it was. Should the commit fail
-        # after this, the vault holds a file no record uses: harmless, and `verify` lists it.
-        stored = vault.put(upload.content)
-        notices = upload.notices
-        if stored.already_stored:
-            notices += ("the same file is already in the vault: it is stored once",)
-        return AddedEvidence(to_record(row), notices)
-
-    return _adding(store, work)
-
-
-def add_link(
-    store: Store,
-    actor: str,
-    assessment_id: int,
-    url: str,
-    criteria: Iterable[str],
-    *,
-    title: str | None = None,
-    description: str = "",
-    owner: str = "",
-    effective_date: date | None = None,
-    valid_until: date | None = None,
-) -> AddedEvidence:
-    """Record a link (http or https only) as evidence."""
-    url = check_link(url)
-    criteria = list(criteria)  # read again if the first attempt is retried
-
-    def work(session: Session) -> AddedEvidence:
-        assessment = _editable_assessment(session, assessment_id)
-        row = add_evidence_row(
-            session,
-            actor,
-            assessment,
-            EvidenceKind.LINK,
-            title=title or url,
-            criteria=criteria,
-            description=description,
-            owner=owner,
-            effective_date=effective_date,
-            valid_until=valid_until,
-            url=url,
-        )
-        return AddedEvidence(to_record(row))
-
-    return _adding(store, work)
-
-
-def add_note(
-    store: Store,
-    actor: str,
-    assessment_id: int,
-    text: str,
-    criteria: Iterable[str],
-    *,
-    title: str | None = None,
-    description: str = "",
-    owner: str = "",
-    effective_date: date | None = None,
-    valid_until: date | None = None,
-) -> AddedEvidence:
-    """Record a note (what was seen or heard, in words) as evidence."""
-    first_line = (text or "").strip().split("\n", 1)[0]
-    criteria = list(criteria)  # read again if the first attempt is retried
-
-    def work(session: Session) -> AddedEvidence:
-        assessment = _editable_assessment(session, assessment_id)
-        row = add_evidence_row(
-            session,
-            actor,
-            assessment,
-            EvidenceKind.NOTE,
-            title=title or (first_line if len(first_line) <= 80 else first_line[:79] + "…"),
-            criteria=criteria,
-            description=description,
-            owner=owner,
-            effective_date=effective_date,
-            valid_until=valid_until,
-            note=text,
-        )
-        return AddedEvidence(to_record(row))
-
-    return _adding(store, work)
-
-
 def evidence_rows(session: Session, assessment_id: int) -> list[EvidenceRow]:
     return list(
         session.scalars(
@@ -507,7 +333,7 @@ def read_file(
 def _editable_row(
     session: Session, assessment_id: int, ref: str, expected_version: int
 ) -> tuple[Assessment, EvidenceRow]:
-    assessment = _editable_assessment(session, assessment_id)
+    assessment = editable_row(session, assessment_id)
     row = _row(session, assessment_id, ref)
     if row.version != expected_version:
         who, when = last_change(session, ENTITY, ref, assessment_id=assessment_id)
@@ -623,53 +449,6 @@ def set_status(
     return _save(store, actor, assessment_id, ref, change)
 
 
-def _supported(rows: Iterable[EvidenceRow], today: date) -> set[str]:
-    return {
-        criterion
-        for row in rows
-        if supports(EvidenceStatus(row.status), row.valid_until, today)
-        for criterion in row.criteria
-    }
-
-
-def supported_criteria(
-    store_or_session: Store | Session, assessment_id: int, today: date
-) -> set[str]:
-    """The criteria with at least one approved record that has not expired by `today`."""
-    if isinstance(store_or_session, Session):
-        return _supported(evidence_rows(store_or_session, assessment_id), today)
-    with store_or_session.transaction() as session:
-        return _supported(evidence_rows(session, assessment_id), today)
-
-
-def evidence_coverage(store: Store, assessment_id: int, today: date) -> EvidenceCoverage:
-    """Of the criteria scored above 0, how many have approved and unexpired evidence.
-
-    Criteria scored 0 (nothing in place) and not applicable ones need no evidence.
-    """
-    with store.transaction() as session:
-        row = get_row(session, assessment_id)
-        checklist = snapshot_checklist(session, row.checklist_hash)
-        scored = set(
-            session.scalars(
-                select(ResponseRow.criterion_id).where(
-                    ResponseRow.assessment_id == assessment_id, ResponseRow.score > 0
-                )
-            )
-        )
-        supported = _supported(evidence_rows(session, assessment_id), today)
-    order = [c.id for c in checklist.criteria if c.id in scored]
-    unsupported = tuple(cid for cid in order if cid not in supported)
-    return EvidenceCoverage(len(order), len(order) - len(unsupported), unsupported)
-
-
-def expiring(store: Store, assessment_id: int, today: date, days: int = 30) -> list[EvidenceRecord]:
-    """Records valid today that expire within `days` days, soonest first (rejected ones left out)."""
-    records = list_evidence(store, assessment_id)
-    soon = [r for r in records if expires_within(r.status, r.valid_until, today, days)]
-    return sorted(soon, key=lambda r: (r.valid_until, r.ref))
-
-
 def verify_evidence(store: Store, vault: Vault | None = None) -> EvidenceVerification:
     """Check every file of every assessment against the vault, and every file in the vault
     against its hash; each missing or altered file is listed with the records that use it."""
@@ -692,59 +471,3 @@ def verify_evidence(store: Store, vault: Vault | None = None) -> EvidenceVerific
         for sha256 in hashes
     )
     return EvidenceVerification(report, problems, len(rows))
-
-
-def to_portable(row: EvidenceRow) -> PortableEvidence:
-    """A record as a portable file holds it: metadata and the file's hash, never its content."""
-    return PortableEvidence(
-        id=row.ref,
-        kind=row.kind,  # type: ignore[arg-type]
-        title=row.title,
-        criteria=list(row.criteria),
-        sha256=row.sha256,
-        url=row.url,
-        note=row.note,
-        original_name=row.original_name,
-        size=row.size,
-        media_type=row.media_type,
-        owner=row.owner,
-        description=row.description,
-        effective_date=row.effective_date,
-        valid_until=row.valid_until,
-        status=row.status,  # type: ignore[arg-type]
-    )
-
-
-def export_evidence(session: Session, assessment_id: int) -> list[PortableEvidence]:
-    return [to_portable(row) for row in evidence_rows(session, assessment_id)]
-
-
-def import_evidence(
-    session: Session, actor: str, assessment: Assessment, items: Iterable[PortableEvidence]
-) -> int:
-    """Record a portable file's evidence inside the import's transaction (metadata only: a
-    file not in the vault is reported missing by `verify` until it is restored)."""
-    count = 0
-    for item in items:
-        add_evidence_row(
-            session,
-            actor,
-            assessment,
-            EvidenceKind(item.kind),
-            title=item.title,
-            criteria=item.criteria,
-            description=item.description,
-            owner=item.owner,
-            effective_date=item.effective_date,
-            valid_until=item.valid_until,
-            status=EvidenceStatus(item.status),
-            ref=item.id,
-            sha256=item.sha256,
-            size=item.size,
-            media_type=item.media_type,
-            original_name=item.original_name,
-            url=item.url,
-            note=item.note,
-        )
-        count += 1
-    return count

@@ -8,7 +8,7 @@ one, and embeds the pinned checklist otherwise, so a file always scores as it di
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -29,6 +29,7 @@ from assessment.portable import (
     PortableResponse,
     content_faults,
 )
+from assessment.portable_evidence import PortableEvidence
 from assessment.services.actions import add_action
 from assessment.services.actions import to_record as action_record
 from assessment.services.assessments import (
@@ -40,12 +41,13 @@ from assessment.services.assessments import (
     load_parts,
 )
 from assessment.services.audit import record
-from assessment.services.evidence import export_evidence, import_evidence
+from assessment.services.evidence import add_evidence_row, evidence_rows
 from assessment.services.organizations import add_organization, find_by_name
 from assessment.services.responses import add_response
 from assessment.sourcemap import SourceMap
 from assessment.storage.store import Store
-from assessment.storage.tables import ActionRow, Assessment
+from assessment.storage.tables import ActionRow, Assessment, EvidenceRow
+from evidence.records import EvidenceKind, EvidenceStatus
 
 
 @dataclass(frozen=True)
@@ -250,3 +252,60 @@ def import_assessment(
 ) -> ImportResult:
     """Store one checked portable file as a new assessment, in one transaction."""
     return import_assessments(store, actor, [ImportItem(loaded, source, organization_name)])[0]
+
+
+def to_portable(row: EvidenceRow) -> PortableEvidence:
+    """A record as a portable file holds it: metadata and the file's hash, never its content."""
+    return PortableEvidence(
+        id=row.ref,
+        kind=row.kind,  # type: ignore[arg-type]
+        title=row.title,
+        criteria=list(row.criteria),
+        sha256=row.sha256,
+        url=row.url,
+        note=row.note,
+        original_name=row.original_name,
+        size=row.size,
+        media_type=row.media_type,
+        owner=row.owner,
+        description=row.description,
+        effective_date=row.effective_date,
+        valid_until=row.valid_until,
+        status=row.status,  # type: ignore[arg-type]
+    )
+
+
+def export_evidence(session: Session, assessment_id: int) -> list[PortableEvidence]:
+    """An assessment's records as a portable file lists them, in the order they were added."""
+    return [to_portable(row) for row in evidence_rows(session, assessment_id)]
+
+
+def import_evidence(
+    session: Session, actor: str, assessment: Assessment, items: Iterable[PortableEvidence]
+) -> int:
+    """Record a portable file's evidence inside the import's transaction (metadata only: a
+    file not in the vault is reported missing by `verify` until it is restored)."""
+    count = 0
+    for item in items:
+        add_evidence_row(
+            session,
+            actor,
+            assessment,
+            EvidenceKind(item.kind),
+            title=item.title,
+            criteria=item.criteria,
+            description=item.description,
+            owner=item.owner,
+            effective_date=item.effective_date,
+            valid_until=item.valid_until,
+            status=EvidenceStatus(item.status),
+            ref=item.id,
+            sha256=item.sha256,
+            size=item.size,
+            media_type=item.media_type,
+            original_name=item.original_name,
+            url=item.url,
+            note=item.note,
+        )
+        count += 1
+    return count

@@ -1,0 +1,172 @@
+"""Adding evidence to an assessment: a file (checked, then kept in the vault), a link or a note.
+
+Each addition is one transaction. The file's content is checked (size, type from its content,
+cleaned name) before anything is written, and lands in the vault only once every check of the
+record has passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from assessment.errors import InvalidChange
+from assessment.services.assessments import editable_row
+from assessment.services.evidence import add_evidence_row, to_record
+from assessment.storage.store import Store
+from evidence.intake import inspect_upload
+from evidence.links import check_link
+from evidence.records import EvidenceKind, EvidenceRecord
+from evidence.vault import Vault
+
+
+@dataclass(frozen=True)
+class AddedEvidence:
+    record: EvidenceRecord
+    notices: tuple[str, ...] = ()  # for the person adding it: a cleaned name, a file kept once
+
+
+ATTEMPTS = 3
+
+
+def _adding(store: Store, work: Callable[[Session], AddedEvidence]) -> AddedEvidence:
+    """Run one addition in its own transaction. Two people adding to the same assessment at
+    the same moment may pick the same reference (E7); the database refuses the second, which
+    then tries again with the next free one."""
+    for _attempt in range(ATTEMPTS):
+        try:
+            with store.transaction() as session:
+                return work(session)
+        except IntegrityError:
+            continue
+    raise InvalidChange(
+        "others added evidence to this assessment at the same moment; nothing was added, try again"
+    )
+
+
+def add_file(
+    store: Store,
+    actor: str,
+    assessment_id: int,
+    content: bytes,
+    original_name: str | None,
+    criteria: Iterable[str],
+    *,
+    title: str | None = None,
+    description: str = "",
+    owner: str = "",
+    effective_date: date | None = None,
+    valid_until: date | None = None,
+    vault: Vault | None = None,
+) -> AddedEvidence:
+    """Check a file (size, type from its content), record it, and keep its content in the
+    vault; a refused file changes nothing, in the vault or the database."""
+    vault = vault if vault is not None else Vault()
+    upload = inspect_upload(content, original_name, max_bytes=vault.max_bytes)
+    criteria = list(criteria)  # read again if the first attempt is retried
+
+    def work(session: Session) -> AddedEvidence:
+        assessment = editable_row(session, assessment_id)
+        row = add_evidence_row(
+            session,
+            actor,
+            assessment,
+            EvidenceKind.FILE,
+            title=title or upload.original_name,
+            criteria=criteria,
+            description=description,
+            owner=owner,
+            effective_date=effective_date,
+            valid_until=valid_until,
+            sha256=upload.sha256,
+            size=upload.size,
+            media_type=upload.detected.media_type,
+            original_name=upload.original_name,
+        )
+        # Last, so that a refused record leaves the vault as it was. Should the commit fail
+        # after this, the vault holds a file no record uses: harmless, and `verify` lists it.
+        stored = vault.put(upload.content)
+        notices = upload.notices
+        if stored.already_stored:
+            notices += ("the same file is already in the vault: it is stored once",)
+        return AddedEvidence(to_record(row), notices)
+
+    return _adding(store, work)
+
+
+def add_link(
+    store: Store,
+    actor: str,
+    assessment_id: int,
+    url: str,
+    criteria: Iterable[str],
+    *,
+    title: str | None = None,
+    description: str = "",
+    owner: str = "",
+    effective_date: date | None = None,
+    valid_until: date | None = None,
+) -> AddedEvidence:
+    """Record a link (http or https only) as evidence."""
+    url = check_link(url)
+    criteria = list(criteria)  # read again if the first attempt is retried
+
+    def work(session: Session) -> AddedEvidence:
+        assessment = editable_row(session, assessment_id)
+        row = add_evidence_row(
+            session,
+            actor,
+            assessment,
+            EvidenceKind.LINK,
+            title=title or url,
+            criteria=criteria,
+            description=description,
+            owner=owner,
+            effective_date=effective_date,
+            valid_until=valid_until,
+            url=url,
+        )
+        return AddedEvidence(to_record(row))
+
+    return _adding(store, work)
+
+
+def add_note(
+    store: Store,
+    actor: str,
+    assessment_id: int,
+    text: str,
+    criteria: Iterable[str],
+    *,
+    title: str | None = None,
+    description: str = "",
+    owner: str = "",
+    effective_date: date | None = None,
+    valid_until: date | None = None,
+) -> AddedEvidence:
+    """Record a note (what was seen or heard, in words) as evidence."""
+    first_line = (text or "").strip().split("\n", 1)[0]
+    criteria = list(criteria)  # read again if the first attempt is retried
+
+    def work(session: Session) -> AddedEvidence:
+        assessment = editable_row(session, assessment_id)
+        row = add_evidence_row(
+            session,
+            actor,
+            assessment,
+            EvidenceKind.NOTE,
+            title=title or (first_line if len(first_line) <= 80 else first_line[:79] + "…"),
+            criteria=criteria,
+            description=description,
+            owner=owner,
+            effective_date=effective_date,
+            valid_until=valid_until,
+            note=text,
+        )
+        return AddedEvidence(to_record(row))
+
+    return _adding(store, work)
