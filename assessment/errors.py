@@ -108,3 +108,16 @@ class EvidenceIntegrityError(Exception):
 class EvidenceStoreError(Exception):
     """The vault could not be written (a full disk, a folder without permission); nothing was
     recorded. The message names the folder and the system's reason."""
+
+
+class PermissionDenied(Exception):
+    """The acting user's role does not allow this act; nothing was changed.
+
+    The message names the act and the role, so the user knows whom to ask. Every refusal is
+    also written to the security log.
+    """
+
+
+class SignInRefused(Exception):
+    """A sign-in or a session was refused: wrong name or password, a locked or disabled
+    account, an expired session. The message never says which of name or password was wrong."""
