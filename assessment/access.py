@@ -38,7 +38,9 @@ class Permission(StrEnum):
     REVIEW_EVIDENCE = "review_evidence"  # edit any record, approve, reject
     MANAGE_ACTIONS = "manage_actions"  # raise, edit and move any action, effectiveness checks
     UPDATE_ASSIGNED_ACTIONS = "update_assigned_actions"  # move and edit one's own actions
-    MANAGE_ASSESSMENTS = "manage_assessments"  # create, edit, stages up to review, baseline, archive, import
+    MANAGE_ASSESSMENTS = (
+        "manage_assessments"  # create, edit, stages up to review, baseline, archive, import
+    )
     FINALIZE = "finalize"  # sign off as final, and reopen with a reason
     MANAGE_TEAM = "manage_team"  # who belongs to the organization, with which role
     MANAGE_ORGANIZATION = "manage_organization"  # rename, archive

@@ -189,3 +189,19 @@ class AuditEvent(Base):
     field: Mapped[str] = mapped_column(String(60))
     before: Mapped[Any] = mapped_column(JSON, nullable=True)
     after: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
+class SecurityEvent(Base):
+    """Append-only log of sign-ins, refusals and account changes, for administrators.
+
+    Kept apart from the audit trail: a refused act changed nothing in an assessment, and the
+    event must survive the rollback of the transaction that was refused.
+    """
+
+    __tablename__ = "security_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    organization_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
