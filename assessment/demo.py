@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from assessment.access import Actor
 from assessment.actions import OPEN_STATUSES, ActionStatus, Priority, is_overdue
 from assessment.checklist import Checklist
 from assessment.checklist_loader import find_checklist
@@ -53,10 +54,10 @@ from assessment.portable import (
 )
 from assessment.portable_evidence import PortableEvidence
 from assessment.services.exchange import ImportItem, import_assessments
+from assessment.services.guard import require_admin
 from assessment.services.organizations import list_organizations
 from assessment.storage.store import Store
 
-DEMO_ACTOR = "demo loader"
 DEMO_SOURCE = "demo data"
 DEMO_CHECKLIST = "iso10002-2018"
 RETAILER = "Kestrel Outdoor Supply (demo)"
@@ -254,9 +255,9 @@ def alder_vale_start(checklist: Checklist, today: date) -> PortableAssessment:
 # --- loading ---------------------------------------------------------------------------------
 
 
-def _refuse_if_loaded(store: Store) -> None:
+def _refuse_if_loaded(store: Store, actor: Actor) -> None:
     """Refuse before writing anything, so a second run changes nothing."""
-    names = {o.name for o in list_organizations(store, include_archived=True)}
+    names = {o.name for o in list_organizations(store, actor, include_archived=True)}
     for name in DEMO_ORGANIZATIONS:
         if name in names:
             raise InvalidChange(
@@ -269,17 +270,18 @@ def _overdue(portables: tuple[PortableAssessment, ...], today: date) -> int:
     return sum(is_overdue(a.due, a.status, today) for p in portables for a in p.actions)
 
 
-def load_demo(store: Store, *, today: date | None = None, actor: str = DEMO_ACTOR) -> DemoSummary:
+def load_demo(store: Store, actor: Actor, *, today: date | None = None) -> DemoSummary:
     """Load the demo consultancy's clients and their assessments; refuse if already loaded.
 
-    The assessments are imported (and audited under `actor`) like portable files, with the
+    The assessments are imported (and audited under the actor, a system administrator) like portable files, with the
     current review linked to last year's as its baseline, all in one transaction: a failure
     or a second loader at the same moment leaves nothing half-loaded. A checklist that was
     replaced (ISO10002_CHECKLISTS_DIR) and does not fit the demo is refused the same way. `today` anchors every date, so a
     test can pin it; by default it is the real today, so some actions are overdue right now.
     """
+    require_admin(store, actor, what="load the demo data")
     today = today or date.today()
-    _refuse_if_loaded(store)
+    _refuse_if_loaded(store, actor)
     checklist = find_checklist(DEMO_CHECKLIST)
     portables = (
         kestrel_baseline(checklist, today),

@@ -29,6 +29,7 @@ from assessment.services.evidence import verify_evidence
 from assessment.storage.store import Store
 from assessment.storage.tables import EvidenceRow
 from evidence.vault import Vault, verify_vault
+from tests.people import ADMIN, admin
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,9 +64,13 @@ def main(count: int = 10_000) -> None:
         )
 
         store = Store.open(f"sqlite:///{data / 'iso10002.db'}")
-        organization = O.create_organization(store, "bench", "Benchmark Ltd")
+        organization = O.create_organization(store, admin("bench"), "Benchmark Ltd")
         record = A.create_assessment(
-            store, "bench", organization.id, find_checklist("iso10002-2018"), "Vault benchmark"
+            store,
+            admin("bench"),
+            organization.id,
+            find_checklist("iso10002-2018"),
+            "Vault benchmark",
         )
         now = datetime.now(UTC)
         rows = [
@@ -88,7 +93,7 @@ def main(count: int = 10_000) -> None:
         timed(f"verify_vault: hash {count:,} files", lambda: verify_vault(vault, hashes), 5)
         timed(
             f"verify_evidence: {count:,} records + files (SQLite)",
-            lambda: verify_evidence(store, vault),
+            lambda: verify_evidence(store, ADMIN, vault),
             5,
         )
         store.dispose()

@@ -45,6 +45,7 @@ from assessment.services.assessments import AssessmentRecord, OpenAssessment, St
 from assessment.services.evidence_metrics import EvidenceCoverage
 from assessment.storage.store import Store
 from evidence.records import EvidenceKind, EvidenceRecord, EvidenceStatus
+from tests.people import ADMIN
 
 TODAY = date(2026, 11, 21)
 # The bare build registers the same font files itself, straight from the package folder.
@@ -215,7 +216,7 @@ def main() -> None:
         store = Store.open(f"sqlite:///{folder}/bench.db")
         load_demo(store, today=TODAY)
         start = time.perf_counter()
-        demo = gather_report(store, 2, today=TODAY)
+        demo = gather_report(store, ADMIN, 2, today=TODAY)
         print(f"gather_report (demo assessment 2): {(time.perf_counter() - start) * 1000:.0f} ms")
         compare(
             "demo: in-progress review, 139 criteria, baseline, 12 actions, 60 records", demo, runs

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 
 from assessment.storage.store import Store
+from tests.people import ADMIN
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -171,7 +172,7 @@ def demo(data_dir: Path) -> Iterator[Store]:
     from assessment.storage.database import database_url
 
     store = Store.open(database_url())
-    load_demo(store)
+    load_demo(store, ADMIN)
     yield store
     store.dispose()
 

@@ -30,6 +30,7 @@ from assessment.services.audit import events
 from assessment.services.exchange import export_assessment, import_assessment
 from assessment.services.responses import set_response
 from tests.conftest import SMALL_CHECKLIST, line_of
+from tests.people import ADMIN, admin
 
 SMALL = checklist_from_text(SMALL_CHECKLIST, "small.yaml")
 CHECK = EffectivenessCheck(date(2026, 12, 1), "Maria Nowak", True, "Sampled 20 complaints")
@@ -37,17 +38,17 @@ CHECK = EffectivenessCheck(date(2026, 12, 1), "Maria Nowak", True, "Sampled 20 c
 
 @pytest.fixture
 def assessment(store):
-    organization = O.create_organization(store, "maria", "Acme Water")
-    record = A.create_assessment(store, "maria", organization.id, SMALL, "Gap analysis")
-    set_response(store, "maria", record.id, "7.2.a", Response(0), expected_version=0)
-    set_response(store, "maria", record.id, "4.1.a", Response(2), expected_version=0)
+    organization = O.create_organization(store, admin("maria"), "Acme Water")
+    record = A.create_assessment(store, admin("maria"), organization.id, SMALL, "Gap analysis")
+    set_response(store, admin("maria"), record.id, "7.2.a", Response(0), expected_version=0)
+    set_response(store, admin("maria"), record.id, "4.1.a", Response(2), expected_version=0)
     return record
 
 
 def test_an_action_goes_from_open_to_verified_through_its_check(store, assessment):
     action = X.create_action(
         store,
-        "maria",
+        admin("maria"),
         assessment.id,
         "One register for every channel",
         criteria=["7.2.a"],
@@ -63,11 +64,11 @@ def test_an_action_goes_from_open_to_verified_through_its_check(store, assessmen
     assert (action.ref, action.status, action.version) == ("A1", ActionStatus.OPEN, 1)
     assert action.raised_on == date.today()
     action = X.move_action(
-        store, "deniz", assessment.id, "A1", ActionStatus.IN_PROGRESS, expected_version=1
+        store, admin("deniz"), assessment.id, "A1", ActionStatus.IN_PROGRESS, expected_version=1
     )
     action = X.move_action(
         store,
-        "deniz",
+        admin("deniz"),
         assessment.id,
         "A1",
         ActionStatus.DONE,
@@ -75,11 +76,15 @@ def test_an_action_goes_from_open_to_verified_through_its_check(store, assessmen
         today=date(2026, 11, 30),
     )
     assert action.closed_on == date(2026, 11, 30)
-    action = X.check_effectiveness(store, "maria", assessment.id, "A1", CHECK, expected_version=3)
+    action = X.check_effectiveness(
+        store, admin("maria"), assessment.id, "A1", CHECK, expected_version=3
+    )
     assert action.status is ActionStatus.VERIFIED
     assert action.check == CHECK
     trail = [
-        (e.actor, e.field, e.after) for e in events(store, assessment.id) if e.entity == "action"
+        (e.actor, e.field, e.after)
+        for e in events(store, ADMIN, assessment.id)
+        if e.entity == "action"
     ]
     assert ("deniz", "status", "done") in trail
     assert ("maria", "status", "verified") in trail
@@ -99,48 +104,52 @@ def test_an_action_goes_from_open_to_verified_through_its_check(store, assessmen
     ],
 )
 def test_forbidden_moves_are_refused(store, assessment, moves, target, message):
-    X.create_action(store, "maria", assessment.id, "Fix it", criteria=["7.2.a"])
+    X.create_action(store, admin("maria"), assessment.id, "Fix it", criteria=["7.2.a"])
     for version, status in enumerate(moves, start=1):
-        X.move_action(store, "maria", assessment.id, "A1", status, expected_version=version)
+        X.move_action(store, admin("maria"), assessment.id, "A1", status, expected_version=version)
     with pytest.raises(InvalidChange, match=message):
-        X.move_action(store, "maria", assessment.id, "A1", target, expected_version=len(moves) + 1)
-    assert X.list_actions(store, assessment.id)[0].version == len(moves) + 1
+        X.move_action(
+            store, admin("maria"), assessment.id, "A1", target, expected_version=len(moves) + 1
+        )
+    assert X.list_actions(store, ADMIN, assessment.id)[0].version == len(moves) + 1
 
 
 def test_a_check_needs_a_done_action_and_a_note_or_evidence(store, assessment):
-    X.create_action(store, "maria", assessment.id, "Fix it", criteria=["7.2.a"])
+    X.create_action(store, admin("maria"), assessment.id, "Fix it", criteria=["7.2.a"])
     with pytest.raises(InvalidChange, match="only a done action can be checked"):
-        X.check_effectiveness(store, "maria", assessment.id, "A1", CHECK, expected_version=1)
-    X.move_action(store, "maria", assessment.id, "A1", ActionStatus.DONE, expected_version=1)
+        X.check_effectiveness(store, admin("maria"), assessment.id, "A1", CHECK, expected_version=1)
+    X.move_action(store, admin("maria"), assessment.id, "A1", ActionStatus.DONE, expected_version=1)
     bare = EffectivenessCheck(date(2026, 12, 1), "Maria", True)
     with pytest.raises(InvalidChange, match="needs a note or linked evidence"):
-        X.check_effectiveness(store, "maria", assessment.id, "A1", bare, expected_version=2)
+        X.check_effectiveness(store, admin("maria"), assessment.id, "A1", bare, expected_version=2)
     ghost = EffectivenessCheck(date(2026, 12, 1), "Maria", True, evidence=(999,))
     with pytest.raises(InvalidChange, match="no evidence record 999"):
-        X.check_effectiveness(store, "maria", assessment.id, "A1", ghost, expected_version=2)
+        X.check_effectiveness(store, admin("maria"), assessment.id, "A1", ghost, expected_version=2)
 
 
 def test_a_check_that_finds_it_not_effective_reopens_the_action(store, assessment):
-    X.create_action(store, "maria", assessment.id, "Fix it", criteria=["7.2.a"])
-    X.move_action(store, "maria", assessment.id, "A1", ActionStatus.DONE, expected_version=1)
+    X.create_action(store, admin("maria"), assessment.id, "Fix it", criteria=["7.2.a"])
+    X.move_action(store, admin("maria"), assessment.id, "A1", ActionStatus.DONE, expected_version=1)
     failed = EffectivenessCheck(date(2026, 12, 1), "Maria", False, "Two complaints still unlogged")
-    action = X.check_effectiveness(store, "maria", assessment.id, "A1", failed, expected_version=2)
+    action = X.check_effectiveness(
+        store, admin("maria"), assessment.id, "A1", failed, expected_version=2
+    )
     assert action.status is ActionStatus.IN_PROGRESS
     assert action.closed_on is None
     assert action.check == failed
 
 
 def test_reopening_a_verified_action_needs_a_reason(store, assessment):
-    X.create_action(store, "maria", assessment.id, "Fix it", criteria=["7.2.a"])
-    X.move_action(store, "maria", assessment.id, "A1", ActionStatus.DONE, expected_version=1)
-    X.check_effectiveness(store, "maria", assessment.id, "A1", CHECK, expected_version=2)
+    X.create_action(store, admin("maria"), assessment.id, "Fix it", criteria=["7.2.a"])
+    X.move_action(store, admin("maria"), assessment.id, "A1", ActionStatus.DONE, expected_version=1)
+    X.check_effectiveness(store, admin("maria"), assessment.id, "A1", CHECK, expected_version=2)
     with pytest.raises(InvalidChange, match="needs a reason"):
         X.move_action(
-            store, "maria", assessment.id, "A1", ActionStatus.IN_PROGRESS, expected_version=3
+            store, admin("maria"), assessment.id, "A1", ActionStatus.IN_PROGRESS, expected_version=3
         )
     action = X.move_action(
         store,
-        "maria",
+        admin("maria"),
         assessment.id,
         "A1",
         ActionStatus.IN_PROGRESS,
@@ -150,20 +159,22 @@ def test_reopening_a_verified_action_needs_a_reason(store, assessment):
     assert action.status is ActionStatus.IN_PROGRESS
     assert any(
         e.field == "status_reason" and e.after == "It recurred"
-        for e in events(store, assessment.id)
+        for e in events(store, ADMIN, assessment.id)
     )
 
 
 def test_a_stale_edit_is_refused_and_names_who_changed_it(store, assessment):
-    X.create_action(store, "maria", assessment.id, "Fix it", criteria=["7.2.a"])
-    X.update_action(store, "deniz", assessment.id, "A1", expected_version=1, owner="Deniz")
+    X.create_action(store, admin("maria"), assessment.id, "Fix it", criteria=["7.2.a"])
+    X.update_action(store, admin("deniz"), assessment.id, "A1", expected_version=1, owner="Deniz")
     with pytest.raises(ConflictError, match="changed by deniz"):
-        X.update_action(store, "maria", assessment.id, "A1", expected_version=1, owner="Maria")
-    assert X.list_actions(store, assessment.id)[0].owner == "Deniz"
+        X.update_action(
+            store, admin("maria"), assessment.id, "A1", expected_version=1, owner="Maria"
+        )
+    assert X.list_actions(store, ADMIN, assessment.id)[0].owner == "Deniz"
 
 
 def test_two_concurrent_edits_one_wins_one_is_told(store, assessment):
-    X.create_action(store, "maria", assessment.id, "Fix it", criteria=["7.2.a"])
+    X.create_action(store, admin("maria"), assessment.id, "Fix it", criteria=["7.2.a"])
     barrier = threading.Barrier(2)
     outcomes: list[object] = []
 
@@ -171,7 +182,7 @@ def test_two_concurrent_edits_one_wins_one_is_told(store, assessment):
         barrier.wait()
         try:
             outcomes.append(
-                X.update_action(store, actor, assessment.id, "A1", expected_version=1, owner=actor)
+                X.update_action(store, admin(actor), assessment.id, "A1", expected_version=1, owner=actor)
             )
         except ConflictError as error:
             outcomes.append(error)
@@ -186,7 +197,7 @@ def test_two_concurrent_edits_one_wins_one_is_told(store, assessment):
     assert len(won) == 1
     assert len(told) == 1
     assert won[0].owner in str(told[0])
-    assert X.list_actions(store, assessment.id)[0].version == 2
+    assert X.list_actions(store, ADMIN, assessment.id)[0].version == 2
 
 
 @pytest.mark.parametrize(
@@ -199,23 +210,23 @@ def test_two_concurrent_edits_one_wins_one_is_told(store, assessment):
     ],
 )
 def test_bad_edits_are_refused_and_change_nothing(store, assessment, changes, message):
-    X.create_action(store, "maria", assessment.id, "Fix it", criteria=["7.2.a"])
+    X.create_action(store, admin("maria"), assessment.id, "Fix it", criteria=["7.2.a"])
     with pytest.raises(InvalidChange, match=message):
-        X.update_action(store, "maria", assessment.id, "A1", expected_version=1, **changes)
-    (action,) = X.list_actions(store, assessment.id)
+        X.update_action(store, admin("maria"), assessment.id, "A1", expected_version=1, **changes)
+    (action,) = X.list_actions(store, ADMIN, assessment.id)
     assert (action.title, action.criteria, action.version) == ("Fix it", ("7.2.a",), 1)
 
 
 def test_raising_from_a_finding_carries_the_worst_finding(store, assessment):
-    action = X.raise_from_finding(store, "maria", assessment.id, ["4.1.a", "7.2.a"])
+    action = X.raise_from_finding(store, admin("maria"), assessment.id, ["4.1.a", "7.2.a"])
     assert action.finding is Finding.MAJOR  # 7.2.a scores 0 against 3; 4.1.a only minor
     assert action.title == "Address the major nonconformity on 4.1.a, 7.2.a"
     with pytest.raises(InvalidChange, match="has no finding to act on"):
-        X.raise_from_finding(store, "maria", assessment.id, ["4.1.b"])
+        X.raise_from_finding(store, admin("maria"), assessment.id, ["4.1.b"])
 
 
 def test_a_final_assessment_locks_its_actions(store, assessment):
-    X.create_action(store, "maria", assessment.id, "Fix it", criteria=["7.2.a"])
+    X.create_action(store, admin("maria"), assessment.id, "Fix it", criteria=["7.2.a"])
     version = assessment.version
     for status in (
         AssessmentStatus.IN_PROGRESS,
@@ -223,21 +234,25 @@ def test_a_final_assessment_locks_its_actions(store, assessment):
         AssessmentStatus.FINAL,
     ):
         version = A.set_status(
-            store, "maria", assessment.id, status, expected_version=version
+            store, admin("maria"), assessment.id, status, expected_version=version
         ).version
     with pytest.raises(AssessmentLocked):
-        X.update_action(store, "maria", assessment.id, "A1", expected_version=1, owner="x")
+        X.update_action(store, admin("maria"), assessment.id, "A1", expected_version=1, owner="x")
     with pytest.raises(AssessmentLocked):
-        X.create_action(store, "maria", assessment.id, "Another")
+        X.create_action(store, admin("maria"), assessment.id, "Another")
 
 
 def test_the_verdict_waits_for_the_major_action_to_be_verified(store, assessment):
-    X.create_action(store, "maria", assessment.id, "Fix it", criteria=["7.2.a"])
-    X.move_action(store, "maria", assessment.id, "A1", ActionStatus.DONE, expected_version=1)
-    reasons = [r.message for r in A.open_assessment(store, assessment.id).score.overall.reasons]
+    X.create_action(store, admin("maria"), assessment.id, "Fix it", criteria=["7.2.a"])
+    X.move_action(store, admin("maria"), assessment.id, "A1", ActionStatus.DONE, expected_version=1)
+    reasons = [
+        r.message for r in A.open_assessment(store, ADMIN, assessment.id).score.overall.reasons
+    ]
     assert "Action A1 on the major nonconformity 7.2.a is done, not yet verified" in reasons
-    X.check_effectiveness(store, "maria", assessment.id, "A1", CHECK, expected_version=2)
-    reasons = [r.message for r in A.open_assessment(store, assessment.id).score.overall.reasons]
+    X.check_effectiveness(store, admin("maria"), assessment.id, "A1", CHECK, expected_version=2)
+    reasons = [
+        r.message for r in A.open_assessment(store, ADMIN, assessment.id).score.overall.reasons
+    ]
     assert not any("A1" in r for r in reasons)
 
 
@@ -323,10 +338,10 @@ def test_every_action_field_round_trips_through_the_database(store):
     text = ACTIONS_FILE.replace("  - {id: A2, title: Train branch staff, status: verified}\n", "")
     assert "A2" not in text
     loaded = load_assessment_text(text, "actions.yaml")
-    result = import_assessment(store, "maria", loaded)
-    exported = export_assessment(store, result.assessment.id)
+    result = import_assessment(store, admin("maria"), loaded)
+    exported = export_assessment(store, ADMIN, result.assessment.id)
     assert assessment_to_data(exported) == assessment_to_data(loaded.assessment)
-    (action,) = X.list_actions(store, result.assessment.id)
+    (action,) = X.list_actions(store, ADMIN, result.assessment.id)
     assert action.root_cause_method is RootCauseMethod.FISHBONE
     assert action.check == EffectivenessCheck(
         date(2026, 12, 1), "Maria", True, "Sampled 20 complaints"

@@ -11,6 +11,7 @@ from assessment.services.assessments import open_assessment
 from assessment.storage.store import Store
 from assessment.verdict import ReasonKind
 from tests.conftest import unescaped
+from tests.people import ADMIN, admin
 
 KESTREL = "Kestrel Outdoor Supply (demo)"
 
@@ -28,7 +29,7 @@ def page(assessment_id: int | None = None) -> AppTest:
 
 
 def versions(store: Store) -> dict[str, tuple]:
-    return {a.ref: (a.version, a.title, a.criteria, a.owner) for a in list_actions(store, 2)}
+    return {a.ref: (a.version, a.title, a.criteria, a.owner) for a in list_actions(store, ADMIN, 2)}
 
 
 def edit(app: AppTest, rows: dict[int, dict]) -> AppTest:
@@ -51,7 +52,7 @@ def test_an_empty_database_points_to_the_portfolio(data_dir):
 
 def test_the_board_highlights_overdue_actions(demo):
     app = page(2)
-    overdue = sorted(a.ref for a in list_actions(demo, 2) if a.is_overdue(date.today()))
+    overdue = sorted(a.ref for a in list_actions(demo, ADMIN, 2) if a.is_overdue(date.today()))
     assert len(overdue) == 4
     texts = [m.value for m in app.markdown]
     marked = [t for t in texts if t.startswith(":red[**Overdue**")]
@@ -67,13 +68,13 @@ def test_one_click_raises_an_action_from_a_finding(demo):
     app = page(2)
     reason = next(
         r
-        for r in open_assessment(demo, 2).score.overall.reasons
+        for r in open_assessment(demo, ADMIN, 2).score.overall.reasons
         if r.kind is ReasonKind.NONCONFORMITY_WITHOUT_ACTION
     )
-    before = len(list_actions(demo, 2))
+    before = len(list_actions(demo, ADMIN, 2))
     app.button(key="actions_raise_" + "_".join(reason.criteria)).click().run()
     assert not app.exception, app.exception
-    actions = list_actions(demo, 2)
+    actions = list_actions(demo, ADMIN, 2)
     assert len(actions) == before + 1
     assert actions[-1].criteria == reason.criteria
     assert actions[-1].ref in unescaped(app.success[0].value)
@@ -97,7 +98,7 @@ def test_a_valid_edit_saves_and_a_refused_row_does_not(demo):
     edit(app, {0: {"Owner": "New owner"}, 1: {"Title": ""}})
     assert "Saved: A1." in app.success[0].value
     assert "A2" in unescaped(app.error[0].value)
-    actions = {a.ref: a for a in list_actions(demo, 2)}
+    actions = {a.ref: a for a in list_actions(demo, ADMIN, 2)}
     assert actions["A1"].owner == "New owner"
     assert actions["A1"].version == 2
     assert actions["A2"].version == 1
@@ -105,12 +106,12 @@ def test_a_valid_edit_saves_and_a_refused_row_does_not(demo):
 
 def test_a_stale_edit_names_who_changed_the_action(demo):
     app = page(2)
-    update_action(demo, "Ana from audit", 2, "A1", expected_version=1, owner="Someone else")
+    update_action(demo, admin("Ana from audit"), 2, "A1", expected_version=1, owner="Someone else")
     edit(app, {0: {"Owner": "My choice"}})
     message = unescaped(app.error[0].value)
     assert "A1" in message
     assert "Ana from audit" in message
-    assert list_actions(demo, 2)[0].owner == "Someone else"
+    assert list_actions(demo, ADMIN, 2)[0].owner == "Someone else"
 
 
 def test_moving_an_action_on_the_board(demo):
@@ -118,7 +119,7 @@ def test_moving_an_action_on_the_board(demo):
     app.button(key="actions_move_A2_in_progress").click().run()
     assert not app.exception, app.exception
     assert "A2 is now in progress" in unescaped(app.success[0].value)
-    assert list_actions(demo, 2)[1].status.value == "in_progress"
+    assert list_actions(demo, ADMIN, 2)[1].status.value == "in_progress"
 
 
 def test_a_final_assessment_is_read_only(demo):
@@ -137,7 +138,7 @@ def test_an_effectiveness_check_verifies_a_done_action(demo):
     app.button(key="FormSubmitter:actions_check_form-Record the check").click().run()
     assert not app.exception, app.exception
     assert "A7 is now verified" in unescaped(app.success[0].value)
-    check = next(a for a in list_actions(demo, 2) if a.ref == "A7").check
+    check = next(a for a in list_actions(demo, ADMIN, 2) if a.ref == "A7").check
     assert check is not None
     assert check.effective
     assert check.checked_by == "Q. Auditor"

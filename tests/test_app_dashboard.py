@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from assessment.services.actions import list_actions
 from assessment.services.assessments import open_assessment
+from tests.people import ADMIN
 
 
 def page() -> AppTest:
@@ -34,10 +35,10 @@ def test_the_dashboard_shows_the_chosen_assessment(demo):
     ).run()
     app.sidebar.selectbox(key="selection_assessment").select(2).run()
     assert not app.exception, app.exception
-    opened = open_assessment(demo, 2)
+    opened = open_assessment(demo, ADMIN, 2)
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Verdict"] == opened.score.overall.verdict.label
-    overdue = [a for a in list_actions(demo, 2) if a.is_overdue(date.today())]
+    overdue = [a for a in list_actions(demo, ADMIN, 2) if a.is_overdue(date.today())]
     assert metrics["Overdue"] == str(len(overdue))
     specs = figures(app)
     gauge = specs[0]["data"][0]

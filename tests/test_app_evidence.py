@@ -13,6 +13,7 @@ from assessment.services.evidence_metrics import expiring
 from evidence.vault import Vault
 from tests.conftest import unescaped
 from tests.evidence_samples import MZ
+from tests.people import ADMIN, admin
 
 KESTREL = "Kestrel Outdoor Supply (demo)"
 TEXT = b"Complaints log sample, week 12: 41 received, 39 acknowledged within 2 days.\n"
@@ -51,10 +52,10 @@ def test_the_limit_and_accepted_types_are_shown_near_the_uploader(demo):
 
 
 def test_uploading_a_small_text_file_stores_it(demo):
-    before = len(list_evidence(demo, 2))
+    before = len(list_evidence(demo, ADMIN, 2))
     app = upload(page(2), "log.txt", TEXT)
     assert "Added E61" in unescaped(app.success[0].value)
-    records = list_evidence(demo, 2)
+    records = list_evidence(demo, ADMIN, 2)
     assert len(records) == before + 1
     assert records[-1].original_name == "log.txt"
     assert records[-1].criteria == ("4.1.a",)
@@ -65,17 +66,17 @@ def test_uploading_a_small_text_file_stores_it(demo):
     [("tool.exe", MZ, "program"), ("empty.txt", b"", "the file is empty")],
 )
 def test_refused_files_say_why_and_store_nothing(demo, name, content, why):
-    before = len(list_evidence(demo, 2))
+    before = len(list_evidence(demo, ADMIN, 2))
     app = upload(page(2), name, content)
     message = unescaped(app.error[0].value)
     assert "was not added, nothing was stored" in message
     assert why in message.lower()
-    assert len(list_evidence(demo, 2)) == before
+    assert len(list_evidence(demo, ADMIN, 2)) == before
     assert not app.success
 
 
 def test_a_checked_file_can_be_downloaded(demo):
-    add_file(demo, "tester", 2, TEXT, "log.txt", ["4.1.a"])
+    add_file(demo, admin("tester"), 2, TEXT, "log.txt", ["4.1.a"])
     app = page(2)
     app.button(key="evidence_check_E61").click().run()
     assert not app.exception, app.exception
@@ -84,7 +85,7 @@ def test_a_checked_file_can_be_downloaded(demo):
 
 
 def test_a_tampered_file_shows_the_integrity_error_and_no_download(demo):
-    added = add_file(demo, "tester", 2, TEXT, "log.txt", ["4.1.a"])
+    added = add_file(demo, admin("tester"), 2, TEXT, "log.txt", ["4.1.a"])
     Vault().path_for(added.record.sha256).write_bytes(b"something else entirely\n")
     app = page(2)
     app.button(key="evidence_check_E61").click().run()
@@ -97,7 +98,7 @@ def test_a_tampered_file_shows_the_integrity_error_and_no_download(demo):
 
 
 def test_expiring_records_appear_as_a_warning(demo):
-    soon = expiring(demo, 2, date.today())
+    soon = expiring(demo, ADMIN, 2, date.today())
     assert soon
     warning = unescaped(page(2).warning[0].value)
     assert f"{len(soon)} records expire within 30 days" in warning
@@ -122,4 +123,4 @@ def test_withdrawing_an_approval_needs_a_reason(demo):
     app.button(key="evidence_status_save").click().run()
     assert not app.exception, app.exception
     assert "E1 is now in review" in unescaped(app.success[0].value)
-    assert list_evidence(demo, 2)[0].status.value == "in_review"
+    assert list_evidence(demo, ADMIN, 2)[0].status.value == "in_review"

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from assessment.services.assessments import open_assessment
 from tests.conftest import unescaped
+from tests.people import ADMIN
 
 
 def page() -> AppTest:
@@ -34,7 +35,7 @@ def test_an_empty_database_says_what_to_do(tmp_path, monkeypatch):
 def test_the_preview_shows_the_verdict_and_its_reasons(demo):
     app = choose(page(), 2)
     metrics = {m.label: m.value for m in app.metric}
-    overall = open_assessment(demo, 2).score.overall
+    overall = open_assessment(demo, ADMIN, 2).score.overall
     assert metrics["Verdict"] == overall.verdict.label
     assert metrics["Against the baseline"].startswith("+")
     reasons = unescaped(next(m.value for m in app.markdown if "What holds it back" in m.value))
@@ -57,7 +58,7 @@ def test_a_workshop_workbook_comes_back_through_a_preview(demo):
     from assessment.reports.data import gather_report
     from assessment.reports.excel_export import workbook_bytes
 
-    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(gather_report(demo, 2))))
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(gather_report(demo, ADMIN, 2))))
     sheet = book["Criteria"]
     header = [c.value for c in sheet[1]]
     target = next(r for r in sheet.iter_rows(min_row=2) if r[header.index("Score")].value is None)
@@ -75,14 +76,14 @@ def test_a_workshop_workbook_comes_back_through_a_preview(demo):
     app.button(key="reports_apply").click().run()
     assert not app.exception, app.exception
     assert "Applied 1 changes from back.xlsx" in app.success[0].value
-    assert open_assessment(demo, 2).responses[criterion].response.score == 3
+    assert open_assessment(demo, ADMIN, 2).responses[criterion].response.score == 3
 
 
 def test_a_workbook_with_a_bad_cell_applies_nothing(demo):
     from assessment.reports.data import gather_report
     from assessment.reports.excel_export import workbook_bytes
 
-    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(gather_report(demo, 2))))
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(gather_report(demo, ADMIN, 2))))
     sheet = book["Criteria"]
     header = [c.value for c in sheet[1]]
     sheet.cell(row=2, column=header.index("Score") + 1).value = 9

@@ -17,6 +17,7 @@ from assessment.storage.database import database_url
 from assessment.storage.store import Store
 from tests.conftest import REPO, unescaped
 from tests.evidence_samples import MZ
+from tests.people import ADMIN, admin
 from ui.identity import LOCAL_ACTOR
 
 # The Northwind example answers 4.1.a and 4.1.b, so its first criterion left open is 4.1.c.
@@ -33,7 +34,7 @@ def store(data_dir):
 @pytest.fixture
 def northwind(store) -> int:
     loaded = load_assessment_file(REPO / "examples" / "northwind-2018.yaml")
-    return import_assessment(store, "importer", loaded).assessment.id
+    return import_assessment(store, admin("importer"), loaded).assessment.id
 
 
 def page() -> AppTest:
@@ -71,7 +72,7 @@ def test_an_empty_database_points_to_the_portfolio(data_dir):
 
 def test_the_page_opens_on_the_first_unanswered_clause_with_progress(store, northwind):
     app = page()
-    opened = open_assessment(store, northwind)
+    opened = open_assessment(store, ADMIN, northwind)
     assert app.selectbox(key="scoring_clause").value == "4.1"
     assert app.get("progress")[0].proto.value == int(opened.score.overall.completion * 100)
     metrics = {m.label: m.value for m in app.metric}
@@ -87,11 +88,11 @@ def test_scoring_a_criterion_stores_it_under_the_actor(store, northwind):
     app.text_area(key=key(northwind, OPEN, "notes")).input("Seen in the procedure")
     run(app)
     app = run(app.button(key=key(northwind, OPEN, "save")).click())
-    stored = open_assessment(store, northwind).responses[OPEN]
+    stored = open_assessment(store, ADMIN, northwind).responses[OPEN]
     assert stored.response.score == 4
     assert stored.response.notes == "Seen in the procedure"
     assert stored.updated_by == LOCAL_ACTOR
-    assert {e.actor for e in events(store, northwind, criterion_id=OPEN)} == {LOCAL_ACTOR}
+    assert {e.actor for e in events(store, ADMIN, northwind, criterion_id=OPEN)} == {LOCAL_ACTOR}
     assert any(f"Saved {OPEN}" in unescaped(s.value) for s in app.success)
 
 
@@ -100,10 +101,10 @@ def test_not_applicable_without_a_reason_is_refused(store, northwind):
     app = run(app.toggle(key=key(northwind, OPEN, "na")).set_value(True))
     app = run(app.button(key=key(northwind, OPEN, "save")).click())
     assert any("not applicable needs a reason" in e for e in errors(app))
-    assert OPEN not in open_assessment(store, northwind).responses
+    assert OPEN not in open_assessment(store, ADMIN, northwind).responses
     app.text_input(key=key(northwind, OPEN, "na_reason")).input("We charge no fees")
     app = run(app.button(key=key(northwind, OPEN, "save")).click())
-    stored = open_assessment(store, northwind).responses[OPEN].response
+    stored = open_assessment(store, ADMIN, northwind).responses[OPEN].response
     assert stored.not_applicable == "We charge no fees"
     assert stored.score is None
 
@@ -114,19 +115,21 @@ def test_an_override_needs_its_reason(store, northwind):
     app.selectbox(key=key(northwind, OPEN, "finding")).select("ofi")
     app = run(app.button(key=key(northwind, OPEN, "save")).click())
     assert any("a finding override needs a reason" in e for e in errors(app))
-    assert OPEN not in open_assessment(store, northwind).responses
+    assert OPEN not in open_assessment(store, ADMIN, northwind).responses
 
 
 def test_a_conflict_names_who_and_keeps_the_input(store, northwind):
     app = page()
     app = run(pills(app, northwind, OPEN).select(2))
     # Someone else saves the same criterion after the page read it.
-    set_response(store, "Maria Nowak", northwind, OPEN, Response(score=5), expected_version=0)
+    set_response(
+        store, admin("Maria Nowak"), northwind, OPEN, Response(score=5), expected_version=0
+    )
     app = run(app.button(key=key(northwind, OPEN, "save")).click())
     (conflict,) = [e for e in errors(app) if "Maria Nowak" in e]
     assert "since you opened it" in conflict
     assert pills(app, northwind, OPEN).value == 2  # the user's input is still on screen
-    assert open_assessment(store, northwind).responses[OPEN].response.score == 5
+    assert open_assessment(store, ADMIN, northwind).responses[OPEN].response.score == 5
     run(app)  # the conflict stays on screen across reruns
     assert any("Maria Nowak" in e for e in errors(app))
     app = run(app.button(key=key(northwind, OPEN, "reload")).click())
@@ -137,15 +140,17 @@ def test_a_conflict_names_who_and_keeps_the_input(store, northwind):
 def test_after_a_conflict_the_user_may_save_over_theirs(store, northwind):
     app = page()
     app = run(pills(app, northwind, OPEN).select(2))
-    set_response(store, "Maria Nowak", northwind, OPEN, Response(score=5), expected_version=0)
+    set_response(
+        store, admin("Maria Nowak"), northwind, OPEN, Response(score=5), expected_version=0
+    )
     app = run(app.button(key=key(northwind, OPEN, "save")).click())
     app = run(app.button(key=key(northwind, OPEN, "overwrite")).click())
-    stored = open_assessment(store, northwind).responses[OPEN]
+    stored = open_assessment(store, ADMIN, northwind).responses[OPEN]
     assert (stored.response.score, stored.updated_by, stored.version) == (2, LOCAL_ACTOR, 2)
 
 
 def test_a_final_assessment_is_read_only(store):
-    load_demo(store)
+    load_demo(store, ADMIN)
     app = page()
     app.sidebar.selectbox(key="selection_organization").select("Kestrel Outdoor Supply (demo)")
     run(app)
@@ -159,7 +164,7 @@ def test_a_final_assessment_is_read_only(store):
 
 
 def test_next_unanswered_moves_to_the_next_clause_with_a_gap(store, northwind):
-    opened = open_assessment(store, northwind)
+    opened = open_assessment(store, ADMIN, northwind)
     waiting = []
     for criterion in opened.checklist.criteria:
         ref = opened.checklist.clause_of(criterion.id).ref
@@ -179,7 +184,7 @@ def test_an_uploaded_program_is_refused_with_the_reason(store, northwind):
     app = run(uploader.set_value(("minutes.pdf", MZ, "application/pdf")))
     app = run(app.button(key=key(northwind, OPEN, "ev0_attach_file")).click())
     assert any("Windows program" in e and "never taken as evidence" in e for e in errors(app))
-    assert list_evidence(store, northwind) == []
+    assert list_evidence(store, ADMIN, northwind) == []
 
 
 def test_a_link_is_attached_to_the_criterion(store, northwind):
@@ -187,7 +192,7 @@ def test_a_link_is_attached_to_the_criterion(store, northwind):
     app.text_input(key=key(northwind, OPEN, "ev0_link")).input("https://example.org/policy")
     run(app)
     app = run(app.button(key=key(northwind, OPEN, "ev0_add_link")).click())
-    (record,) = list_evidence(store, northwind, criterion_id=OPEN)
+    (record,) = list_evidence(store, ADMIN, northwind, criterion_id=OPEN)
     assert record.url == "https://example.org/policy"
     assert record.created_by == LOCAL_ACTOR
     assert app.text_input(key=key(northwind, OPEN, "ev1_link")).value == ""

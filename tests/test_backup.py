@@ -35,6 +35,7 @@ from assessment.storage.schema import head_revision, upgrade_database
 from assessment.storage.store import Store
 from assessment.storage.tables import Base
 from tests.conftest import SMALL_CHECKLIST, _postgres_store, row_counts, store_url
+from tests.people import ADMIN, admin
 
 SMALL = checklist_from_text(SMALL_CHECKLIST, "small.yaml")
 EVIDENCE_FILES = {
@@ -87,10 +88,10 @@ def fill(store: Store, name: str = "Acme Water") -> int:
     so a row points forward at a row of its own table), dates, a team, responses with an N/A
     and an auditor override, and so an audit trail. Returns the first assessment's id."""
     upgrade_database(store.engine)  # a fresh target has no schema yet; a no-op elsewhere
-    organization = O.create_organization(store, "maria", name)
+    organization = O.create_organization(store, admin("maria"), name)
     first = A.create_assessment(
         store,
-        "maria",
+        admin("maria"),
         organization.id,
         SMALL,
         "Gap analysis",
@@ -99,11 +100,11 @@ def fill(store: Store, name: str = "Acme Water") -> int:
         start_date=date(2026, 3, 2),
         end_date=date(2026, 4, 30),
     )
-    later = A.create_assessment(store, "maria", organization.id, SMALL, "Re-assessment")
-    A.set_baseline(store, "maria", first.id, later.id, expected_version=first.version)
+    later = A.create_assessment(store, admin("maria"), organization.id, SMALL, "Re-assessment")
+    A.set_baseline(store, admin("maria"), first.id, later.id, expected_version=first.version)
     set_response(
         store,
-        "maria",
+        admin("maria"),
         first.id,
         "4.1.a",
         Response(score=3, notes="Policy v2 seen"),
@@ -111,7 +112,7 @@ def fill(store: Store, name: str = "Acme Water") -> int:
     )
     set_response(
         store,
-        "deniz",
+        admin("deniz"),
         first.id,
         "4.1.b",
         Response(score=1, finding=Finding.MINOR, finding_reason="one site only"),
@@ -119,7 +120,7 @@ def fill(store: Store, name: str = "Acme Water") -> int:
     )
     set_response(
         store,
-        "maria",
+        admin("maria"),
         first.id,
         "7.2.a",
         Response(not_applicable="no direct complaints"),
@@ -228,9 +229,14 @@ def test_a_backup_moves_between_sqlite_and_postgresql(direction, tmp_path, postg
         assert dump(destination) == dump(source)
         assert files(tmp_path / "moved") == EVIDENCE_FILES
         # The restored database takes new rows: its id sequences were moved past the ids.
-        O.create_organization(destination, "deniz", "Beta Energy")
+        O.create_organization(destination, admin("deniz"), "Beta Energy")
         set_response(
-            destination, "deniz", first_assessment, "7.2.a", Response(score=4), expected_version=1
+            destination,
+            admin("deniz"),
+            first_assessment,
+            "7.2.a",
+            Response(score=4),
+            expected_version=1,
         )
 
 
@@ -257,7 +263,7 @@ def test_restore_with_replace_replaces_the_data_and_its_history(store, target, e
     fill(store)
     backup(store, tmp_path / "backup.zip", evidence)
     other = fill(target, "Other Ltd")
-    set_response(target, "zoe", other, "4.1.a", Response(score=5), expected_version=1)
+    set_response(target, admin("zoe"), other, "4.1.a", Response(score=5), expected_version=1)
     target_evidence = tmp_path / "target-evidence"
     write_evidence(
         target_evidence, {"old.txt": b"kept", "ab/ab12.pdf": EVIDENCE_FILES["ab/ab12.pdf"]}
@@ -265,16 +271,16 @@ def test_restore_with_replace_replaces_the_data_and_its_history(store, target, e
 
     result = restore(target, tmp_path / "backup.zip", target_evidence, replace=True)
 
-    assert [o.name for o in O.list_organizations(target)] == ["Acme Water"]
+    assert [o.name for o in O.list_organizations(target, ADMIN)] == ["Acme Water"]
     assert dump(target) == dump(store)  # the backup's audit events, and no others
     assert all(event["actor"] != "zoe" for event in dump(target)["audit_event"])
     assert (result.replaced, result.evidence_files, result.evidence_unchanged) == (True, 2, 1)
     # Files are only ever added: one the backup does not know of stays.
     assert files(target_evidence) == EVIDENCE_FILES | {"old.txt": b"kept"}
     # New rows after a restore get fresh ids (PostgreSQL sequences were reset past the ids).
-    newcomer = O.create_organization(target, "maria", "Gamma Rail")
+    newcomer = O.create_organization(target, admin("maria"), "Gamma Rail")
     assert newcomer.id > max(row["id"] for row in dump(store)["organization"])
-    set_response(target, "maria", other, "7.2.a", Response(score=2), expected_version=1)
+    set_response(target, admin("maria"), other, "7.2.a", Response(score=2), expected_version=1)
     if target.engine.dialect.name == "sqlite":
         with target.engine.connect() as connection:
             assert connection.scalar(text("PRAGMA journal_mode")) == "wal"
@@ -408,7 +414,12 @@ def test_a_faulty_archive_is_refused_and_changes_nothing(
     archive = tmp_path / "backup.zip"
     backup(store, archive, evidence)
     set_response(
-        store, "maria", fill(store, "Later Ltd"), "4.1.a", Response(score=0), expected_version=1
+        store,
+        admin("maria"),
+        fill(store, "Later Ltd"),
+        "4.1.a",
+        Response(score=0),
+        expected_version=1,
     )
     (evidence / "new since the backup.txt").write_bytes(b"new")
     before_rows, before_files = dump(store), files(evidence)
@@ -464,7 +475,7 @@ def _archived_rows(archive: Path, table: str) -> list[dict[str, Any]]:
 
 def test_a_backup_taken_while_responses_are_written_is_consistent(store, target, tmp_path):
     checklist = find_checklist("iso10002-2018")
-    organization = O.create_organization(store, "maria", "Busy Co")
+    organization = O.create_organization(store, admin("maria"), "Busy Co")
     written, stop, failures = [0], threading.Event(), []
 
     def keep_scoring() -> None:
@@ -475,12 +486,19 @@ def test_a_backup_taken_while_responses_are_written_is_consistent(store, target,
 
     def score_until_stopped() -> None:
         while not stop.is_set():
-            assessment = A.create_assessment(store, "ana", organization.id, checklist, "Workshop")
+            assessment = A.create_assessment(
+                store, admin("ana"), organization.id, checklist, "Workshop"
+            )
             for criterion in checklist.criteria:
                 if stop.is_set():
                     return
                 set_response(
-                    store, "ana", assessment.id, criterion.id, Response(score=3), expected_version=0
+                    store,
+                    admin("ana"),
+                    assessment.id,
+                    criterion.id,
+                    Response(score=3),
+                    expected_version=0,
                 )
                 written[0] += 1
 
@@ -552,7 +570,7 @@ def test_backup_and_restore_commands(store, target, tmp_path, monkeypatch):
     made = runner.invoke(cli, ["backup", "--out", str(archive)])
     assert made.exit_code == 0, made.output
     assert (
-        f"backed up 7 tables ({sum(row_counts(store).values())} rows) and 3 evidence files"
+        f"backed up {len(Base.metadata.tables)} tables ({sum(row_counts(store).values())} rows) and 3 evidence files"
         in made.stdout
     )
     assert f"to {archive} (" in made.stdout
@@ -560,7 +578,7 @@ def test_backup_and_restore_commands(store, target, tmp_path, monkeypatch):
     _use(monkeypatch, target, tmp_path / "server")
     restored = runner.invoke(cli, ["restore", str(archive)])
     assert restored.exit_code == 0, restored.output
-    assert "restored 7 tables" in restored.stdout
+    assert f"restored {len(Base.metadata.tables)} tables" in restored.stdout
     assert "3 evidence files (0 already present)" in restored.stdout
     assert dump(target) == dump(store)
     assert files(tmp_path / "server" / "evidence") == EVIDENCE_FILES

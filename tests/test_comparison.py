@@ -18,6 +18,7 @@ from assessment.services.comparisons import compare_with_baseline
 from assessment.services.exchange import import_assessment
 from assessment.services.responses import set_response
 from tests.conftest import REPO, SMALL_CHECKLIST
+from tests.people import ADMIN, admin
 
 SMALL = checklist_from_text(SMALL_CHECKLIST, "small.yaml")
 NA = Response(not_applicable="not here")
@@ -66,37 +67,37 @@ def test_clause_readiness_deltas_are_hand_checkable():
 
 
 def test_a_linked_baseline_is_compared_in_the_database(store):
-    organization = O.create_organization(store, "maria", "Acme Water")
-    old = A.create_assessment(store, "maria", organization.id, SMALL, "2025")
-    new = A.create_assessment(store, "maria", organization.id, SMALL, "2026")
-    set_response(store, "maria", old.id, "4.1.a", Response(1), expected_version=0)
-    set_response(store, "maria", new.id, "4.1.a", Response(3), expected_version=0)
+    organization = O.create_organization(store, admin("maria"), "Acme Water")
+    old = A.create_assessment(store, admin("maria"), organization.id, SMALL, "2025")
+    new = A.create_assessment(store, admin("maria"), organization.id, SMALL, "2026")
+    set_response(store, admin("maria"), old.id, "4.1.a", Response(1), expected_version=0)
+    set_response(store, admin("maria"), new.id, "4.1.a", Response(3), expected_version=0)
     with pytest.raises(InvalidChange, match="has no baseline"):
-        compare_with_baseline(store, new.id)
-    A.set_baseline(store, "maria", new.id, old.id, expected_version=new.version)
-    current, baseline, comparison = compare_with_baseline(store, new.id)
+        compare_with_baseline(store, ADMIN, new.id)
+    A.set_baseline(store, admin("maria"), new.id, old.id, expected_version=new.version)
+    current, baseline, comparison = compare_with_baseline(store, ADMIN, new.id)
     assert (current.record.id, baseline.record.id) == (new.id, old.id)
     assert comparison.criteria[0].change is Change.IMPROVED
     assert comparison.readiness_delta > 0
 
 
 def test_a_baseline_of_another_organization_is_refused(store):
-    acme = O.create_organization(store, "maria", "Acme Water")
-    other = O.create_organization(store, "maria", "Other Water")
-    mine = A.create_assessment(store, "maria", acme.id, SMALL, "2026")
-    theirs = A.create_assessment(store, "maria", other.id, SMALL, "2026")
+    acme = O.create_organization(store, admin("maria"), "Acme Water")
+    other = O.create_organization(store, admin("maria"), "Other Water")
+    mine = A.create_assessment(store, admin("maria"), acme.id, SMALL, "2026")
+    theirs = A.create_assessment(store, admin("maria"), other.id, SMALL, "2026")
     with pytest.raises(InvalidChange, match="same organization"):
-        compare_with_baseline(store, mine.id, theirs.id)
+        compare_with_baseline(store, ADMIN, mine.id, theirs.id)
 
 
 def test_an_older_edition_baseline_is_followed_through_the_mapping(store):
     old = import_assessment(
-        store, "maria", load_assessment_file(REPO / "examples" / "northwind-2014.yaml")
+        store, admin("maria"), load_assessment_file(REPO / "examples" / "northwind-2014.yaml")
     )
     new = import_assessment(
-        store, "maria", load_assessment_file(REPO / "examples" / "northwind-2018.yaml")
+        store, admin("maria"), load_assessment_file(REPO / "examples" / "northwind-2018.yaml")
     )
-    _, _, comparison = compare_with_baseline(store, new.assessment.id, old.assessment.id)
+    _, _, comparison = compare_with_baseline(store, ADMIN, new.assessment.id, old.assessment.id)
     criteria = {c.id: c for c in comparison.criteria}
     # 2014's 4.2.a (score 3) is 2018's 4.4.a; 2014's 7.2.a (score 1) is 2018's 7.2.a (score 2)
     assert criteria["4.4.a"].before == 3

@@ -12,7 +12,6 @@ from assessment.checklist_loader import find_checklist
 from assessment.demo import (
     CLINICS,
     CONSULTANCY,
-    DEMO_ACTOR,
     RETAILER,
     DemoSummary,
     kestrel_baseline,
@@ -37,6 +36,7 @@ from assessment.services.organizations import archive_organization, list_organiz
 from assessment.storage.store import Store
 from assessment.verdict import ReasonKind, Verdict
 from tests.conftest import SMALL_CHECKLIST, _postgres_store, row_counts
+from tests.people import ADMIN, admin
 
 TODAY = date(2026, 3, 15)
 
@@ -48,11 +48,11 @@ def loaded(request, tmp_path_factory, postgres_reason) -> Iterator[tuple[Store, 
     """One demo load on each engine, shared by the tests that only read it (loading is the slow part)."""
     if request.param == "sqlite":
         store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'iso10002.db'}")
-        yield store, load_demo(store, today=TODAY)
+        yield store, load_demo(store, ADMIN, today=TODAY)
         store.dispose()
     else:
         for store in _postgres_store(postgres_reason):  # drops its schema when resumed
-            yield store, load_demo(store, today=TODAY)
+            yield store, load_demo(store, ADMIN, today=TODAY)
 
 
 @pytest.fixture
@@ -62,15 +62,15 @@ def demo_store(loaded: tuple[Store, DemoSummary]) -> Store:
 
 
 def records(store: Store, organization: str) -> list[AssessmentRecord]:
-    return [r for r in list_assessments(store) if r.organization_name == organization]
+    return [r for r in list_assessments(store, ADMIN) if r.organization_name == organization]
 
 
 def kestrel(store: Store) -> tuple[OpenAssessment, OpenAssessment]:
     """(last year's baseline, this year's review) of the retailer."""
     by_status = {r.status: r for r in records(store, RETAILER)}
     return (
-        open_assessment(store, by_status[AssessmentStatus.FINAL].id),
-        open_assessment(store, by_status[AssessmentStatus.IN_PROGRESS].id),
+        open_assessment(store, ADMIN, by_status[AssessmentStatus.FINAL].id),
+        open_assessment(store, ADMIN, by_status[AssessmentStatus.IN_PROGRESS].id),
     )
 
 
@@ -80,11 +80,11 @@ def section(criterion_id: str) -> str:
 
 def test_two_fictional_clients_of_a_consultancy(loaded):
     store, demo = loaded
-    names = [o.name for o in list_organizations(store)]
+    names = [o.name for o in list_organizations(store, ADMIN)]
     assert sorted(names) == sorted([RETAILER, CLINICS])
     assert all(name.endswith(" (demo)") for name in names)
     assert demo.organizations == (RETAILER, CLINICS)
-    opened = [open_assessment(store, r.id) for r in list_assessments(store)]
+    opened = [open_assessment(store, ADMIN, r.id) for r in list_assessments(store, ADMIN)]
     assert demo.assessments == len(opened) == 3
     assert demo.responses == sum(len(o.responses) for o in opened)
     assert demo.actions == sum(len(o.actions) for o in opened)
@@ -116,8 +116,8 @@ def test_answers_carry_notes_reasons_and_overrides(demo_store):
     assert 2 <= len(overrides) <= 3
     assert all(len(r.finding_reason or "") > 40 for r in overrides.values())
     assert Finding.OFI in {r.finding for r in overrides.values()}
-    for record in list_assessments(demo_store):
-        for stored in open_assessment(demo_store, record.id).responses.values():
+    for record in list_assessments(demo_store, ADMIN):
+        for stored in open_assessment(demo_store, ADMIN, record.id).responses.values():
             if stored.response.is_not_applicable:
                 assert len(stored.response.not_applicable.strip()) > 40, "a specific reason"
 
@@ -125,7 +125,7 @@ def test_answers_carry_notes_reasons_and_overrides(demo_store):
 def test_corrective_actions_have_owners_due_dates_and_some_are_overdue(loaded):
     store, demo = loaded
     _, current = kestrel(store)
-    actions = list_actions(store, current.record.id)
+    actions = list_actions(store, ADMIN, current.record.id)
     assert 8 <= len(actions) <= 12
     assert all(a.owner and a.due and a.criteria for a in actions)
     overdue = [a for a in actions if a.is_overdue(TODAY)]
@@ -140,7 +140,9 @@ def test_corrective_actions_have_owners_due_dates_and_some_are_overdue(loaded):
         for a in actions
         if a.status in {ActionStatus.OPEN, ActionStatus.IN_PROGRESS}
     )
-    every_action = [a for r in list_assessments(store) for a in list_actions(store, r.id)]
+    every_action = [
+        a for r in list_assessments(store, ADMIN) for a in list_actions(store, ADMIN, r.id)
+    ]
     assert demo.overdue_actions == sum(a.is_overdue(TODAY) for a in every_action) == len(overdue)
 
 
@@ -159,7 +161,7 @@ def test_the_baseline_is_last_years_final_gap_analysis(demo_store):
 
 def test_the_comparison_shows_progress_with_a_couple_of_setbacks(demo_store):
     current, _baseline, comparison = compare_with_baseline(
-        demo_store, kestrel(demo_store)[1].record.id
+        demo_store, ADMIN, kestrel(demo_store)[1].record.id
     )
     assert comparison.readiness_delta > 0
     answered = {c.ref for c in current.score.clauses if c.answered == c.total}
@@ -183,41 +185,43 @@ def test_the_verdict_is_not_ready_and_says_why(demo_store):
 
 def test_the_second_client_has_only_just_begun(demo_store):
     (record,) = records(demo_store, CLINICS)
-    opened = open_assessment(demo_store, record.id)
+    opened = open_assessment(demo_store, ADMIN, record.id)
     assert record.status is AssessmentStatus.DRAFT
     assert record.baseline_id is None
     assert 10 <= len(opened.responses) <= 20
     assert {section(cid) for cid in opened.responses} == {"4", "5"}
-    assert 1 <= len(list_actions(demo_store, record.id)) <= 3
+    assert 1 <= len(list_actions(demo_store, ADMIN, record.id)) <= 3
 
 
 def test_the_audit_trail_names_who_loaded_it(store):
-    load_demo(store, today=TODAY, actor="Ana Ruiz (app)")
-    for record in list_assessments(store):
-        trail = events(store, record.id)
+    load_demo(store, admin("Ana Ruiz (app)"), today=TODAY)
+    for record in list_assessments(store, ADMIN):
+        trail = events(store, ADMIN, record.id)
         assert trail
         assert {e.actor for e in trail} == {"Ana Ruiz (app)"}
         assert any(e.field == "imported_from" and e.after == "demo data" for e in trail)
     _, current = kestrel(store)
-    assert any(e.field == "baseline_id" for e in events(store, current.record.id))
+    assert any(e.field == "baseline_id" for e in events(store, ADMIN, current.record.id))
 
 
 def test_a_second_load_is_refused_and_changes_nothing(store):
-    first = load_demo(store)  # the real today: something is overdue right now too
+    first = load_demo(store, ADMIN)  # the real today: something is overdue right now too
     assert first.overdue_actions >= 3
-    assert {e.actor for e in events(store, list_assessments(store)[0].id)} == {DEMO_ACTOR}
+    assert {e.actor for e in events(store, ADMIN, list_assessments(store, ADMIN)[0].id)} == {
+        ADMIN.name
+    }
     before = row_counts(store)
     with pytest.raises(InvalidChange, match=r"demo data is already loaded.*\(demo\)"):
-        load_demo(store)
+        load_demo(store, ADMIN)
     assert row_counts(store) == before
 
 
 def test_an_archived_demo_organization_still_counts_as_loaded(store):
-    load_demo(store, today=TODAY)
-    clinics = next(o for o in list_organizations(store) if o.name == CLINICS)
-    archive_organization(store, DEMO_ACTOR, clinics.id, expected_version=clinics.version)
+    load_demo(store, ADMIN, today=TODAY)
+    clinics = next(o for o in list_organizations(store, ADMIN) if o.name == CLINICS)
+    archive_organization(store, ADMIN, clinics.id, expected_version=clinics.version)
     with pytest.raises(InvalidChange, match="already loaded"):
-        load_demo(store, today=TODAY)
+        load_demo(store, ADMIN, today=TODAY)
 
 
 def test_a_replaced_checklist_that_does_not_fit_is_refused_before_writing(
@@ -227,7 +231,7 @@ def test_a_replaced_checklist_that_does_not_fit_is_refused_before_writing(
     path = write_file("lookup/iso10002-2018.yaml", other)
     monkeypatch.setenv("ISO10002_CHECKLISTS_DIR", str(path.parent))
     with pytest.raises(AssessmentFileError) as refused:
-        load_demo(store, today=TODAY)
+        load_demo(store, ADMIN, today=TODAY)
     assert "no criterion '4.2.a' in checklist iso10002-2018" in str(refused.value.faults)
     assert not any(row_counts(store).values())
 
@@ -235,9 +239,9 @@ def test_a_replaced_checklist_that_does_not_fit_is_refused_before_writing(
 def test_the_same_day_gives_the_same_data(demo_store, tmp_path):
     other = Store.open(f"sqlite:///{tmp_path / 'other.db'}")
     try:
-        load_demo(other, today=TODAY)
+        load_demo(other, ADMIN, today=TODAY)
         exports = [
-            [export_assessment(s, r.id).model_dump() for r in list_assessments(s)]
+            [export_assessment(s, ADMIN, r.id).model_dump() for r in list_assessments(s, ADMIN)]
             for s in (demo_store, other)
         ]
     finally:
@@ -246,8 +250,8 @@ def test_the_same_day_gives_the_same_data(demo_store, tmp_path):
 
 
 def test_every_demo_assessment_passes_the_checks_of_a_users_file(demo_store):
-    for record in list_assessments(demo_store):
-        text = dump_assessment(export_assessment(demo_store, record.id))
+    for record in list_assessments(demo_store, ADMIN):
+        text = dump_assessment(export_assessment(demo_store, ADMIN, record.id))
         checked = load_assessment_text(text, f"{record.title}.yaml")
         assert checked.assessment.organization.name == record.organization_name
 

@@ -18,6 +18,7 @@ from assessment.services.responses import set_response
 from evidence.vault import Vault
 from tests import evidence_samples as S
 from tests.conftest import SMALL_CHECKLIST, row_counts, store_url
+from tests.people import admin
 
 SMALL = checklist_from_text(SMALL_CHECKLIST, "small.yaml")
 
@@ -28,8 +29,8 @@ def setup(store, tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", store_url(store))
     monkeypatch.setenv("ISO10002_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("ISO10002_EVIDENCE_MAX_MB", raising=False)
-    organization = O.create_organization(store, "maria", "Acme Water")
-    record = A.create_assessment(store, "maria", organization.id, SMALL, "Gap analysis")
+    organization = O.create_organization(store, admin("maria"), "Acme Water")
+    record = A.create_assessment(store, admin("maria"), organization.id, SMALL, "Gap analysis")
     return store, record.id, tmp_path / "data" / "evidence"
 
 
@@ -41,8 +42,8 @@ def run(*args: str):
 
 def test_add_list_status_get_verify(setup, tmp_path):
     store, aid, _vault_dir = setup
-    set_response(store, "maria", aid, "4.1.a", Response(score=3), expected_version=0)
-    set_response(store, "maria", aid, "4.1.b", Response(score=2), expected_version=0)
+    set_response(store, admin("maria"), aid, "4.1.a", Response(score=3), expected_version=0)
+    set_response(store, admin("maria"), aid, "4.1.b", Response(score=2), expected_version=0)
     procedure = tmp_path / "procedure.pdf"
     procedure.write_bytes(S.pdf())
     soon = (date.today() + timedelta(days=7)).isoformat()

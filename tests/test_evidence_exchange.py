@@ -24,13 +24,14 @@ from evidence.records import EvidenceStatus
 from evidence.vault import Vault
 from tests import evidence_samples as S
 from tests.conftest import SMALL_CHECKLIST, line_of, store_url
+from tests.people import ADMIN, admin
 
 SMALL = checklist_from_text(SMALL_CHECKLIST, "small.yaml")
 
 
 def test_db_upgrade_from_0001_keeps_evidence_rows(store, monkeypatch, tmp_path):
-    organization = O.create_organization(store, "maria", "Acme Water")
-    record = A.create_assessment(store, "maria", organization.id, SMALL, "Gap analysis")
+    organization = O.create_organization(store, admin("maria"), "Acme Water")
+    record = A.create_assessment(store, admin("maria"), organization.id, SMALL, "Gap analysis")
     config = alembic_config(store.engine)
     with store.engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -50,7 +51,7 @@ def test_db_upgrade_from_0001_keeps_evidence_rows(store, monkeypatch, tmp_path):
     result = CliRunner().invoke(cli, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert f"upgraded from 0001 to {head_revision()}" in result.output
-    (kept,) = E.list_evidence(store, record.id)
+    (kept,) = E.list_evidence(store, ADMIN, record.id)
     assert (kept.title, kept.criteria, kept.sha256) == ("Old procedure", ("4.1.a",), digest)
     assert (kept.ref, kept.status, kept.description, kept.owner) == (
         f"E{kept.id}",
@@ -59,18 +60,18 @@ def test_db_upgrade_from_0001_keeps_evidence_rows(store, monkeypatch, tmp_path):
         "",
     )
     # The next record of that assessment gets a reference of its own.
-    added = EA.add_note(store, "maria", record.id, "seen on site", ["4.1.a"])
+    added = EA.add_note(store, admin("maria"), record.id, "seen on site", ["4.1.a"])
     assert added.record.ref != kept.ref
 
 
 @pytest.fixture
 def with_evidence(store, tmp_path):
     vault = Vault(tmp_path / "evidence", max_bytes=1024 * 1024)
-    organization = O.create_organization(store, "maria", "Acme Water")
-    record = A.create_assessment(store, "maria", organization.id, SMALL, "Gap analysis")
+    organization = O.create_organization(store, admin("maria"), "Acme Water")
+    record = A.create_assessment(store, admin("maria"), organization.id, SMALL, "Gap analysis")
     EA.add_file(
         store,
-        "maria",
+        admin("maria"),
         record.id,
         S.pdf(),
         "procedure.pdf",
@@ -81,15 +82,17 @@ def with_evidence(store, tmp_path):
         valid_until=date(2027, 2, 1),
         vault=vault,
     )
-    EA.add_link(store, "maria", record.id, "https://example.org/policy", ["4.1.b"], title="Policy")
-    EA.add_note(store, "maria", record.id, "Register seen on site", ["7.2.a"])
-    E.set_status(store, "ana", record.id, "E1", EvidenceStatus.APPROVED, expected_version=1)
+    EA.add_link(
+        store, admin("maria"), record.id, "https://example.org/policy", ["4.1.b"], title="Policy"
+    )
+    EA.add_note(store, admin("maria"), record.id, "Register seen on site", ["7.2.a"])
+    E.set_status(store, admin("ana"), record.id, "E1", EvidenceStatus.APPROVED, expected_version=1)
     return record, vault
 
 
 def test_portable_files_round_trip_evidence(store, with_evidence, tmp_path):
     record, vault = with_evidence
-    exported = export_assessment(store, record.id)
+    exported = export_assessment(store, ADMIN, record.id)
     text_ = dump_assessment(exported)
     assert [e.id for e in exported.evidence] == ["E1", "E2", "E3"]
     first = exported.evidence[0]
@@ -101,18 +104,18 @@ def test_portable_files_round_trip_evidence(store, with_evidence, tmp_path):
         "Quality",
     )
     loaded = load_assessment_text(text_, "exported.yaml")
-    imported = import_assessment(store, "deniz", loaded, organization_name="Copy")
-    again = dump_assessment(export_assessment(store, imported.assessment.id))
+    imported = import_assessment(store, admin("deniz"), loaded, organization_name="Copy")
+    again = dump_assessment(export_assessment(store, ADMIN, imported.assessment.id))
     assert again.replace("Copy", "Acme Water") == text_
-    copies = E.list_evidence(store, imported.assessment.id)
+    copies = E.list_evidence(store, ADMIN, imported.assessment.id)
     assert [(c.ref, c.status, c.created_by) for c in copies] == [
         ("E1", "approved", "deniz"),
         ("E2", "draft", "deniz"),
         ("E3", "draft", "deniz"),
     ]
     # The same vault holds the file: nothing is wrong. An empty vault: it is reported missing.
-    assert E.verify_evidence(store, vault).ok
-    result = E.verify_evidence(store, Vault(tmp_path / "elsewhere", max_bytes=1))
+    assert E.verify_evidence(store, ADMIN, vault).ok
+    result = E.verify_evidence(store, ADMIN, Vault(tmp_path / "elsewhere", max_bytes=1))
     assert [(p.problem, len(p.records)) for p in result.problems] == [("missing", 2)]
 
 

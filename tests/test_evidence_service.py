@@ -30,6 +30,7 @@ from evidence.records import EvidenceKind, EvidenceStatus
 from evidence.vault import Vault
 from tests import evidence_samples as S
 from tests.conftest import SMALL_CHECKLIST, row_counts
+from tests.people import ADMIN, admin
 
 SMALL = checklist_from_text(SMALL_CHECKLIST, "small.yaml")
 TODAY = date(2026, 11, 21)
@@ -43,19 +44,21 @@ def vault(tmp_path):
 
 @pytest.fixture
 def assessment(store):
-    organization = O.create_organization(store, "maria", "Acme Water")
-    return A.create_assessment(store, "maria", organization.id, SMALL, "Gap analysis")
+    organization = O.create_organization(store, admin("maria"), "Acme Water")
+    return A.create_assessment(store, admin("maria"), organization.id, SMALL, "Gap analysis")
 
 
 def add_text(store, vault, assessment, text=b"register extract\n", name="register.txt", **kw):
     criteria = kw.pop("criteria", ["4.1.a"])
-    return EA.add_file(store, "maria", assessment.id, text, name, criteria, vault=vault, **kw)
+    return EA.add_file(
+        store, admin("maria"), assessment.id, text, name, criteria, vault=vault, **kw
+    )
 
 
 def evidence_events(store, assessment_id):
     return [
         (e.actor, e.entity_key, e.field, e.before, e.after)
-        for e in events(store, assessment_id)
+        for e in events(store, ADMIN, assessment_id)
         if e.entity == "evidence"
     ]
 
@@ -64,7 +67,7 @@ def test_files_links_and_notes_are_recorded_with_their_metadata(store, vault, as
     pdf = S.pdf()
     added = EA.add_file(
         store,
-        "maria",
+        admin("maria"),
         assessment.id,
         pdf,
         "Complaints procedure v3.pdf",
@@ -83,9 +86,11 @@ def test_files_links_and_notes_are_recorded_with_their_metadata(store, vault, as
     assert added.notices == ()
     assert vault.read(record.sha256) == pdf
 
-    link = EA.add_link(store, "deniz", assessment.id, "https://intranet.example.org/p", ["4.1.b"])
+    link = EA.add_link(
+        store, admin("deniz"), assessment.id, "https://intranet.example.org/p", ["4.1.b"]
+    )
     note = EA.add_note(
-        store, "deniz", assessment.id, "Register seen on site.\nAll logged.", ["7.2.a"]
+        store, admin("deniz"), assessment.id, "Register seen on site.\nAll logged.", ["7.2.a"]
     )
     assert (link.record.ref, link.record.url, link.record.title) == (
         "E2",
@@ -93,8 +98,8 @@ def test_files_links_and_notes_are_recorded_with_their_metadata(store, vault, as
         "https://intranet.example.org/p",
     )
     assert (note.record.ref, note.record.title) == ("E3", "Register seen on site.")
-    assert [r.ref for r in E.list_evidence(store, assessment.id)] == ["E1", "E2", "E3"]
-    assert [r.ref for r in E.list_evidence(store, assessment.id, criterion_id="7.2.a")] == [
+    assert [r.ref for r in E.list_evidence(store, ADMIN, assessment.id)] == ["E1", "E2", "E3"]
+    assert [r.ref for r in E.list_evidence(store, ADMIN, assessment.id, criterion_id="7.2.a")] == [
         "E1",
         "E3",
     ]
@@ -174,7 +179,7 @@ def test_a_duplicate_in_the_same_assessment_is_refused_and_stored_once_elsewhere
         add_text(store, vault, assessment, name="copy of register.txt", criteria=["4.1.b"])
     assert (S.files(vault.root), row_counts(store)) == (before_files, before_rows)
 
-    other = A.create_assessment(store, "maria", assessment.organization_id, SMALL, "Second")
+    other = A.create_assessment(store, admin("maria"), assessment.organization_id, SMALL, "Second")
     again = add_text(store, vault, other)
     assert again.record.sha256 == first.sha256
     assert "stored once" in again.notices[-1]
@@ -182,16 +187,16 @@ def test_a_duplicate_in_the_same_assessment_is_refused_and_stored_once_elsewhere
 
 
 def test_links_and_notes_are_checked(store, vault, assessment):
-    EA.add_link(store, "maria", assessment.id, "https://example.org/a", ["4.1.a"])
+    EA.add_link(store, admin("maria"), assessment.id, "https://example.org/a", ["4.1.a"])
     before = row_counts(store)
     for url, message in [
         ("javascript:alert(1)", "only http and https"),
         ("https://example.org/a", "already evidence E1"),
     ]:
         with pytest.raises(EvidenceRefused, match=message):
-            EA.add_link(store, "maria", assessment.id, url, ["4.1.a"])
+            EA.add_link(store, admin("maria"), assessment.id, url, ["4.1.a"])
     with pytest.raises(EvidenceRefused, match="a note needs some text"):
-        EA.add_note(store, "maria", assessment.id, "  \n ", ["4.1.a"])
+        EA.add_note(store, admin("maria"), assessment.id, "  \n ", ["4.1.a"])
     assert row_counts(store) == before
 
 
@@ -215,18 +220,18 @@ def test_a_tampered_or_missing_file_is_detected_on_read_and_by_verify(store, vau
     good = add_text(store, vault, assessment, b"good\n", "good.txt").record
     bad = add_text(store, vault, assessment, b"will be altered\n", "bad.txt").record
     gone = add_text(store, vault, assessment, b"will vanish\n", "gone.txt").record
-    assert E.read_file(store, assessment.id, "E1", vault=vault)[1] == b"good\n"
-    assert E.verify_evidence(store, vault).ok
+    assert E.read_file(store, ADMIN, assessment.id, "E1", vault=vault)[1] == b"good\n"
+    assert E.verify_evidence(store, ADMIN, vault).ok
 
     path = vault.path_for(bad.sha256)
     path.chmod(0o644)
     path.write_bytes(b"will be altered, and was\n")
     vault.path_for(gone.sha256).unlink()
     with pytest.raises(EvidenceIntegrityError, match=r"evidence E2 'bad\.txt'.*was altered"):
-        E.read_file(store, assessment.id, "E2", vault=vault)
+        E.read_file(store, ADMIN, assessment.id, "E2", vault=vault)
     with pytest.raises(EvidenceIntegrityError, match=r"evidence E3 'gone\.txt'.*is missing"):
-        E.read_file(store, assessment.id, "E3", vault=vault)
-    result = E.verify_evidence(store, vault)
+        E.read_file(store, ADMIN, assessment.id, "E3", vault=vault)
+    result = E.verify_evidence(store, ADMIN, vault)
     assert not result.ok
     assert [(p.problem, p.sha256, p.records) for p in result.problems] == [
         ("missing", gone.sha256, ((assessment.id, "E3", "gone.txt"),)),
@@ -235,45 +240,47 @@ def test_a_tampered_or_missing_file_is_detected_on_read_and_by_verify(store, vau
     assert result.records == 3
     assert result.report.checked == 2
     assert good.sha256 not in {p.sha256 for p in result.problems}
-    EA.add_link(store, "maria", assessment.id, "https://example.org", ["4.1.a"])
+    EA.add_link(store, admin("maria"), assessment.id, "https://example.org", ["4.1.a"])
     with pytest.raises(InvalidChange, match="is a link, not a file"):
-        E.read_file(store, assessment.id, "E4", vault=vault)
+        E.read_file(store, ADMIN, assessment.id, "E4", vault=vault)
     with pytest.raises(NotFound, match="no evidence E9"):
-        E.read_file(store, assessment.id, "E9", vault=vault)
+        E.read_file(store, ADMIN, assessment.id, "E9", vault=vault)
 
 
 def test_status_changes_are_checked_versioned_and_audited(store, vault, assessment):
     record = add_text(store, vault, assessment).record
     review = E.set_status(
-        store, "maria", assessment.id, "E1", EvidenceStatus.IN_REVIEW, expected_version=1
+        store, admin("maria"), assessment.id, "E1", EvidenceStatus.IN_REVIEW, expected_version=1
     )
     assert (review.status, review.version, review.updated_by) == ("in_review", 2, "maria")
     with pytest.raises(ConflictError, match="changed by maria"):
         E.set_status(
-            store, "deniz", assessment.id, "E1", EvidenceStatus.APPROVED, expected_version=1
+            store, admin("deniz"), assessment.id, "E1", EvidenceStatus.APPROVED, expected_version=1
         )
     with pytest.raises(InvalidChange, match="rejecting evidence E1 needs a reason"):
         E.set_status(
-            store, "deniz", assessment.id, "E1", EvidenceStatus.REJECTED, expected_version=2
+            store, admin("deniz"), assessment.id, "E1", EvidenceStatus.REJECTED, expected_version=2
         )
     approved = E.set_status(
-        store, "deniz", assessment.id, "E1", EvidenceStatus.APPROVED, expected_version=2
+        store, admin("deniz"), assessment.id, "E1", EvidenceStatus.APPROVED, expected_version=2
     )
     with pytest.raises(InvalidChange, match="approved; it can move to in review, rejected"):
-        E.set_status(store, "deniz", assessment.id, "E1", EvidenceStatus.DRAFT, expected_version=3)
+        E.set_status(
+            store, admin("deniz"), assessment.id, "E1", EvidenceStatus.DRAFT, expected_version=3
+        )
     with pytest.raises(
         InvalidChange, match="withdrawing the approval of evidence E1 needs a reason"
     ):
         E.set_status(
-            store, "deniz", assessment.id, "E1", EvidenceStatus.IN_REVIEW, expected_version=3
+            store, admin("deniz"), assessment.id, "E1", EvidenceStatus.IN_REVIEW, expected_version=3
         )
     with pytest.raises(InvalidChange, match="by its valid-until date, not by hand"):
         E.set_status(
-            store, "deniz", assessment.id, "E1", EvidenceStatus.EXPIRED, expected_version=3
+            store, admin("deniz"), assessment.id, "E1", EvidenceStatus.EXPIRED, expected_version=3
         )
     E.set_status(
         store,
-        "ana",
+        admin("ana"),
         assessment.id,
         "E1",
         EvidenceStatus.REJECTED,
@@ -288,14 +295,14 @@ def test_status_changes_are_checked_versioned_and_audited(store, vault, assessme
         ("ana", "E1", "status", "approved", "rejected"),
         ("ana", "E1", "status_reason", None, "the extract is from another site"),
     ]
-    assert E.get_evidence(store, assessment.id, "E1").version == record.version + 3
+    assert E.get_evidence(store, ADMIN, assessment.id, "E1").version == record.version + 3
 
 
 def test_metadata_edits_are_checked_and_audited(store, vault, assessment):
     add_text(store, vault, assessment)
     edited = E.update_evidence(
         store,
-        "deniz",
+        admin("deniz"),
         assessment.id,
         "E1",
         expected_version=1,
@@ -309,10 +316,17 @@ def test_metadata_edits_are_checked_and_audited(store, vault, assessment):
         2,
     )
     with pytest.raises(InvalidChange, match="cannot edit sha256"):
-        E.update_evidence(store, "deniz", assessment.id, "E1", expected_version=2, sha256="0" * 64)
+        E.update_evidence(
+            store, admin("deniz"), assessment.id, "E1", expected_version=2, sha256="0" * 64
+        )
     with pytest.raises(InvalidChange, match="before the effective date"):
         E.update_evidence(
-            store, "deniz", assessment.id, "E1", expected_version=2, effective_date=date(2027, 6, 1)
+            store,
+            admin("deniz"),
+            assessment.id,
+            "E1",
+            expected_version=2,
+            effective_date=date(2027, 6, 1),
         )
     assert ("deniz", "E1", "valid_until", None, "2027-01-31") in evidence_events(
         store, assessment.id
@@ -324,19 +338,21 @@ def test_a_final_assessment_takes_no_evidence_but_can_be_read(store, vault, asse
     version = assessment.version
     for stage in (AssessmentStatus.IN_PROGRESS, AssessmentStatus.IN_REVIEW, AssessmentStatus.FINAL):
         version = A.set_status(
-            store, "maria", assessment.id, stage, expected_version=version
+            store, admin("maria"), assessment.id, stage, expected_version=version
         ).version
     with pytest.raises(AssessmentLocked):
         add_text(store, vault, assessment, b"late\n", "late.txt")
     with pytest.raises(AssessmentLocked):
         E.set_status(
-            store, "maria", assessment.id, "E1", EvidenceStatus.APPROVED, expected_version=1
+            store, admin("maria"), assessment.id, "E1", EvidenceStatus.APPROVED, expected_version=1
         )
-    assert E.read_file(store, assessment.id, "E1", vault=vault)[1] == b"register extract\n"
+    assert E.read_file(store, ADMIN, assessment.id, "E1", vault=vault)[1] == b"register extract\n"
 
 
 def _approve(store, assessment_id, ref):
-    E.set_status(store, "auditor", assessment_id, ref, EvidenceStatus.APPROVED, expected_version=1)
+    E.set_status(
+        store, admin("auditor"), assessment_id, ref, EvidenceStatus.APPROVED, expected_version=1
+    )
 
 
 def test_expired_follows_from_valid_until(store, vault, assessment):
@@ -346,7 +362,7 @@ def test_expired_follows_from_valid_until(store, vault, assessment):
     add_text(store, vault, assessment, b"c\n", "c.txt")
     for ref in ("E1", "E2", "E3"):
         _approve(store, assessment.id, ref)
-    records = {r.ref: r for r in E.list_evidence(store, assessment.id)}
+    records = {r.ref: r for r in E.list_evidence(store, ADMIN, assessment.id)}
     assert records["E1"].status is EvidenceStatus.APPROVED  # stored as approved...
     assert records["E1"].status_on(TODAY) is EvidenceStatus.EXPIRED  # ...seen as expired
     assert records["E2"].status_on(TODAY) is EvidenceStatus.APPROVED  # valid through the day
@@ -357,7 +373,9 @@ def test_expired_follows_from_valid_until(store, vault, assessment):
 def test_coverage_expiring_and_supported_criteria_by_hand(store, vault, assessment):
     # Scores: 4.1.a 3, 4.1.b 2, 7.2.a 0 -> two criteria scored above 0 need evidence.
     for cid, score in (("4.1.a", 3), ("4.1.b", 2), ("7.2.a", 0)):
-        set_response(store, "maria", assessment.id, cid, Response(score=score), expected_version=0)
+        set_response(
+            store, admin("maria"), assessment.id, cid, Response(score=score), expected_version=0
+        )
     days = timedelta
     add_text(
         store, vault, assessment, b"1\n", "1.txt", criteria=["4.1.a"], valid_until=TODAY + days(10)
@@ -379,7 +397,7 @@ def test_coverage_expiring_and_supported_criteria_by_hand(store, vault, assessme
         _approve(store, assessment.id, ref)
     E.set_status(
         store,
-        "auditor",
+        admin("auditor"),
         assessment.id,
         "E6",
         EvidenceStatus.REJECTED,
@@ -391,21 +409,21 @@ def test_coverage_expiring_and_supported_criteria_by_hand(store, vault, assessme
     assert supported_criteria(store, assessment.id, TODAY) == {"4.1.a", "7.2.a"}
     with store.transaction() as session:
         assert supported_criteria(session, assessment.id, TODAY) == {"4.1.a", "7.2.a"}
-    coverage = evidence_coverage(store, assessment.id, TODAY)
+    coverage = evidence_coverage(store, ADMIN, assessment.id, TODAY)
     # Scored above 0: 4.1.a, 4.1.b; supported among them: 4.1.a -> 1 of 2.
     assert (coverage.scored, coverage.supported, coverage.unsupported) == (2, 1, ("4.1.b",))
     assert coverage.ratio == 0.5
     # Valid today and ending within 30 days: E1 (+10), E4 (+30, inclusive); not E2 (expired),
     # E5 (+31), E6 (rejected), E3 (no date).
-    assert [r.ref for r in expiring(store, assessment.id, TODAY)] == ["E1", "E4"]
+    assert [r.ref for r in expiring(store, ADMIN, assessment.id, TODAY)] == ["E1", "E4"]
     # Eleven days on, E1 has expired too.
     later = TODAY + days(11)
-    assert evidence_coverage(store, assessment.id, later).supported == 0
+    assert evidence_coverage(store, ADMIN, assessment.id, later).supported == 0
     assert supported_criteria(store, assessment.id, later) == {"7.2.a"}
 
 
 def test_coverage_without_scores_is_not_a_number(store, assessment):
-    coverage = evidence_coverage(store, assessment.id, TODAY)
+    coverage = evidence_coverage(store, ADMIN, assessment.id, TODAY)
     assert (coverage.scored, coverage.supported, coverage.ratio) == (0, 0, None)
 
 
@@ -425,7 +443,7 @@ def test_two_people_adding_at_the_same_moment_both_get_a_reference(store, assess
 
     def add(actor: str) -> None:
         try:
-            outcomes.append(EA.add_note(store, actor, assessment.id, f"seen by {actor}", ["4.1.a"]))
+            outcomes.append(EA.add_note(store, admin(actor), assessment.id, f"seen by {actor}", ["4.1.a"]))
         except Exception as error:  # reported below, not lost in the thread
             outcomes.append(error)
 
@@ -441,16 +459,16 @@ def test_two_people_adding_at_the_same_moment_both_get_a_reference(store, assess
 
 def test_the_stored_verdict_lists_a_score_without_an_approved_record(store, assessment):
     today = date(2026, 11, 21)
-    set_response(store, "maria", assessment.id, "4.1.a", Response(3), expected_version=0)
+    set_response(store, admin("maria"), assessment.id, "4.1.a", Response(3), expected_version=0)
 
     def unsupported() -> tuple[str, ...]:
-        reasons = A.open_assessment(store, assessment.id, today=today).score.overall.reasons
+        reasons = A.open_assessment(store, ADMIN, assessment.id, today=today).score.overall.reasons
         return next((r.criteria for r in reasons if r.kind.value == "unsupported_score"), ())
 
     assert unsupported() == ("4.1.a",)
     added = EA.add_note(
         store,
-        "maria",
+        admin("maria"),
         assessment.id,
         "Policy seen, signed",
         ["4.1.a"],
@@ -459,7 +477,7 @@ def test_the_stored_verdict_lists_a_score_without_an_approved_record(store, asse
     assert unsupported() == ("4.1.a",)  # a draft record does not back a score yet
     E.set_status(
         store,
-        "maria",
+        admin("maria"),
         assessment.id,
         added.record.ref,
         EvidenceStatus.APPROVED,
@@ -467,5 +485,5 @@ def test_the_stored_verdict_lists_a_score_without_an_approved_record(store, asse
     )
     assert unsupported() == ()
     # once the record expires, the score is unsupported again
-    later = A.open_assessment(store, assessment.id, today=date(2027, 1, 2)).score.overall
+    later = A.open_assessment(store, ADMIN, assessment.id, today=date(2027, 1, 2)).score.overall
     assert any(r.kind.value == "unsupported_score" for r in later.reasons)

@@ -29,28 +29,29 @@ from assessment.services.organizations import (
     list_organizations,
 )
 from tests.conftest import REPO, SMALL_CHECKLIST, line_of, row_counts, store_url
+from tests.people import ADMIN, admin
 
 NORTHWIND = REPO / "examples" / "northwind-2018.yaml"
 
 
 def test_file_import_export_import_gives_identical_data(store, tmp_path):
     loaded = load_assessment_file(NORTHWIND)
-    first = import_assessment(store, "maria", loaded, source="northwind-2018.yaml")
-    exported = export_assessment(store, first.assessment.id)
+    first = import_assessment(store, admin("maria"), loaded, source="northwind-2018.yaml")
+    exported = export_assessment(store, ADMIN, first.assessment.id)
     assert assessment_to_data(exported) == assessment_to_data(loaded.assessment)
 
     path = tmp_path / "again.json"
     path.write_text(dump_assessment(exported, as_json=True), encoding="utf-8")
-    second = import_assessment(store, "deniz", load_assessment_file(path))
-    again = export_assessment(store, second.assessment.id)
+    second = import_assessment(store, admin("deniz"), load_assessment_file(path))
+    again = export_assessment(store, ADMIN, second.assessment.id)
     assert dump_assessment(again) == dump_assessment(exported)
     assert again.checklist == "iso10002-2018"  # named, not embedded: the built-in one matches
 
-    opened = [open_assessment(store, r.assessment.id) for r in (first, second)]
+    opened = [open_assessment(store, ADMIN, r.assessment.id) for r in (first, second)]
     assert opened[0].score.to_dict() == opened[1].score.to_dict()
     assert first.organization_created
     assert not second.organization_created
-    assert [o.name for o in list_organizations(store)] == ["Northwind Utilities"]
+    assert [o.name for o in list_organizations(store, ADMIN)] == ["Northwind Utilities"]
 
 
 def test_a_checklist_that_is_not_built_in_travels_inside_the_file(store, write_file):
@@ -70,8 +71,8 @@ def test_a_checklist_that_is_not_built_in_travels_inside_the_file(store, write_f
             """
         ),
     )
-    result = import_assessment(store, "maria", load_assessment_file(path))
-    exported = export_assessment(store, result.assessment.id)
+    result = import_assessment(store, admin("maria"), load_assessment_file(path))
+    exported = export_assessment(store, ADMIN, result.assessment.id)
     assert isinstance(exported.checklist, dict)
     assert exported.checklist["id"] == "small"
     assert exported.status.value == "final"
@@ -83,9 +84,9 @@ def test_a_checklist_that_is_not_built_in_travels_inside_the_file(store, write_f
 
 def test_import_is_audited_with_its_source(store):
     result = import_assessment(
-        store, "maria", load_assessment_file(NORTHWIND), source="northwind-2018.yaml"
+        store, admin("maria"), load_assessment_file(NORTHWIND), source="northwind-2018.yaml"
     )
-    trail = events(store, result.assessment.id)
+    trail = events(store, ADMIN, result.assessment.id)
     assert {e.actor for e in trail} == {"maria"}
     assert any(e.field == "imported_from" and e.after == "northwind-2018.yaml" for e in trail)
     scored = [e for e in trail if e.entity == "response" and e.field == "score"]
@@ -93,7 +94,7 @@ def test_import_is_audited_with_its_source(store):
 
 
 def test_a_failure_half_way_writes_nothing(store, monkeypatch):
-    create_organization(store, "maria", "Northwind Utilities")
+    create_organization(store, admin("maria"), "Northwind Utilities")
     before = row_counts(store)
     calls = []
     real = exchange.add_action
@@ -106,7 +107,7 @@ def test_a_failure_half_way_writes_nothing(store, monkeypatch):
 
     monkeypatch.setattr(exchange, "add_action", fail_on_second)
     with pytest.raises(RuntimeError, match="disk full"):
-        import_assessment(store, "maria", load_assessment_file(NORTHWIND))
+        import_assessment(store, admin("maria"), load_assessment_file(NORTHWIND))
     assert len(calls) == 2  # responses and the first action had been written when it failed
     assert row_counts(store) == before
 
@@ -140,22 +141,22 @@ def test_an_import_killed_half_way_leaves_nothing_behind(store, tmp_path):
     assert child.returncode == -9, child.stderr
     assert row_counts(store) == before
     # and the database is fine afterwards
-    result = import_assessment(store, "maria", load_assessment_file(NORTHWIND))
-    assert open_assessment(store, result.assessment.id).record.title.startswith("Complaints")
+    result = import_assessment(store, admin("maria"), load_assessment_file(NORTHWIND))
+    assert open_assessment(store, ADMIN, result.assessment.id).record.title.startswith("Complaints")
 
 
 def test_importing_into_an_archived_organization_is_refused(store):
-    organization = create_organization(store, "maria", "Northwind Utilities")
-    archive_organization(store, "maria", organization.id, expected_version=1)
+    organization = create_organization(store, admin("maria"), "Northwind Utilities")
+    archive_organization(store, admin("maria"), organization.id, expected_version=1)
     before = row_counts(store)
     with pytest.raises(InvalidChange, match="archived"):
-        import_assessment(store, "maria", load_assessment_file(NORTHWIND))
+        import_assessment(store, admin("maria"), load_assessment_file(NORTHWIND))
     assert row_counts(store) == before
 
 
 def test_import_under_another_organization_name(store):
     result = import_assessment(
-        store, "maria", load_assessment_file(NORTHWIND), organization_name="Southwind Water"
+        store, admin("maria"), load_assessment_file(NORTHWIND), organization_name="Southwind Water"
     )
     assert result.assessment.organization_name == "Southwind Water"
 

@@ -31,6 +31,7 @@ from assessment.responses import Response
 from assessment.services.actions import create_action
 from assessment.services.responses import set_response
 from assessment.storage.store import Store
+from tests.people import ADMIN, admin
 
 TODAY = date(2026, 3, 15)
 
@@ -39,7 +40,7 @@ TODAY = date(2026, 3, 15)
 def demo_file(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     store = Store.open(f"sqlite:///{path}")
-    load_demo(store, today=TODAY)
+    load_demo(store, ADMIN, today=TODAY)
     store.dispose()
     return path
 
@@ -117,7 +118,7 @@ def test_write_atomically_replaces_and_cleans_up(tmp_path) -> None:
 
 
 def test_the_criteria_csv_has_the_header_and_one_row_per_criterion(demo, tmp_path) -> None:
-    data = gather_report(demo, 2, today=TODAY)
+    data = gather_report(demo, ADMIN, 2, today=TODAY)
     path = write_criteria_csv(data, tmp_path / "criteria.csv")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the accents right
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -138,7 +139,7 @@ def test_the_criteria_csv_has_the_header_and_one_row_per_criterion(demo, tmp_pat
 
 
 def test_the_actions_csv_has_the_header_and_marks_overdue_actions(demo, tmp_path) -> None:
-    data = gather_report(demo, 2, today=TODAY)
+    data = gather_report(demo, ADMIN, 2, today=TODAY)
     path = write_actions_csv(data, tmp_path / "actions.csv")
     with path.open(encoding="utf-8-sig", newline="") as handle:
         assert tuple(next(csv.reader(handle))) == ACTIONS_HEADER
@@ -160,9 +161,11 @@ PAYLOADS = ["=1+1", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)",
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_formula_like_notes_are_neutralized_in_the_criteria_csv(demo, tmp_path, payload) -> None:
     set_response(
-        demo, "deniz", 2, "4.1.a", Response(None, payload, notes=payload), expected_version=1
+        demo, admin("deniz"), 2, "4.1.a", Response(None, payload, notes=payload), expected_version=1
     )
-    rows = read_csv(write_criteria_csv(gather_report(demo, 2, today=TODAY), tmp_path / "c.csv"))
+    rows = read_csv(
+        write_criteria_csv(gather_report(demo, ADMIN, 2, today=TODAY), tmp_path / "c.csv")
+    )
     row = rows[0]
     assert row["criterion_id"] == "4.1.a"
     assert row["notes"].replace("\r\n", "\r") == "'" + payload
@@ -177,7 +180,7 @@ def test_formula_like_titles_and_owners_are_neutralized_in_the_actions_csv(
 ) -> None:
     create_action(
         demo,
-        "deniz",
+        admin("deniz"),
         2,
         payload,
         criteria=["4.1.a"],
@@ -185,7 +188,9 @@ def test_formula_like_titles_and_owners_are_neutralized_in_the_actions_csv(
         correction=payload,
         action_plan=payload,
     )
-    rows = read_csv(write_actions_csv(gather_report(demo, 2, today=TODAY), tmp_path / "a.csv"))
+    rows = read_csv(
+        write_actions_csv(gather_report(demo, ADMIN, 2, today=TODAY), tmp_path / "a.csv")
+    )
     added = rows[-1]
     for field in ("title", "owner", "correction", "action_plan"):
         assert added[field] == "'" + payload, field
@@ -196,13 +201,13 @@ def test_formula_like_titles_and_owners_are_neutralized_in_the_actions_csv(
 def test_a_csv_is_rfc_4180_and_opens_with_the_csv_module(demo, tmp_path) -> None:
     set_response(
         demo,
-        "deniz",
+        admin("deniz"),
         2,
         "4.1.a",
         Response(3, notes='Two lines,\n"quoted" and commas, Tomás'),
         expected_version=1,
     )
-    path = write_criteria_csv(gather_report(demo, 2, today=TODAY), tmp_path / "c.csv")
+    path = write_criteria_csv(gather_report(demo, ADMIN, 2, today=TODAY), tmp_path / "c.csv")
     assert b"\r\n" in path.read_bytes()
     text = path.read_bytes().decode("utf-8-sig")
     row = next(csv.DictReader(io.StringIO(text, newline="")))

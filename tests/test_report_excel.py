@@ -39,9 +39,10 @@ from assessment.services.audit import events
 from assessment.services.evidence_adding import add_note
 from assessment.services.responses import set_response
 from assessment.storage.store import Store
+from tests.people import ADMIN, admin
 
 TODAY = date(2026, 3, 15)
-ACTOR = "Maria Nowak (workshop import)"
+ACTOR = admin("Maria Nowak (workshop import)")
 SHEETS = ["Summary", "Clauses", "Criteria", "Findings", "Actions", "Evidence"]
 # The Criteria columns as exported (import finds them by header; tests use the letters).
 ID, TARGET, SCORE, NA, NOTES, FINDING, REASON = "A", "D", "F", "G", "H", "I", "J"
@@ -52,7 +53,7 @@ def demo_file(tmp_path_factory) -> Path:
     """One demo load per module (the slow part); each test copies the file."""
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     store = Store.open(f"sqlite:///{path}")
-    load_demo(store, today=TODAY)
+    load_demo(store, ADMIN, today=TODAY)
     store.dispose()
     return path
 
@@ -75,7 +76,7 @@ def review(demo_file: Path, tmp_path_factory) -> tuple[ReportData, Path]:
     folder = tmp_path_factory.mktemp("exported")
     shutil.copy(demo_file, folder / "demo.db")
     store = Store.open(f"sqlite:///{folder / 'demo.db'}")
-    data = gather_report(store, 2, today=TODAY)
+    data = gather_report(store, ADMIN, 2, today=TODAY)
     store.dispose()
     return data, write_workbook(data, folder / "review.xlsx")
 
@@ -89,7 +90,7 @@ def exported(review) -> tuple[ReportData, openpyxl.Workbook]:
 
 def export(store: Store, tmp_path: Path, assessment_id: int = 2) -> Path:
     return write_workbook(
-        gather_report(store, assessment_id, today=TODAY), tmp_path / f"a{assessment_id}.xlsx"
+        gather_report(store, ADMIN, assessment_id, today=TODAY), tmp_path / f"a{assessment_id}.xlsx"
     )
 
 
@@ -120,12 +121,12 @@ def set_cells(cells: dict[str, object]) -> Callable[[Worksheet], None]:
 
 
 def stored(store: Store, assessment_id: int = 2) -> dict[str, tuple[Response, int]]:
-    opened = open_assessment(store, assessment_id, today=TODAY)
+    opened = open_assessment(store, ADMIN, assessment_id, today=TODAY)
     return {cid: (s.response, s.version) for cid, s in opened.responses.items()}
 
 
 def preview(store: Store, content: bytes | Path, assessment_id: int = 2) -> WorkbookChanges:
-    return read_workbook(content, open_assessment(store, assessment_id, today=TODAY))
+    return read_workbook(content, open_assessment(store, ADMIN, assessment_id, today=TODAY))
 
 
 def unanswered(data: ReportData) -> str:
@@ -309,7 +310,7 @@ def test_nothing_in_the_workbook_is_a_formula(exported) -> None:
 def test_write_workbook_replaces_the_file_whole_and_leaves_no_temporary(demo, tmp_path) -> None:
     target = tmp_path / "out.xlsx"
     target.write_bytes(b"an older report")
-    data = gather_report(demo, 3, today=TODAY)
+    data = gather_report(demo, ADMIN, 3, today=TODAY)
     assert write_workbook(data, target) == target
     assert openpyxl.load_workbook(target).sheetnames[0] == "Summary"
     assert sorted(p.name for p in tmp_path.iterdir() if "out" in p.name) == ["out.xlsx"]
@@ -331,7 +332,7 @@ def test_the_round_trip_applies_exactly_the_workshop_edits_and_names_the_actor(
     demo, review
 ) -> None:
     path = review[1]
-    data = gather_report(demo, 2, today=TODAY)
+    data = gather_report(demo, ADMIN, 2, today=TODAY)
     sheet = openpyxl.load_workbook(path)["Criteria"]
     fresh = unanswered(data)
     r_score, r_notes, r_na, r_new = (row_of(sheet, c) for c in ("4.1.a", "4.1.b", "4.1.c", fresh))
@@ -388,18 +389,18 @@ def test_the_round_trip_applies_exactly_the_workshop_edits_and_names_the_actor(
     untouched = set(before) - {"4.1.a", "4.1.b", "4.1.c"}
     assert {cid: after[cid] for cid in untouched} == {cid: before[cid] for cid in untouched}
     for cid in ("4.1.a", "4.1.b", "4.1.c", fresh):
-        assert {e.actor for e in events(demo, 2, criterion_id=cid)} >= {ACTOR}
+        assert {e.actor for e in events(demo, ADMIN, 2, criterion_id=cid)} >= {ACTOR.name}
     assert [
         (e.field, e.before, e.after)
-        for e in events(demo, 2, criterion_id="4.1.a")
-        if e.actor == ACTOR
+        for e in events(demo, ADMIN, 2, criterion_id="4.1.a")
+        if e.actor == ACTOR.name
     ] == [("score", 3, 5)]
 
 
 def test_a_blank_workbook_works_the_same(demo, tmp_path) -> None:
-    current = open_assessment(demo, 2, today=TODAY)
+    current = open_assessment(demo, ADMIN, 2, today=TODAY)
     blank = A.create_assessment(
-        demo, "maria", current.record.organization_id, current.checklist, "Workshop 2027"
+        demo, admin("maria"), current.record.organization_id, current.checklist, "Workshop 2027"
     )
     path = export(demo, tmp_path, blank.id)
     sheet = openpyxl.load_workbook(path)["Criteria"]
@@ -511,7 +512,9 @@ def test_every_invalid_cell_is_reported_at_once(demo, review) -> None:
 
 def test_a_row_left_alone_is_not_imported_even_when_the_app_changed_it(demo, review) -> None:
     path = review[1]
-    set_response(demo, "deniz", 2, "4.1.a", Response(1, notes="Rechecked"), expected_version=1)
+    set_response(
+        demo, admin("deniz"), 2, "4.1.a", Response(1, notes="Rechecked"), expected_version=1
+    )
     changes = preview(demo, edited(path, set_cells({"F3": 5})))
     assert [c.criterion_id for c in changes.changes] == ["4.1.b"]
     apply_workbook_changes(demo, ACTOR, 2, changes)
@@ -520,7 +523,9 @@ def test_a_row_left_alone_is_not_imported_even_when_the_app_changed_it(demo, rev
 
 def test_editing_a_response_changed_in_the_app_since_the_export_is_a_conflict(demo, review) -> None:
     path = review[1]
-    set_response(demo, "deniz", 2, "4.1.a", Response(1, notes="Rechecked"), expected_version=1)
+    set_response(
+        demo, admin("deniz"), 2, "4.1.a", Response(1, notes="Rechecked"), expected_version=1
+    )
     before = stored(demo)
     changes = preview(demo, edited(path, set_cells({"F2": 4, "F3": 5})))
     assert len(changes.faults) == 1
@@ -535,13 +540,13 @@ def test_editing_a_response_changed_in_the_app_since_the_export_is_a_conflict(de
 
 def test_a_change_between_preview_and_apply_stops_the_whole_import(demo, review) -> None:
     path = review[1]
-    data = gather_report(demo, 2, today=TODAY)
+    data = gather_report(demo, ADMIN, 2, today=TODAY)
     fresh = unanswered(data)
     sheet = openpyxl.load_workbook(path)["Criteria"]
     changes = preview(demo, edited(path, set_cells({"F2": 4, **{f"F{row_of(sheet, fresh)}": 1}})))
     assert changes.ok
     assert len(changes.changes) == 2
-    set_response(demo, "deniz", 2, fresh, Response(3), expected_version=0)
+    set_response(demo, admin("deniz"), 2, fresh, Response(3), expected_version=0)
     before = stored(demo)
     with pytest.raises(WorkbookRefused) as refused:
         apply_workbook_changes(demo, ACTOR, 2, changes)
@@ -552,7 +557,7 @@ def test_a_change_between_preview_and_apply_stops_the_whole_import(demo, review)
 def test_the_same_change_already_made_in_the_app_is_not_a_conflict(demo, review) -> None:
     path = review[1]
     notes = stored(demo)["4.1.a"][0].notes
-    set_response(demo, "deniz", 2, "4.1.a", Response(4, notes=notes), expected_version=1)
+    set_response(demo, admin("deniz"), 2, "4.1.a", Response(4, notes=notes), expected_version=1)
     changes = preview(demo, edited(path, set_cells({"F2": 4})))
     assert (changes.changes, changes.faults) == ((), ())
 
@@ -667,7 +672,7 @@ def test_formula_like_text_is_neutralized_and_survives_the_round_trip(
 ) -> None:
     set_response(
         demo,
-        "deniz",
+        admin("deniz"),
         2,
         "4.1.a",
         Response(None, payload, payload),
@@ -675,7 +680,7 @@ def test_formula_like_text_is_neutralized_and_survives_the_round_trip(
     )
     set_response(
         demo,
-        "deniz",
+        admin("deniz"),
         2,
         "4.1.b",
         Response(1, notes=payload, finding=Finding.MAJOR, finding_reason=payload),
@@ -700,8 +705,8 @@ def test_formula_like_text_is_neutralized_and_survives_the_round_trip(
 
 @pytest.mark.parametrize("payload", [p for p in PAYLOADS if p.lstrip()[0] in "=+-@"])
 def test_titles_and_owners_that_look_like_formulas_are_neutralized(demo, tmp_path, payload) -> None:
-    create_action(demo, "deniz", 2, payload, criteria=["4.1.a"], owner=payload)
-    add_note(demo, "deniz", 2, "Seen on site", ["4.1.a"], title=payload, owner=payload)
+    create_action(demo, admin("deniz"), 2, payload, criteria=["4.1.a"], owner=payload)
+    add_note(demo, admin("deniz"), 2, "Seen on site", ["4.1.a"], title=payload, owner=payload)
     workbook = openpyxl.load_workbook(export(demo, tmp_path))
     action = list(workbook["Actions"].iter_rows(values_only=True))[-1]
     record = list(workbook["Evidence"].iter_rows(values_only=True))[-1]
@@ -712,7 +717,7 @@ def test_titles_and_owners_that_look_like_formulas_are_neutralized(demo, tmp_pat
 
 def test_control_characters_that_xml_cannot_carry_do_not_break_the_export(demo, tmp_path) -> None:
     notes = "Form\x0cfeed and\x0b tab, line\r\nends"
-    set_response(demo, "deniz", 2, "4.1.a", Response(3, notes=notes), expected_version=1)
+    set_response(demo, admin("deniz"), 2, "4.1.a", Response(3, notes=notes), expected_version=1)
     path = export(demo, tmp_path)
     assert openpyxl.load_workbook(path)["Criteria"]["H2"].value == "Formfeed and tab, line\nends"
     changes = preview(demo, edited(path, set_cells({"F2": 4})))
@@ -726,12 +731,12 @@ def test_control_characters_that_xml_cannot_carry_do_not_break_the_export(demo, 
 def test_export_and_import_on_each_engine(store, tmp_path) -> None:
     """The conftest store: SQLite, and PostgreSQL when a server answers (aware timestamps,
     another transaction model)."""
-    load_demo(store, today=TODAY)
+    load_demo(store, ADMIN, today=TODAY)
     path = export(store, tmp_path)
     evidence = openpyxl.load_workbook(path)["Evidence"]
     assert evidence["Q2"].value.tzinfo is None  # Excel has no time zones: stored UTC, naive
     content = edited(path, set_cells({"F2": 5, "H3": "Workshop note"}))
-    set_response(store, "deniz", 2, "4.1.c", Response(0), expected_version=1)
+    set_response(store, admin("deniz"), 2, "4.1.c", Response(0), expected_version=1)
     conflicting = preview(store, edited(path, set_cells({"F2": 5, "F4": 4})))
     assert [f.cell for f in conflicting.faults] == ["F4"]
     before = stored(store)
@@ -742,4 +747,4 @@ def test_export_and_import_on_each_engine(store, tmp_path) -> None:
     after = stored(store)
     assert after["4.1.a"][0].score == 5
     assert after["4.1.b"][0].notes == "Workshop note"
-    assert {e.actor for e in events(store, 2, criterion_id="4.1.b")} >= {ACTOR}
+    assert {e.actor for e in events(store, ADMIN, 2, criterion_id="4.1.b")} >= {ACTOR.name}

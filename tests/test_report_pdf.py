@@ -40,6 +40,7 @@ from assessment.storage.store import Store
 from assessment.verdict import ReasonKind
 from evidence.vault import Vault
 from tests.conftest import SMALL_CHECKLIST
+from tests.people import ADMIN, admin
 
 TODAY = date(2026, 11, 21)
 REPORT_SECTIONS = [
@@ -107,11 +108,11 @@ def read_back(content: bytes) -> ReadBack:
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     folder = tmp_path_factory.mktemp("report-pdf")
     store = Store.open(f"sqlite:///{folder / 'iso10002.db'}")
-    load_demo(store, today=TODAY)
+    load_demo(store, ADMIN, today=TODAY)
     # A file record, so the evidence index has a SHA-256 to print.
     add_file(
         store,
-        "Priya Raman",
+        admin("Priya Raman"),
         2,
         EVIDENCE_FILE,
         "register-week-44.txt",
@@ -126,13 +127,13 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 @pytest.fixture(scope="module")
 def current(demo_store: Store) -> tuple[ReportData, ReadBack]:
-    data = gather_report(demo_store, 2, today=TODAY)
+    data = gather_report(demo_store, ADMIN, 2, today=TODAY)
     return data, read_back(pdf_bytes(data))
 
 
 @pytest.fixture(scope="module")
 def final_baseline(demo_store: Store) -> ReadBack:
-    return read_back(pdf_bytes(gather_report(demo_store, 1, today=TODAY)))
+    return read_back(pdf_bytes(gather_report(demo_store, ADMIN, 1, today=TODAY)))
 
 
 def test_every_page_has_header_and_page_x_of_y(current: tuple[ReportData, ReadBack]) -> None:
@@ -262,29 +263,31 @@ def test_nothing_claims_certification(current: tuple[ReportData, ReadBack]) -> N
 
 def test_hostile_markup_and_unicode_print_literally(tmp_path: Path) -> None:
     store = Store.open(f"sqlite:///{tmp_path / 'iso10002.db'}")
-    load_demo(store, today=TODAY)
-    organization = get_organization(store, 1)
-    rename_organization(store, "tester", 1, HOSTILE_NAME, expected_version=organization.version)
-    record = get_assessment(store, 2)
+    load_demo(store, ADMIN, today=TODAY)
+    organization = get_organization(store, ADMIN, 1)
+    rename_organization(
+        store, admin("tester"), 1, HOSTILE_NAME, expected_version=organization.version
+    )
+    record = get_assessment(store, ADMIN, 2)
     edit_assessment(
         store,
-        "tester",
+        admin("tester"),
         2,
         expected_version=record.version,
         title=HOSTILE_TITLE,
         team=UNICODE_TEAM,
     )
-    opened = open_assessment(store, 2, today=TODAY)
+    opened = open_assessment(store, ADMIN, 2, today=TODAY)
     for criterion_id, note in (("4.1.a", HOSTILE_NOTE), ("4.1.b", UNICODE_NOTE)):
         set_response(
             store,
-            "Çağrı Şahin",
+            admin("Çağrı Şahin"),
             2,
             criterion_id,
             Response(score=3, notes=note),
             expected_version=opened.version_of(criterion_id),
         )
-    out = write_pdf(gather_report(store, 2, today=TODAY), tmp_path / "report.pdf")
+    out = write_pdf(gather_report(store, ADMIN, 2, today=TODAY), tmp_path / "report.pdf")
     store.dispose()
 
     pdf = read_back(out.read_bytes())
@@ -302,14 +305,14 @@ def test_hostile_markup_and_unicode_print_literally(tmp_path: Path) -> None:
 
 def test_an_assessment_with_nothing_answered_still_builds(tmp_path: Path) -> None:
     store = Store.open(f"sqlite:///{tmp_path / 'iso10002.db'}")
-    organization = create_organization(store, "tester", "Empty Co")
+    organization = create_organization(store, admin("tester"), "Empty Co")
     small = checklist_from_text(SMALL_CHECKLIST, "small.yaml")  # two sections: no radar
-    create_assessment(store, "tester", organization.id, small, "Not started")
+    create_assessment(store, admin("tester"), organization.id, small, "Not started")
     full = create_assessment(
-        store, "tester", organization.id, find_checklist("iso10002-2018"), "Not started 2018"
+        store, admin("tester"), organization.id, find_checklist("iso10002-2018"), "Not started 2018"
     )
     for assessment_id in (1, full.id):
-        pdf = read_back(pdf_bytes(gather_report(store, assessment_id, today=TODAY)))
+        pdf = read_back(pdf_bytes(gather_report(store, ADMIN, assessment_id, today=TODAY)))
         assert len(pdf.pages) >= 8
         assert f"Page 1 of {len(pdf.pages)}" in pdf.pages[0]
         assert "No corrective actions have been raised yet." in pdf.section(
@@ -324,7 +327,7 @@ def test_an_assessment_with_nothing_answered_still_builds(tmp_path: Path) -> Non
 def test_a_logo_is_placed_and_a_broken_one_is_refused(tmp_path: Path, demo_store: Store) -> None:
     logo = tmp_path / "logo.png"
     Image.new("RGB", (400, 120), (31, 95, 168)).save(logo)
-    data = gather_report(demo_store, 3, today=TODAY)
+    data = gather_report(demo_store, ADMIN, 3, today=TODAY)
     out = write_pdf(data, tmp_path / "with-logo.pdf", logo=logo)
     assert len(PdfReader(out).pages[0].images) == 1
 

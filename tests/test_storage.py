@@ -22,15 +22,16 @@ from assessment.services.responses import set_response
 from assessment.storage.schema import current_revision, head_revision, upgrade_database
 from assessment.storage.tables import Base
 from tests.conftest import SMALL_CHECKLIST
+from tests.people import ADMIN, admin
 
 SMALL = checklist_from_text(SMALL_CHECKLIST, "small.yaml")
 
 
 @pytest.fixture
 def assessment(store):
-    organization = O.create_organization(store, "maria", "Acme Water")
+    organization = O.create_organization(store, admin("maria"), "Acme Water")
     return A.create_assessment(
-        store, "maria", organization.id, SMALL, "Gap analysis", scope="Retail"
+        store, admin("maria"), organization.id, SMALL, "Gap analysis", scope="Retail"
     )
 
 
@@ -58,40 +59,47 @@ def test_the_migrations_build_exactly_the_schema_the_code_declares(store):
 
 
 def test_organizations(store):
-    acme = O.create_organization(store, "maria", "  Acme   Water ")
+    acme = O.create_organization(store, admin("maria"), "  Acme   Water ")
     assert acme.name == "Acme Water"
     with pytest.raises(InvalidChange, match="already exists"):
-        O.create_organization(store, "maria", "Acme Water")
+        O.create_organization(store, admin("maria"), "Acme Water")
     with pytest.raises(InvalidChange, match="needs a name"):
-        O.create_organization(store, "maria", "   ")
-    renamed = O.rename_organization(store, "deniz", acme.id, "Acme Water plc", expected_version=1)
+        O.create_organization(store, admin("maria"), "   ")
+    renamed = O.rename_organization(
+        store, admin("deniz"), acme.id, "Acme Water plc", expected_version=1
+    )
     with pytest.raises(ConflictError, match="changed by deniz"):
-        O.rename_organization(store, "maria", acme.id, "Acme", expected_version=1)
-    O.archive_organization(store, "maria", acme.id, expected_version=renamed.version)
-    assert O.list_organizations(store) == []
-    assert [o.name for o in O.list_organizations(store, include_archived=True)] == [
+        O.rename_organization(store, admin("maria"), acme.id, "Acme", expected_version=1)
+    O.archive_organization(store, admin("maria"), acme.id, expected_version=renamed.version)
+    assert O.list_organizations(store, ADMIN) == []
+    assert [o.name for o in O.list_organizations(store, ADMIN, include_archived=True)] == [
         "Acme Water plc"
     ]
     with pytest.raises(NotFound):
-        O.get_organization(store, 999)
+        O.get_organization(store, ADMIN, 999)
 
 
 def test_assessment_pins_its_checklist_snapshot(store, assessment):
     changed = checklist_from_text(
         SMALL_CHECKLIST.replace("Are they applied?", "Changed?"), "small.yaml"
     )
-    later = A.create_assessment(store, "maria", assessment.organization_id, changed, "Later")
-    first, second = A.open_assessment(store, assessment.id), A.open_assessment(store, later.id)
+    later = A.create_assessment(store, admin("maria"), assessment.organization_id, changed, "Later")
+    first, second = (
+        A.open_assessment(store, ADMIN, assessment.id),
+        A.open_assessment(store, ADMIN, later.id),
+    )
     assert first.checklist.criterion("4.1.b").question == "Are they applied?"
     assert second.checklist.criterion("4.1.b").question == "Changed?"
     assert first.record.checklist_hash != second.record.checklist_hash
 
 
 def test_responses_are_scored_versioned_and_audited(store, assessment):
-    set_response(store, "maria", assessment.id, "4.1.a", Response(score=3), expected_version=0)
+    set_response(
+        store, admin("maria"), assessment.id, "4.1.a", Response(score=3), expected_version=0
+    )
     set_response(
         store,
-        "maria",
+        admin("maria"),
         assessment.id,
         "4.1.b",
         Response(score=1, finding=Finding.MINOR, finding_reason="one site"),
@@ -99,14 +107,14 @@ def test_responses_are_scored_versioned_and_audited(store, assessment):
     )
     stored = set_response(
         store,
-        "deniz",
+        admin("deniz"),
         assessment.id,
         "4.1.a",
         Response(score=2, notes="re-checked"),
         expected_version=1,
     )
     assert stored.version == 2
-    opened = A.open_assessment(store, assessment.id)
+    opened = A.open_assessment(store, ADMIN, assessment.id)
     assert opened.version_of("4.1.a") == 2
     assert opened.responses["4.1.a"].updated_by == "deniz"
     # 4.1: (1 * 2/3 + 2 * 1/3) / 3 = 4/9; 7.2 unanswered: 0; overall (1 * 4/9 + 2 * 0) / 3
@@ -115,7 +123,7 @@ def test_responses_are_scored_versioned_and_audited(store, assessment):
     assert opened.score.criterion("4.1.b").finding is Finding.MINOR
     trail = [
         (e.actor, e.field, e.before, e.after)
-        for e in events(store, assessment.id, criterion_id="4.1.a")
+        for e in events(store, ADMIN, assessment.id, criterion_id="4.1.a")
     ]
     assert trail == [
         ("maria", "score", None, 3),
@@ -125,24 +133,32 @@ def test_responses_are_scored_versioned_and_audited(store, assessment):
 
 
 def test_stale_write_is_refused_and_names_who_changed_it(store, assessment):
-    set_response(store, "maria", assessment.id, "4.1.a", Response(score=3), expected_version=0)
-    set_response(store, "deniz", assessment.id, "4.1.a", Response(score=4), expected_version=1)
+    set_response(
+        store, admin("maria"), assessment.id, "4.1.a", Response(score=3), expected_version=0
+    )
+    set_response(
+        store, admin("deniz"), assessment.id, "4.1.a", Response(score=4), expected_version=1
+    )
     with pytest.raises(ConflictError) as caught:
-        set_response(store, "maria", assessment.id, "4.1.a", Response(score=1), expected_version=1)
+        set_response(
+            store, admin("maria"), assessment.id, "4.1.a", Response(score=1), expected_version=1
+        )
     assert caught.value.changed_by == "deniz"
     assert "changed by deniz" in str(caught.value)
-    assert A.open_assessment(store, assessment.id).responses["4.1.a"].response.score == 4
+    assert A.open_assessment(store, ADMIN, assessment.id).responses["4.1.a"].response.score == 4
 
 
 def test_two_concurrent_writers_one_wins_one_is_told(store, assessment):
-    set_response(store, "maria", assessment.id, "4.1.a", Response(score=3), expected_version=0)
+    set_response(
+        store, admin("maria"), assessment.id, "4.1.a", Response(score=3), expected_version=0
+    )
     barrier, outcomes = threading.Barrier(2), []
 
     def write(actor: str, score: int) -> None:
         barrier.wait()
         try:
             set_response(
-                store, actor, assessment.id, "4.1.a", Response(score=score), expected_version=1
+                store, admin(actor), assessment.id, "4.1.a", Response(score=score), expected_version=1
             )
             outcomes.append(("saved", actor))
         except ConflictError as error:
@@ -159,7 +175,7 @@ def test_two_concurrent_writers_one_wins_one_is_told(store, assessment):
     assert kinds == ["conflict", "saved"]
     winner = next(who for kind, who in outcomes if kind == "saved")
     assert next(who for kind, who in outcomes if kind == "conflict") == winner
-    stored = A.open_assessment(store, assessment.id).responses["4.1.a"]
+    stored = A.open_assessment(store, ADMIN, assessment.id).responses["4.1.a"]
     assert (stored.updated_by, stored.version) == (winner, 2)
 
 
@@ -170,7 +186,7 @@ def test_two_first_answers_at_once_one_is_told(store, assessment):
         barrier.wait()
         try:
             set_response(
-                store, actor, assessment.id, "7.2.a", Response(score=2), expected_version=0
+                store, admin(actor), assessment.id, "7.2.a", Response(score=2), expected_version=0
             )
             outcomes.append("saved")
         except ConflictError:
@@ -195,39 +211,47 @@ def test_bad_responses_are_refused_and_change_nothing(
     store, assessment, criterion, response, problem
 ):
     with pytest.raises(InvalidChange, match=problem):
-        set_response(store, "maria", assessment.id, criterion, response, expected_version=0)
-    assert A.open_assessment(store, assessment.id).responses == {}
-    assert [e.field for e in events(store, assessment.id)] == ["created"]
+        set_response(store, admin("maria"), assessment.id, criterion, response, expected_version=0)
+    assert A.open_assessment(store, ADMIN, assessment.id).responses == {}
+    assert [e.field for e in events(store, ADMIN, assessment.id)] == ["created"]
 
 
 def test_stages_final_locks_and_reopening_needs_a_reason(store, assessment):
     version = assessment.version
     with pytest.raises(InvalidChange, match="can move to: in progress"):
         A.set_status(
-            store, "maria", assessment.id, AssessmentStatus.FINAL, expected_version=version
+            store, admin("maria"), assessment.id, AssessmentStatus.FINAL, expected_version=version
         )
     for stage in (AssessmentStatus.IN_PROGRESS, AssessmentStatus.IN_REVIEW, AssessmentStatus.FINAL):
         version = A.set_status(
-            store, "maria", assessment.id, stage, expected_version=version
+            store, admin("maria"), assessment.id, stage, expected_version=version
         ).version
     with pytest.raises(AssessmentLocked):
-        set_response(store, "maria", assessment.id, "4.1.a", Response(score=3), expected_version=0)
+        set_response(
+            store, admin("maria"), assessment.id, "4.1.a", Response(score=3), expected_version=0
+        )
     with pytest.raises(AssessmentLocked):
-        A.edit_assessment(store, "maria", assessment.id, title="New", expected_version=version)
+        A.edit_assessment(
+            store, admin("maria"), assessment.id, title="New", expected_version=version
+        )
     with pytest.raises(InvalidChange, match="needs a reason"):
         A.set_status(
-            store, "maria", assessment.id, AssessmentStatus.IN_PROGRESS, expected_version=version
+            store,
+            admin("maria"),
+            assessment.id,
+            AssessmentStatus.IN_PROGRESS,
+            expected_version=version,
         )
     reopened = A.set_status(
         store,
-        "lead",
+        admin("lead"),
         assessment.id,
         AssessmentStatus.IN_PROGRESS,
         expected_version=version,
         reason="client sent new records",
     )
     assert reopened.status is AssessmentStatus.IN_PROGRESS
-    last = events(store, assessment.id)[-2:]
+    last = events(store, ADMIN, assessment.id)[-2:]
     assert [(e.actor, e.field, e.before, e.after) for e in last] == [
         ("lead", "status", "final", "in_progress"),
         ("lead", "status_reason", None, "client sent new records"),
@@ -237,7 +261,7 @@ def test_stages_final_locks_and_reopening_needs_a_reason(store, assessment):
 def test_edit_archive_and_baseline(store, assessment):
     edited = A.edit_assessment(
         store,
-        "maria",
+        admin("maria"),
         assessment.id,
         scope="All customers",
         team=("Maria", "Deniz"),
@@ -245,16 +269,18 @@ def test_edit_archive_and_baseline(store, assessment):
     )
     assert (edited.scope, edited.team, edited.version) == ("All customers", ("Maria", "Deniz"), 2)
     with pytest.raises(InvalidChange, match="cannot edit status"):
-        A.edit_assessment(store, "maria", assessment.id, status="final", expected_version=2)
-    later = A.create_assessment(store, "maria", assessment.organization_id, SMALL, "Re-assessment")
-    linked = A.set_baseline(store, "maria", later.id, assessment.id, expected_version=1)
+        A.edit_assessment(store, admin("maria"), assessment.id, status="final", expected_version=2)
+    later = A.create_assessment(
+        store, admin("maria"), assessment.organization_id, SMALL, "Re-assessment"
+    )
+    linked = A.set_baseline(store, admin("maria"), later.id, assessment.id, expected_version=1)
     assert linked.baseline_id == assessment.id
-    other = O.create_organization(store, "maria", "Other Ltd")
-    foreign = A.create_assessment(store, "maria", other.id, SMALL, "Elsewhere")
+    other = O.create_organization(store, admin("maria"), "Other Ltd")
+    foreign = A.create_assessment(store, admin("maria"), other.id, SMALL, "Elsewhere")
     with pytest.raises(InvalidChange, match="same organization"):
-        A.set_baseline(store, "maria", later.id, foreign.id, expected_version=linked.version)
-    A.archive_assessment(store, "maria", assessment.id, expected_version=2)
-    assert [a.title for a in A.list_assessments(store, assessment.organization_id)] == [
+        A.set_baseline(store, admin("maria"), later.id, foreign.id, expected_version=linked.version)
+    A.archive_assessment(store, admin("maria"), assessment.id, expected_version=2)
+    assert [a.title for a in A.list_assessments(store, ADMIN, assessment.organization_id)] == [
         "Re-assessment"
     ]
 
@@ -263,24 +289,24 @@ def test_audit_events_cannot_be_changed_even_with_raw_sql(store, assessment):
     for statement in ("UPDATE audit_event SET actor = 'mallory'", "DELETE FROM audit_event"):
         with pytest.raises(DatabaseError, match="append-only"), store.engine.begin() as connection:
             connection.execute(text(statement))
-    assert [e.actor for e in events(store, assessment.id)] == ["maria"]
+    assert [e.actor for e in events(store, ADMIN, assessment.id)] == ["maria"]
 
 
 def test_the_real_2018_checklist_round_trips_through_a_snapshot(store):
-    organization = O.create_organization(store, "maria", "Big Co")
+    organization = O.create_organization(store, admin("maria"), "Big Co")
     checklist = find_checklist("iso10002-2018")
-    created = A.create_assessment(store, "maria", organization.id, checklist, "Full")
-    opened = A.open_assessment(store, created.id)
+    created = A.create_assessment(store, admin("maria"), organization.id, checklist, "Full")
+    opened = A.open_assessment(store, ADMIN, created.id)
     assert opened.checklist == checklist
     assert opened.checklist.content_hash == checklist.content_hash
     assert opened.score.overall.completion == 0
 
 
 def test_open_assessment_parses_each_pinned_checklist_once(store, assessment):
-    first = A.open_assessment(store, assessment.id).checklist
-    second = A.open_assessment(store, assessment.id).checklist
+    first = A.open_assessment(store, ADMIN, assessment.id).checklist
+    second = A.open_assessment(store, ADMIN, assessment.id).checklist
     assert first is second
-    assert A.list_assessments(store, assessment.organization_id)[0].checklist_id == "small"
+    assert A.list_assessments(store, ADMIN, assessment.organization_id)[0].checklist_id == "small"
 
 
 def test_upgrading_keeps_existing_actions_and_dates_them(store):
@@ -290,16 +316,18 @@ def test_upgrading_keeps_existing_actions_and_dates_them(store):
     from assessment.services.actions import create_action, list_actions
     from assessment.storage.schema import alembic_config
 
-    organization = O.create_organization(store, "maria", "Acme Water")
-    record = A.create_assessment(store, "maria", organization.id, SMALL, "Gap analysis")
-    create_action(store, "maria", record.id, "Fix the register", criteria=["7.2.a"], owner="Ana")
+    organization = O.create_organization(store, admin("maria"), "Acme Water")
+    record = A.create_assessment(store, admin("maria"), organization.id, SMALL, "Gap analysis")
+    create_action(
+        store, admin("maria"), record.id, "Fix the register", criteria=["7.2.a"], owner="Ana"
+    )
     config = alembic_config(store.engine)
     with store.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, "0001")
     assert current_revision(store.engine) == "0001"
     upgrade_database(store.engine)
-    (action,) = list_actions(store, record.id)
+    (action,) = list_actions(store, ADMIN, record.id)
     assert (action.ref, action.title, action.owner) == ("A1", "Fix the register", "Ana")
     assert action.raised_on is not None
     assert action.priority == "medium"

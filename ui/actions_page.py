@@ -131,7 +131,7 @@ def _board(store: Store, actions: list[ActionRecord], today: date, writable: boo
 
 
 def _findings_without_action(store: Store, record: AssessmentRecord, today: date) -> None:
-    opened = open_assessment(store, record.id, today=today)
+    opened = open_assessment(store, current_actor(), record.id, today=today)
     missing = [
         r
         for r in opened.score.overall.reasons
@@ -244,7 +244,7 @@ def _save_edits(store: Store, assessment_id: int, state: dict, edited: pd.DataFr
         else:
             saved.append(ref)
     st.session_state[REPORT_KEY] = {"saved": saved, "refused": refused}
-    fresh = list_actions(store, assessment_id)
+    fresh = list_actions(store, current_actor(), assessment_id)
     st.session_state[TABLE_KEY] = {
         "assessment": assessment_id,
         "generation": state["generation"] + 1,
@@ -311,7 +311,7 @@ def _check_form(store: Store, actions: list[ActionRecord], assessment_id: int) -
     if not done:
         st.caption("No action is done and waiting for its effectiveness check.")
         return
-    evidence = {e.id: e for e in list_evidence(store, assessment_id)}
+    evidence = {e.id: e for e in list_evidence(store, current_actor(), assessment_id)}
     with st.form(CHECK_FORM_KEY):
         ref = st.selectbox(
             "Done action",
@@ -401,7 +401,7 @@ def render() -> None:
         )
     today = date.today()
     try:
-        actions = list_actions(store, record.id)
+        actions = list_actions(store, current_actor(), record.id)
     except NotFound:
         st.warning("That assessment is no longer there. Pick another one in the sidebar.")
         return

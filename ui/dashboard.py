@@ -16,6 +16,7 @@ from assessment.services.comparisons import compare_with_baseline
 from assessment.services.evidence_metrics import evidence_coverage
 from ui import charts
 from ui.database import app_store
+from ui.identity import current_actor
 from ui.markdown import md_escape
 from ui.selection import selected_assessment
 
@@ -30,15 +31,15 @@ def render() -> None:
         )
         return
     today = date.today()
-    opened = open_assessment(store, record.id, today=today)
+    opened = open_assessment(store, current_actor(), record.id, today=today)
     comparison = None
     if record.baseline_id is not None:
         try:
-            comparison = compare_with_baseline(store, record.id)[2]
+            comparison = compare_with_baseline(store, current_actor(), record.id)[2]
         except InvalidChange:
             comparison = None
-    actions = list_actions(store, record.id)
-    coverage = evidence_coverage(store, record.id, today)
+    actions = list_actions(store, current_actor(), record.id)
+    coverage = evidence_coverage(store, current_actor(), record.id, today)
     overall = opened.score.overall
 
     st.caption(

@@ -80,7 +80,7 @@ def _refused(what: str, error: Exception) -> None:
 
 def _add_forms(store: Store, record: AssessmentRecord) -> None:
     st.subheader("Add evidence")
-    criteria = [c.id for c in open_assessment(store, record.id).checklist.criteria]
+    criteria = [c.id for c in open_assessment(store, current_actor(), record.id).checklist.criteria]
     generation = st.session_state.get(GENERATION_KEY, 0)
     file_tab, link_tab, note_tab = st.tabs(["File", "Link", "Note"])
     with file_tab:
@@ -229,7 +229,7 @@ def _downloads(store: Store, records: list[EvidenceRecord], assessment_id: int) 
         if not right.button("Check and download", key=f"evidence_check_{record.ref}"):
             continue
         try:
-            checked, content = read_file(store, assessment_id, record.ref)
+            checked, content = read_file(store, current_actor(), assessment_id, record.ref)
         except EvidenceIntegrityError as error:
             st.error(
                 f"{md_escape(str(error))}\n\nThe file is not served. Restore it from a backup "
@@ -275,11 +275,11 @@ def render() -> None:
         )
     today = date.today()
     try:
-        records = list_evidence(store, record.id)
+        records = list_evidence(store, current_actor(), record.id)
     except NotFound:
         st.warning("That assessment is no longer there. Pick another one in the sidebar.")
         return
-    coverage = evidence_coverage(store, record.id, today)
+    coverage = evidence_coverage(store, current_actor(), record.id, today)
     st.caption(f"{md_escape(record.organization_name)} — {md_escape(record.title)}")
     columns = st.columns(3)
     columns[0].metric("Records", len(records))
@@ -289,7 +289,7 @@ def render() -> None:
         f"{coverage.supported} of {coverage.scored} criteria scored above 0 are backed by "
         "approved evidence that has not expired."
     )
-    soon = expiring(store, record.id, today, days=EXPIRY_DAYS)
+    soon = expiring(store, current_actor(), record.id, today, days=EXPIRY_DAYS)
     if soon:
         st.warning(
             f"{len(soon)} records expire within {EXPIRY_DAYS} days:\n\n"

@@ -27,7 +27,7 @@ def _welcome(store: Store) -> None:
     )
     if st.button("Load demo data", type="primary"):
         try:
-            summary = load_demo(store, actor=current_actor())
+            summary = load_demo(store, current_actor())
         except InvalidChange as error:
             st.warning(str(error))
             return
@@ -110,6 +110,6 @@ def render() -> None:
         _welcome(store)
         _import_form(store)
         return
-    _overview(portfolio(store))
+    _overview(portfolio(store, current_actor()))
     with st.expander("Import a portable assessment file"):
         _import_form(store)

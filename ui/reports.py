@@ -136,7 +136,9 @@ def _workshop_return(store: Store, record: AssessmentRecord) -> None:
         )
         return
     try:
-        changes = read_workbook(upload.getvalue(), open_assessment(store, record.id))
+        changes = read_workbook(
+            upload.getvalue(), open_assessment(store, current_actor(), record.id)
+        )
     except WorkbookRefused as refused:
         st.error(
             f"This workbook cannot be brought back; nothing was changed.\n\n{md_escape(str(refused))}"
@@ -170,7 +172,7 @@ def render() -> None:
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
         st.success(notice)
-    records = list_assessments(store)
+    records = list_assessments(store, current_actor())
     if not records:
         st.info(
             "There is no assessment to report on yet. Load the demo data or import a file on the Portfolio page."
@@ -181,7 +183,7 @@ def render() -> None:
         "Assessment", list(by_id), format_func=lambda i: _label(by_id[i]), key=CHOICE_KEY
     )
     try:
-        data = gather_report(store, chosen)
+        data = gather_report(store, current_actor(), chosen)
     except NotFound:
         st.warning("That assessment is no longer there. Pick another one.")
         return

@@ -11,6 +11,7 @@ from assessment.services.assessments import OpenAssessment, open_assessment
 from assessment.services.evidence import list_evidence
 from ui import response_editor
 from ui.database import app_store
+from ui.identity import current_actor
 from ui.markdown import md_escape
 from ui.selection import selected_assessment
 
@@ -109,8 +110,8 @@ def render() -> None:
         )
         return
     try:
-        opened = open_assessment(store, record.id)
-        records = list_evidence(store, record.id)
+        opened = open_assessment(store, current_actor(), record.id)
+        records = list_evidence(store, current_actor(), record.id)
     except NotFound:
         st.warning("That assessment is no longer there. Choose another one in the sidebar.")
         return

@@ -10,6 +10,7 @@ import streamlit as st
 
 from assessment.services.assessments import AssessmentRecord, list_assessments
 from assessment.storage.store import Store
+from ui.identity import current_actor
 
 ORGANIZATION_KEY = "selection_organization"
 ASSESSMENT_KEY = "selection_assessment"
@@ -17,7 +18,7 @@ ASSESSMENT_KEY = "selection_assessment"
 
 def selected_assessment(store: Store) -> AssessmentRecord | None:
     """Draw the pickers in the sidebar and return the chosen assessment (None when there is none)."""
-    records = list_assessments(store)
+    records = list_assessments(store, current_actor())
     if not records:
         st.sidebar.caption(
             "No assessments yet: load the demo data or import a file on the Portfolio page."

@@ -25,7 +25,15 @@ from assessment.cli.score_command import score_command
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="iso10002")
-def cli() -> None:
+@click.option(
+    "--as",
+    "as_user",
+    metavar="USERNAME",
+    default=None,
+    help="Act as this account, under its roles (default: the local administrator). "
+    "Also ISO10002_AS.",
+)
+def cli(as_user: str | None) -> None:
     """ISO 10002 self-assessment and certification readiness."""
 
 

@@ -14,7 +14,7 @@ from assessment.actions import (
     open_by_week,
 )
 from assessment.cli.errors import reports_errors
-from assessment.cli.session import command_line_actor, configured_store
+from assessment.cli.session import acting_user, configured_store
 from assessment.cli.tables import render_table
 from assessment.errors import NotFound
 from assessment.services.actions import (
@@ -41,7 +41,7 @@ def list_command(assessment_id: int) -> None:
     """List an assessment's actions, overdue ones marked, then the load per owner."""
     today = date.today()
     with configured_store() as store:
-        actions = list_actions(store, assessment_id)
+        actions = list_actions(store, acting_user(store), assessment_id)
     if not actions:
         click.echo("No corrective actions yet. Raise one with `iso10002 action raise`.")
         return
@@ -95,7 +95,7 @@ def raise_command(
         if criteria:
             raised = raise_from_finding(
                 store,
-                command_line_actor(),
+                acting_user(store),
                 assessment_id,
                 criteria,
                 title=title,
@@ -107,7 +107,7 @@ def raise_command(
                 raise click.UsageError("give --criteria, or --title for an action on its own")
             raised = create_action(
                 store,
-                command_line_actor(),
+                acting_user(store),
                 assessment_id,
                 title,
                 owner=owner,
@@ -129,7 +129,7 @@ def move_command(assessment_id: int, ref: str, status: str, reason: str) -> None
         current = _current(store, assessment_id, ref)
         moved = move_action(
             store,
-            command_line_actor(),
+            acting_user(store),
             assessment_id,
             ref,
             ActionStatus(status),
@@ -163,14 +163,14 @@ def check_command(
     with configured_store() as store:
         current = _current(store, assessment_id, ref)
         checked = check_effectiveness(
-            store, command_line_actor(), assessment_id, ref, check, expected_version=current
+            store, acting_user(store), assessment_id, ref, check, expected_version=current
         )
     click.echo(f"{checked.ref} is now {checked.status.label.lower()}")
 
 
 def _current(store: Store, assessment_id: int, ref: str) -> int:
     """The version a command edits: the one it has just read (a command is one quick step)."""
-    for a in list_actions(store, assessment_id):
+    for a in list_actions(store, acting_user(store), assessment_id):
         if a.ref == ref:
             return a.version
     raise NotFound(f"no action {ref} in assessment {assessment_id}")
@@ -184,7 +184,7 @@ def burndown_command(assessment_id: int, weeks: int) -> None:
     """Actions still open at the end of each week: is the pile going down?"""
     today = date.today()
     with configured_store() as store:
-        actions = list_actions(store, assessment_id)
+        actions = list_actions(store, acting_user(store), assessment_id)
     series = open_by_week(actions, today - timedelta(weeks=weeks - 1), today)
     widest = max((count for _, count in series), default=0) or 1
     for monday, count in series:

@@ -9,7 +9,7 @@ import click
 
 from assessment.cli.errors import reports_errors
 from assessment.cli.score_command import overall_text, score_table
-from assessment.cli.session import command_line_actor, configured_store
+from assessment.cli.session import acting_user, configured_store
 from assessment.cli.tables import render_table
 from assessment.comparison import Comparison
 from assessment.numbers import percent
@@ -25,7 +25,7 @@ from assessment.services.exchange import export_assessment, import_assessment
 def assessments_command(archived: bool) -> None:
     """List the stored assessments of every organization, with their ids."""
     with configured_store() as store:
-        records = list_assessments(store, include_archived=archived)
+        records = list_assessments(store, acting_user(store), include_archived=archived)
     if not records:
         click.echo("No assessments yet. `iso10002 demo` loads demo data; `iso10002 import` a file.")
         return
@@ -52,7 +52,7 @@ def assessments_command(archived: bool) -> None:
 def show_command(assessment_id: int, as_json: bool) -> None:
     """Score a stored assessment: readiness by clause, completion and verdict."""
     with configured_store() as store:
-        opened = open_assessment(store, assessment_id)
+        opened = open_assessment(store, acting_user(store), assessment_id)
     if as_json:
         click.echo(json.dumps(opened.score.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -81,7 +81,9 @@ def show_command(assessment_id: int, as_json: bool) -> None:
 def export_command(assessment_id: int, out: Path, embed_checklist: bool) -> None:
     """Write a stored assessment as a portable file (format iso10002-assessment/1)."""
     with configured_store() as store:
-        portable = export_assessment(store, assessment_id, embed_checklist=embed_checklist)
+        portable = export_assessment(
+            store, acting_user(store), assessment_id, embed_checklist=embed_checklist
+        )
     if str(out) == "-":
         click.echo(dump_assessment(portable), nl=False)
         return
@@ -108,7 +110,7 @@ def import_command(file: Path, checklist_path: Path | None, organization: str | 
     with configured_store() as store:
         result = import_assessment(
             store,
-            command_line_actor(),
+            acting_user(store),
             loaded,
             source=file.name,
             organization_name=organization,
@@ -175,7 +177,9 @@ def comparison_text(comparison: Comparison) -> str:
 def compare_command(assessment_id: int, baseline_id: int | None, as_json: bool) -> None:
     """Compare an assessment with its baseline: readiness per clause, score per criterion."""
     with configured_store() as store:
-        current, baseline, comparison = compare_with_baseline(store, assessment_id, baseline_id)
+        current, baseline, comparison = compare_with_baseline(
+            store, acting_user(store), assessment_id, baseline_id
+        )
     if as_json:
         payload = {"assessment": current.record.id, "baseline": baseline.record.id}
         click.echo(json.dumps({**payload, **comparison.to_dict()}, indent=2))

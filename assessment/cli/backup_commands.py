@@ -13,7 +13,8 @@ import click
 
 from assessment.backup import backup, default_evidence_dir, restore
 from assessment.cli.errors import reports_errors
-from assessment.cli.session import configured_store, database_location
+from assessment.cli.session import acting_user, configured_store, database_location
+from assessment.services.guard import require_admin
 
 
 def _size(count: int) -> str:
@@ -39,6 +40,7 @@ def _size(count: int) -> str:
 def backup_command(out: Path) -> None:
     """Back up the database and the evidence folder into one archive; safe while the app runs."""
     with configured_store(upgrade=False) as store:
+        require_admin(store, acting_user(store), what="back up the whole database")
         summary = backup(store, out, default_evidence_dir())
     click.echo(
         f"backed up {len(summary.tables)} tables ({summary.rows} rows) and "
@@ -62,6 +64,8 @@ def restore_command(archive: Path, replace: bool) -> None:
     --replace the database must be empty.
     """
     with configured_store(upgrade=False) as store:
+        if replace:  # an empty database has no accounts to check against yet
+            require_admin(store, acting_user(store), what="replace the whole database")
         summary = restore(store, archive, default_evidence_dir(), replace=replace)
     replaced = "; the previous data was replaced" if summary.replaced else ""
     click.echo(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from assessment.cli.errors import reports_errors
-from assessment.cli.session import configured_store
+from assessment.cli.session import acting_user, configured_store
 from assessment.demo import load_demo
 
 
@@ -14,7 +14,7 @@ from assessment.demo import load_demo
 def demo_command() -> None:
     """Load demo data: a consultancy's two client organizations, with live assessments."""
     with configured_store() as store:
-        summary = load_demo(store)
+        summary = load_demo(store, acting_user(store))
     click.echo(
         f"loaded demo data: {', '.join(summary.organizations)}; {summary.assessments} assessments, "
         f"{summary.responses} responses, {summary.actions} actions ({summary.overdue_actions} overdue). "

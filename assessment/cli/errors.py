@@ -22,6 +22,8 @@ from assessment.errors import (
     InvalidChange,
     MigrationRefused,
     NotFound,
+    PermissionDenied,
+    SignInRefused,
 )
 from assessment.reports.excel_preview import WorkbookRefused
 
@@ -40,6 +42,8 @@ PLAIN_REFUSALS = (
     EvidenceIntegrityError,
     EvidenceStoreError,
     WorkbookRefused,
+    PermissionDenied,
+    SignInRefused,
 )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from assessment.cli.errors import reports_errors
-from assessment.cli.session import command_line_actor, configured_store
+from assessment.cli.session import acting_user, configured_store
 from assessment.cli.tables import render_table
 from assessment.errors import EvidenceRefused
 from assessment.numbers import percent
@@ -98,8 +98,8 @@ def add_command(
         "valid_until": _date(valid_until),
     }
     ids = _criteria(criteria)
-    actor = command_line_actor()
     with configured_store() as store:
+        actor = acting_user(store)
         if path is not None:
             vault = Vault()
             content = read_upload(path, max_bytes=vault.max_bytes)
@@ -161,9 +161,9 @@ def list_command(assessment_id: int, as_json: bool) -> None:
     """List an assessment's evidence, its coverage of the scores and what expires soon."""
     today = date.today()
     with configured_store() as store:
-        records = list_evidence(store, assessment_id)
-        coverage = evidence_coverage(store, assessment_id, today)
-        soon = expiring(store, assessment_id, today, EXPIRING_DAYS)
+        records = list_evidence(store, acting_user(store), assessment_id)
+        coverage = evidence_coverage(store, acting_user(store), assessment_id, today)
+        soon = expiring(store, acting_user(store), assessment_id, today, EXPIRING_DAYS)
     if as_json:
         payload = {
             "assessment": assessment_id,
@@ -220,10 +220,10 @@ def list_command(assessment_id: int, as_json: bool) -> None:
 def status_command(assessment_id: int, ref: str, status: str, reason: str) -> None:
     """Move a record through review: draft, in_review, approved or rejected."""
     with configured_store() as store:
-        current = get_evidence(store, assessment_id, ref)
+        current = get_evidence(store, acting_user(store), assessment_id, ref)
         changed = set_status(
             store,
-            command_line_actor(),
+            acting_user(store),
             assessment_id,
             ref,
             EvidenceStatus(status),
@@ -249,7 +249,7 @@ def status_command(assessment_id: int, ref: str, status: str, reason: str) -> No
 def get_command(assessment_id: int, ref: str, out: Path) -> None:
     """Write a file's content, after checking it against its SHA-256 (never a damaged file)."""
     with configured_store() as store:
-        record, content = read_file(store, assessment_id, ref)
+        record, content = read_file(store, acting_user(store), assessment_id, ref)
     target = out / record.download_name if out.is_dir() else out
     temporary = target.with_name(f".{target.name}.part")
     try:
@@ -267,7 +267,7 @@ def verify_command() -> None:
     """Check every evidence file against its SHA-256; list what is missing or altered."""
     vault = Vault()
     with configured_store() as store:
-        result = verify_evidence(store, vault)
+        result = verify_evidence(store, acting_user(store), vault)
     report = result.report
     for problem in result.problems:
         click.echo(f"{problem.problem}: {problem.describe()}")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from assessment.cli.errors import reports_errors
-from assessment.cli.session import command_line_actor, configured_store
+from assessment.cli.session import acting_user, configured_store
 from assessment.errors import AssessmentLocked
 from assessment.portable import load_assessment_file
 from assessment.reports.csv_export import write_actions_csv, write_criteria_csv
@@ -23,7 +23,7 @@ def _report_data(source: str) -> ReportData:
     """A stored assessment by its id, or a portable file by its path."""
     if source.isdigit():
         with configured_store() as store:
-            return gather_report(store, int(source))
+            return gather_report(store, acting_user(store), int(source))
     return gather_report_from_file(load_assessment_file(Path(source)))
 
 
@@ -74,9 +74,9 @@ def report_command(source: str, kind: str, out: Path, logo: Path | None) -> None
 @reports_errors
 def import_xlsx_command(assessment_id: int, workbook: Path, yes: bool) -> None:
     """Bring back a workbook filled in offline: preview every change, then apply all or none."""
-    actor = command_line_actor()
     with configured_store() as store:
-        current = open_assessment(store, assessment_id)
+        actor = acting_user(store)
+        current = open_assessment(store, acting_user(store), assessment_id)
         if current.record.status.value == "final":
             raise AssessmentLocked(
                 f"assessment '{current.record.title}' is final and read-only; reopen it (with a reason) first"

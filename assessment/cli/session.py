@@ -1,14 +1,25 @@
-"""What every database command needs: the configured store, where it is, and who is acting."""
+"""What every database command needs: the configured store, where it is, and who is acting.
+
+A command acts as the local administrator (named after the operating-system user) unless
+`iso10002 --as USERNAME` names an account: then the same permission checks as in the app apply,
+and the audit trail records that user. The command line does not ask for the password: whoever
+can run it against the database already holds the database's own credentials, so `--as` is
+about acting with less, never with more.
+"""
 
 from __future__ import annotations
 
 import getpass
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import click
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
 
+from assessment.access import Actor
+from assessment.services.accounts import actor_for_username
 from assessment.storage.database import database_url
 from assessment.storage.store import Store
 
@@ -39,3 +50,21 @@ def configured_store(*, upgrade: bool = True) -> Iterator[Store]:
         yield store
     finally:
         store.dispose()
+
+
+AS_USER_ENV = "ISO10002_AS"
+
+
+def acting_user(store: Store) -> Actor:
+    """The actor of this command: the account named by --as (or ISO10002_AS), else the local
+    administrator. Looked up once per command."""
+    context = click.get_current_context(silent=True)
+    root = context.find_root() if context else None
+    cache = root.meta if root else {}
+    if "iso10002.actor" not in cache:
+        username = (root.params.get("as_user") if root else None) or os.environ.get(AS_USER_ENV)
+        if username:
+            cache["iso10002.actor"] = actor_for_username(store, username)
+        else:
+            cache["iso10002.actor"] = Actor.local_admin(command_line_actor())
+    return cache["iso10002.actor"]

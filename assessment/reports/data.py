@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from assessment.access import Actor
 from assessment.actions import ActionRecord
 from assessment.comparison import Comparison
 from assessment.errors import InvalidChange
@@ -45,21 +46,23 @@ class ReportData:
         return sorted(scored, key=lambda c: (-(c.gap or 0), -c.weight, c.id))[:count]
 
 
-def gather_report(store: Store, assessment_id: int, *, today: date | None = None) -> ReportData:
+def gather_report(
+    store: Store, actor: Actor, assessment_id: int, *, today: date | None = None
+) -> ReportData:
     """Read everything one report needs, with the baseline comparison when one is linked."""
     today = today or date.today()
-    opened = open_assessment(store, assessment_id, today=today)
+    opened = open_assessment(store, actor, assessment_id, today=today)
     baseline = comparison = None
     if opened.record.baseline_id is not None:
         try:
-            _, baseline, comparison = compare_with_baseline(store, assessment_id)
+            _, baseline, comparison = compare_with_baseline(store, actor, assessment_id)
         except InvalidChange:
             baseline = comparison = None
     return ReportData(
         assessment=opened,
-        actions=tuple(list_actions(store, assessment_id)),
-        evidence=tuple(list_evidence(store, assessment_id)),
-        coverage=evidence_coverage(store, assessment_id, today),
+        actions=tuple(list_actions(store, actor, assessment_id)),
+        evidence=tuple(list_evidence(store, actor, assessment_id)),
+        coverage=evidence_coverage(store, actor, assessment_id, today),
         today=today,
         baseline=baseline,
         comparison=comparison,
@@ -74,7 +77,8 @@ def gather_report_from_file(loaded: LoadedAssessment, *, today: date | None = No
     """
     store = Store.open("sqlite://")
     try:
-        result = import_assessment(store, "report", loaded)
-        return gather_report(store, result.assessment.id, today=today)
+        reader = Actor.local_admin("report")  # a private, throwaway database
+        result = import_assessment(store, reader, loaded)
+        return gather_report(store, reader, result.assessment.id, today=today)
     finally:
         store.dispose()

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from assessment.access import Actor, Permission
 from assessment.checklist import Checklist
 from assessment.reports.excel_layout import CRITERIA
 from assessment.reports.excel_preview import (
@@ -26,8 +27,7 @@ from assessment.reports.excel_preview import (
 )
 from assessment.services.assessments import (
     StoredResponse,
-    ensure_editable,
-    get_row,
+    editable_row,
     snapshot_checklist,
 )
 from assessment.services.responses import add_response, update_response
@@ -87,7 +87,7 @@ def _check(change: ResponseChange, checklist: Checklist) -> None:
 
 
 def apply_workbook_changes(
-    store: Store, actor: str, assessment_id: int, changes: WorkbookChanges
+    store: Store, actor: Actor, assessment_id: int, changes: WorkbookChanges
 ) -> dict[str, StoredResponse]:
     """Write every change of a preview in one transaction; returns the new stored responses.
 
@@ -103,8 +103,15 @@ def apply_workbook_changes(
         )
     try:
         with store.transaction() as session:
-            assessment = get_row(session, assessment_id)
-            ensure_editable(assessment)
+            assessment = editable_row(
+                session,
+                store,
+                actor,
+                assessment_id,
+                Permission.SCORE,
+                what="apply a workbook's scores",
+            )
+            audit_name = actor.name
             if assessment.checklist_hash != changes.checklist_hash:
                 raise WorkbookRefused(
                     "the assessment's checklist content changed since the preview; read the workbook again"
@@ -128,13 +135,15 @@ def apply_workbook_changes(
                 row = current.get(change.criterion_id)
                 if row is None:
                     added = add_response(
-                        session, actor, assessment, change.criterion_id, change.after
+                        session, audit_name, assessment, change.criterion_id, change.after
                     )
                     written[change.criterion_id] = StoredResponse(
-                        change.after, added.version, actor, added.updated_at
+                        change.after, added.version, audit_name, added.updated_at
                     )
                 else:
-                    written[change.criterion_id] = _update(session, actor, assessment, row, change)
+                    written[change.criterion_id] = _update(
+                        session, audit_name, assessment, row, change
+                    )
             return written
     except IntegrityError:
         # Someone answered one of these criteria first, between our read and our insert:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from assessment.access import Actor, Permission
 from assessment.actions import (
     MOVES,
     ActionRecord,
@@ -27,12 +28,13 @@ from assessment.errors import ConflictError, InvalidChange, NotFound
 from assessment.findings import Finding
 from assessment.scoring import score_assessment
 from assessment.services.assessments import (
+    editable_row,
     ensure_editable,
-    get_row,
     load_parts,
     snapshot_checklist,
 )
 from assessment.services.audit import last_change, record_in
+from assessment.services.guard import deny, reachable_assessment
 from assessment.services.refs import next_ref
 from assessment.storage.store import Store
 from assessment.storage.tables import ActionRow, Assessment, EvidenceRow, utcnow
@@ -50,6 +52,8 @@ EDITABLE_FIELDS = (
     "priority",
 )
 _CHECK_FIELDS = ("checked_on", "checked_by", "effective", "check_note", "check_evidence")
+# What a contributor may write on an action assigned to them: the work, not its terms.
+ASSIGNEE_FIELDS = ("correction", "root_cause", "root_cause_method", "action_plan")
 
 
 def to_record(row: ActionRow) -> ActionRecord:
@@ -192,7 +196,9 @@ def add_action(
     session.flush()
     for field in (*values, "status", *(_CHECK_FIELDS if check else ())):
         after = getattr(row, field)
-        _audit(session, actor, assessment, ref, field, None if field != "criteria" else [], after)
+        _audit(
+            session, actor, assessment, ref, field, None if field != "criteria" else [], after
+        )
     return row
 
 
@@ -210,7 +216,7 @@ def _known_criteria(session: Session, assessment: Assessment) -> list[str]:
 
 def create_action(
     store: Store,
-    actor: str,
+    actor: Actor,
     assessment_id: int,
     title: str,
     *,
@@ -227,11 +233,17 @@ def create_action(
 ) -> ActionRecord:
     """Raise a new action (status open), linked to criteria or on its own."""
     with store.transaction() as session:
-        assessment = get_row(session, assessment_id)
-        ensure_editable(assessment)
+        assessment = editable_row(
+            session,
+            store,
+            actor,
+            assessment_id,
+            Permission.MANAGE_ACTIONS,
+            what="raise a corrective action",
+        )
         row = add_action(
             session,
-            actor,
+            actor.name,
             assessment,
             title,
             criteria=criteria,
@@ -251,7 +263,7 @@ def create_action(
 
 def raise_from_finding(
     store: Store,
-    actor: str,
+    actor: Actor,
     assessment_id: int,
     criteria: Iterable[str],
     *,
@@ -267,8 +279,14 @@ def raise_from_finding(
     if not criteria:
         raise InvalidChange("name at least one criterion to raise an action from its finding")
     with store.transaction() as session:
-        assessment = get_row(session, assessment_id)
-        ensure_editable(assessment)
+        assessment = editable_row(
+            session,
+            store,
+            actor,
+            assessment_id,
+            Permission.MANAGE_ACTIONS,
+            what="raise a corrective action",
+        )
         checklist, responses, links = load_parts(session, assessment)
         for cid in criteria:
             if not checklist.has_criterion(cid):
@@ -284,7 +302,7 @@ def raise_from_finding(
         default_title = f"Address the {worst.label.lower()} on {', '.join(criteria)}"
         row = add_action(
             session,
-            actor,
+            actor.name,
             assessment,
             title or default_title,
             criteria=criteria,
@@ -297,19 +315,44 @@ def raise_from_finding(
 
 
 def _editable_row(
-    session: Session, assessment_id: int, ref: str, expected_version: int
+    session: Session,
+    store: Store,
+    actor: Actor,
+    assessment_id: int,
+    ref: str,
+    expected_version: int,
+    *,
+    what: str,
+    assignee_may: bool,
 ) -> tuple[Assessment, ActionRow]:
-    assessment = get_row(session, assessment_id)
+    """The action, if the actor manages actions here or (when `assignee_may`) owns it."""
+    assessment = reachable_assessment(
+        session, store, actor, assessment_id, Permission.VIEW, what=what
+    )
     ensure_editable(assessment)
     row = session.scalars(
         select(ActionRow).where(ActionRow.assessment_id == assessment_id, ActionRow.ref == ref)
     ).first()
     if row is None:
         raise NotFound(f"no action {ref} in assessment '{assessment.title}'")
+    if not manages_action(actor, assessment.organization_id, row.owner, assignee_may):
+        deny(store, actor, f"{what} (action {ref})", assessment.organization_id)
     if row.version != expected_version:
         who, when = last_change(session, "action", ref, assessment_id=assessment_id)
         raise ConflictError(f"action {ref}", who, when, row.version)
     return assessment, row
+
+
+def manages_action(actor: Actor, organization_id: int, owner: str, assignee_may: bool) -> bool:
+    """Whether the actor may work on this action: an assessor on any, a contributor on the
+    ones assigned to them (when the act is one an assignee may do)."""
+    if actor.can(Permission.MANAGE_ACTIONS, organization_id):
+        return True
+    return (
+        assignee_may
+        and actor.can(Permission.UPDATE_ASSIGNED_ACTIONS, organization_id)
+        and actor.is_owner(owner)
+    )
 
 
 def _save(
@@ -335,7 +378,7 @@ def _save(
 
 def update_action(
     store: Store,
-    actor: str,
+    actor: Actor,
     assessment_id: int,
     ref: str,
     *,
@@ -345,13 +388,25 @@ def update_action(
     """Edit the text, links, owner, due date or priority of an action (not its stage)."""
 
     def change(session: Session) -> ActionRow:
-        assessment, row = _editable_row(session, assessment_id, ref, expected_version)
+        assignee_only = set(changes) <= set(ASSIGNEE_FIELDS)
+        assessment, row = _editable_row(
+            session,
+            store,
+            actor,
+            assessment_id,
+            ref,
+            expected_version,
+            what="edit "
+            + (", ".join(sorted(set(changes) - set(ASSIGNEE_FIELDS))) or "the work")
+            + " of a corrective action",
+            assignee_may=assignee_only,
+        )
         known = _known_criteria(session, assessment) if "criteria" in changes else []
         for field, value in changes.items():
             cleaned = _clean(field, value, known)
-            _audit(session, actor, assessment, ref, field, getattr(row, field), cleaned)
+            _audit(session, actor.name, assessment, ref, field, getattr(row, field), cleaned)
             setattr(row, field, cleaned)
-        row.updated_by = actor
+        row.updated_by = actor.name
         return row
 
     return _save(store, assessment_id, ref, change)
@@ -359,7 +414,7 @@ def update_action(
 
 def move_action(
     store: Store,
-    actor: str,
+    actor: Actor,
     assessment_id: int,
     ref: str,
     status: ActionStatus,
@@ -372,7 +427,16 @@ def move_action(
     status = ActionStatus(status)
 
     def change(session: Session) -> ActionRow:
-        assessment, row = _editable_row(session, assessment_id, ref, expected_version)
+        assessment, row = _editable_row(
+            session,
+            store,
+            actor,
+            assessment_id,
+            ref,
+            expected_version,
+            what="move a corrective action",
+            assignee_may=True,
+        )
         current = ActionStatus(row.status)
         if status is ActionStatus.VERIFIED:
             raise InvalidChange(
@@ -385,14 +449,14 @@ def move_action(
             )
         if current is ActionStatus.VERIFIED and not reason.strip():
             raise InvalidChange(f"reopening the verified action {ref} needs a reason")
-        _audit(session, actor, assessment, ref, "status", row.status, status.value)
+        _audit(session, actor.name, assessment, ref, "status", row.status, status.value)
         if reason.strip():
-            _audit(session, actor, assessment, ref, "status_reason", None, reason.strip())
+            _audit(session, actor.name, assessment, ref, "status_reason", None, reason.strip())
         closed_on = (today or date.today()) if status is ActionStatus.DONE else None
-        _audit(session, actor, assessment, ref, "closed_on", row.closed_on, closed_on)
+        _audit(session, actor.name, assessment, ref, "closed_on", row.closed_on, closed_on)
         row.status = status.value
         row.closed_on = closed_on
-        row.updated_by = actor
+        row.updated_by = actor.name
         return row
 
     return _save(store, assessment_id, ref, change)
@@ -400,7 +464,7 @@ def move_action(
 
 def check_effectiveness(
     store: Store,
-    actor: str,
+    actor: Actor,
     assessment_id: int,
     ref: str,
     check: EffectivenessCheck,
@@ -413,7 +477,16 @@ def check_effectiveness(
     """
 
     def change(session: Session) -> ActionRow:
-        assessment, row = _editable_row(session, assessment_id, ref, expected_version)
+        assessment, row = _editable_row(
+            session,
+            store,
+            actor,
+            assessment_id,
+            ref,
+            expected_version,
+            what="check a corrective action for effectiveness",
+            assignee_may=False,
+        )
         if ActionStatus(row.status) is not ActionStatus.DONE:
             raise InvalidChange(
                 f"action {ref} is {ActionStatus(row.status).label.lower()}; "
@@ -440,23 +513,25 @@ def check_effectiveness(
         before = {field: getattr(row, field) for field in _CHECK_FIELDS}
         _set_check(row, check)
         for field in _CHECK_FIELDS:
-            _audit(session, actor, assessment, ref, field, before[field], getattr(row, field))
+            _audit(session, actor.name, assessment, ref, field, before[field], getattr(row, field))
         status = ActionStatus.VERIFIED if check.effective else ActionStatus.IN_PROGRESS
-        _audit(session, actor, assessment, ref, "status", row.status, status.value)
+        _audit(session, actor.name, assessment, ref, "status", row.status, status.value)
         row.status = status.value
         if not check.effective:
-            _audit(session, actor, assessment, ref, "closed_on", row.closed_on, None)
+            _audit(session, actor.name, assessment, ref, "closed_on", row.closed_on, None)
             row.closed_on = None
-        row.updated_by = actor
+        row.updated_by = actor.name
         return row
 
     return _save(store, assessment_id, ref, change)
 
 
-def list_actions(store: Store, assessment_id: int) -> list[ActionRecord]:
+def list_actions(store: Store, actor: Actor, assessment_id: int) -> list[ActionRecord]:
     """The assessment's actions in the order they were raised."""
     with store.transaction() as session:
-        get_row(session, assessment_id)
+        reachable_assessment(
+            session, store, actor, assessment_id, Permission.VIEW, what="see its actions"
+        )
         rows = session.scalars(
             select(ActionRow).where(ActionRow.assessment_id == assessment_id).order_by(ActionRow.id)
         )

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assessment.access import Actor, Permission
 from assessment.actions import ActionLink, ActionStatus
 from assessment.checklist import Checklist
 from assessment.errors import AssessmentLocked, ConflictError, InvalidChange, NotFound
@@ -22,6 +23,7 @@ from assessment.responses import Response
 from assessment.scoring import AssessmentScore, score_assessment
 from assessment.services.audit import last_change, record
 from assessment.services.evidence_support import supported_criteria
+from assessment.services.guard import reachable_assessment, reachable_organization, require
 from assessment.services.organizations import get_row as organization_row
 from assessment.storage.store import Store, snapshot_cache
 from assessment.storage.tables import (
@@ -106,9 +108,18 @@ def snapshot_checklist(session: Session, content_hash: str) -> Checklist:
     return checklist
 
 
-def editable_row(session: Session, assessment_id: int) -> Assessment:
-    """The assessment, refused with AssessmentLocked when it is final."""
-    row = get_row(session, assessment_id)
+def editable_row(
+    session: Session,
+    store: Store,
+    actor: Actor,
+    assessment_id: int,
+    permission: Permission,
+    *,
+    what: str,
+) -> Assessment:
+    """The assessment, if the actor may do `what` in it; refused with AssessmentLocked when
+    it is final (after the permission check, so a locked assessment reveals nothing more)."""
+    row = reachable_assessment(session, store, actor, assessment_id, permission, what=what)
     ensure_editable(row)
     return row
 
@@ -204,7 +215,7 @@ def add_assessment(
 
 def create_assessment(
     store: Store,
-    actor: str,
+    actor: Actor,
     organization_id: int,
     checklist: Checklist,
     title: str,
@@ -216,10 +227,18 @@ def create_assessment(
 ) -> AssessmentRecord:
     _clean_title(title)  # refuse an empty title before opening a transaction
     with store.transaction() as session:
+        organization = reachable_organization(
+            session,
+            store,
+            actor,
+            organization_id,
+            Permission.MANAGE_ASSESSMENTS,
+            what="start an assessment",
+        )
         row = add_assessment(
             session,
-            actor,
-            organization_row(session, organization_id),
+            actor.name,
+            organization,
             checklist,
             title,
             scope=scope,
@@ -231,9 +250,14 @@ def create_assessment(
 
 
 def list_assessments(
-    store: Store, organization_id: int | None = None, *, include_archived: bool = False
+    store: Store,
+    actor: Actor,
+    organization_id: int | None = None,
+    *,
+    include_archived: bool = False,
 ) -> list[AssessmentRecord]:
-    """One organization's assessments, or every organization's when none is named (one query)."""
+    """One organization's assessments, or those of every organization the actor belongs to
+    when none is named (one query)."""
     with store.transaction() as session:
         query = (
             select(Assessment, Organization.name, ChecklistSnapshot.checklist_id)
@@ -242,15 +266,21 @@ def list_assessments(
         )
         if organization_id is not None:
             query = query.where(Assessment.organization_id == organization_id)
+        visible = actor.visible_organizations()
+        if visible is not None:
+            query = query.where(Assessment.organization_id.in_(visible))
         if not include_archived:
             query = query.where(Assessment.archived.is_(False))
         rows = session.execute(query.order_by(Organization.name, Assessment.id))
         return [_record(row, name, checklist_id) for row, name, checklist_id in rows]
 
 
-def get_assessment(store: Store, assessment_id: int) -> AssessmentRecord:
+def get_assessment(store: Store, actor: Actor, assessment_id: int) -> AssessmentRecord:
     with store.transaction() as session:
-        return assessment_record(session, get_row(session, assessment_id))
+        row = reachable_assessment(
+            session, store, actor, assessment_id, Permission.VIEW, what="see this assessment"
+        )
+        return assessment_record(session, row)
 
 
 def load_parts(
@@ -283,14 +313,16 @@ def load_parts(
 
 
 def open_assessment(
-    store: Store, assessment_id: int, *, today: date | None = None
+    store: Store, actor: Actor, assessment_id: int, *, today: date | None = None
 ) -> OpenAssessment:
     """Everything one assessment page needs, scored; its cost does not grow with the portfolio.
 
     The verdict weighs the evidence as it stands on `today` (records expire).
     """
     with store.transaction() as session:
-        row = get_row(session, assessment_id)
+        row = reachable_assessment(
+            session, store, actor, assessment_id, Permission.VIEW, what="see this assessment"
+        )
         checklist, responses, actions = load_parts(session, row)
         record_ = assessment_record(session, row)
         supported = supported_criteria(session, row.id, today or date.today())
@@ -332,7 +364,7 @@ def _change(session: Session, actor: str, row: Assessment, field: str, value: ob
 
 
 def edit_assessment(
-    store: Store, actor: str, assessment_id: int, *, expected_version: int, **changes: object
+    store: Store, actor: Actor, assessment_id: int, *, expected_version: int, **changes: object
 ) -> AssessmentRecord:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -344,18 +376,24 @@ def edit_assessment(
     if "team" in changes:
         changes["team"] = [str(member) for member in changes["team"]]  # type: ignore[attr-defined]
     with store.transaction() as session:
-        row = get_row(session, assessment_id)
-        ensure_editable(row)
+        row = editable_row(
+            session,
+            store,
+            actor,
+            assessment_id,
+            Permission.MANAGE_ASSESSMENTS,
+            what="edit the assessment",
+        )
         _check_version(session, row, expected_version)
         for field, value in changes.items():
-            _change(session, actor, row, field, value)
+            _change(session, actor.name, row, field, value)
         row.version += 1
         return assessment_record(session, row)
 
 
 def set_status(
     store: Store,
-    actor: str,
+    actor: Actor,
     assessment_id: int,
     status: AssessmentStatus,
     *,
@@ -363,9 +401,27 @@ def set_status(
     reason: str = "",
 ) -> AssessmentRecord:
     with store.transaction() as session:
-        row = get_row(session, assessment_id)
-        _check_version(session, row, expected_version)
+        row = reachable_assessment(
+            session, store, actor, assessment_id, Permission.VIEW, what="see this assessment"
+        )
         current = AssessmentStatus(row.status)
+        signing = AssessmentStatus.FINAL in (current, status)
+        require(
+            store,
+            actor,
+            Permission.FINALIZE if signing else Permission.MANAGE_ASSESSMENTS,
+            row.organization_id,
+            what=(
+                (
+                    "reopen a final assessment"
+                    if current is AssessmentStatus.FINAL
+                    else "sign off an assessment as final"
+                )
+                if signing
+                else "move the assessment to another stage"
+            ),
+        )
+        _check_version(session, row, expected_version)
         if status not in TRANSITIONS[current]:
             allowed = ", ".join(s.label.lower() for s in sorted(TRANSITIONS[current]))
             raise InvalidChange(
@@ -373,20 +429,27 @@ def set_status(
             )
         if current is AssessmentStatus.FINAL and not reason.strip():
             raise InvalidChange("reopening a final assessment needs a reason")
-        _change(session, actor, row, "status", status.value)
+        _change(session, actor.name, row, "status", status.value)
         row.version += 1
         if reason.strip():
-            _event(session, actor, row, "status_reason", None, reason.strip())
+            _event(session, actor.name, row, "status_reason", None, reason.strip())
         return assessment_record(session, row)
 
 
 def archive_assessment(
-    store: Store, actor: str, assessment_id: int, *, expected_version: int, archived: bool = True
+    store: Store, actor: Actor, assessment_id: int, *, expected_version: int, archived: bool = True
 ) -> AssessmentRecord:
     with store.transaction() as session:
-        row = get_row(session, assessment_id)
+        row = reachable_assessment(
+            session,
+            store,
+            actor,
+            assessment_id,
+            Permission.MANAGE_ASSESSMENTS,
+            what="archive the assessment",
+        )
         _check_version(session, row, expected_version)
-        _change(session, actor, row, "archived", archived)
+        _change(session, actor.name, row, "archived", archived)
         row.version += 1
         return assessment_record(session, row)
 
@@ -405,12 +468,29 @@ def link_baseline(
 
 
 def set_baseline(
-    store: Store, actor: str, assessment_id: int, baseline_id: int | None, *, expected_version: int
+    store: Store,
+    actor: Actor,
+    assessment_id: int,
+    baseline_id: int | None,
+    *,
+    expected_version: int,
 ) -> AssessmentRecord:
     with store.transaction() as session:
-        row = get_row(session, assessment_id)
-        ensure_editable(row)
+        row = editable_row(
+            session,
+            store,
+            actor,
+            assessment_id,
+            Permission.MANAGE_ASSESSMENTS,
+            what="set the baseline",
+        )
         _check_version(session, row, expected_version)
-        baseline = get_row(session, baseline_id) if baseline_id is not None else None
-        link_baseline(session, actor, row, baseline)
+        baseline = (
+            reachable_assessment(
+                session, store, actor, baseline_id, Permission.VIEW, what="compare with it"
+            )
+            if baseline_id is not None
+            else None
+        )
+        link_baseline(session, actor.name, row, baseline)
         return assessment_record(session, row)

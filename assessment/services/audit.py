@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assessment.access import Actor, Permission
+from assessment.services.guard import reachable_assessment
 from assessment.storage.store import Store
 from assessment.storage.tables import Assessment, AuditEvent
 
@@ -62,18 +64,52 @@ def record(
     )
 
 
-def events(store: Store, assessment_id: int, *, criterion_id: str | None = None) -> list[Event]:
-    """An assessment's events, oldest first; optionally only one criterion's."""
+def events(
+    store: Store,
+    actor: Actor,
+    assessment_id: int,
+    *,
+    criterion_id: str | None = None,
+    user: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[Event]:
+    """An assessment's events, oldest first; optionally only one criterion's, one user's, or
+    those of a span of days (`since` and `until` included, UTC)."""
     with store.transaction() as session:
+        reachable_assessment(
+            session, store, actor, assessment_id, Permission.VIEW, what="see its history"
+        )
         query = select(AuditEvent).where(AuditEvent.assessment_id == assessment_id)
         if criterion_id is not None:
             query = query.where(
                 AuditEvent.entity == "response", AuditEvent.entity_key == criterion_id
             )
+        if user is not None:
+            query = query.where(AuditEvent.actor == user)
+        if since is not None:
+            query = query.where(AuditEvent.at >= datetime.combine(since, time.min, UTC))
+        if until is not None:
+            query = query.where(
+                AuditEvent.at < datetime.combine(until + timedelta(days=1), time.min, UTC)
+            )
         rows = session.scalars(query.order_by(AuditEvent.id)).all()
         return [
             Event(r.at, r.actor, r.entity, r.entity_key, r.field, r.before, r.after) for r in rows
         ]
+
+
+def event_users(store: Store, actor: Actor, assessment_id: int) -> list[str]:
+    """Everyone who changed something in the assessment, for a filter's choices."""
+    with store.transaction() as session:
+        reachable_assessment(
+            session, store, actor, assessment_id, Permission.VIEW, what="see its history"
+        )
+        return sorted(
+            session.scalars(
+                select(AuditEvent.actor).where(AuditEvent.assessment_id == assessment_id).distinct()
+            )
+        )
 
 
 def last_change(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assessment.access import Actor
 from assessment.comparison import Comparison, compare_scores
 from assessment.errors import ChecklistNotFound, InvalidChange
 from assessment.migration import find_mapping
@@ -23,16 +24,16 @@ def _renames(
 
 
 def compare_with_baseline(
-    store: Store, assessment_id: int, baseline_id: int | None = None
+    store: Store, actor: Actor, assessment_id: int, baseline_id: int | None = None
 ) -> tuple[OpenAssessment, OpenAssessment, Comparison]:
     """The assessment, its baseline (the linked one unless another is named) and their comparison."""
-    current = open_assessment(store, assessment_id)
+    current = open_assessment(store, actor, assessment_id)
     chosen = baseline_id if baseline_id is not None else current.record.baseline_id
     if chosen is None:
         raise InvalidChange(
             f"assessment '{current.record.title}' has no baseline; link one or name one to compare with"
         )
-    baseline = open_assessment(store, chosen)
+    baseline = open_assessment(store, actor, chosen)
     if baseline.record.organization_id != current.record.organization_id:
         raise InvalidChange("a baseline must be an assessment of the same organization")
     if baseline.record.id == current.record.id:

@@ -21,9 +21,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from assessment.access import Actor, Permission
 from assessment.errors import ConflictError, EvidenceRefused, InvalidChange, NotFound
 from assessment.services.assessments import editable_row, get_row, snapshot_checklist
 from assessment.services.audit import last_change, record_in
+from assessment.services.guard import reachable_assessment, require_admin
 from assessment.services.refs import next_ref
 from assessment.storage.store import Store
 from assessment.storage.tables import Assessment, EvidenceRow, utcnow
@@ -287,15 +289,26 @@ def evidence_rows(session: Session, assessment_id: int) -> list[EvidenceRow]:
 
 
 def list_evidence(
-    store: Store, assessment_id: int, *, criterion_id: str | None = None
+    store: Store, actor: Actor, assessment_id: int, *, criterion_id: str | None = None
 ) -> list[EvidenceRecord]:
     """An assessment's records in the order they were added; optionally one criterion's."""
     with store.transaction() as session:
-        get_row(session, assessment_id)  # NotFound for an unknown assessment
+        reachable_assessment(
+            session, store, actor, assessment_id, Permission.VIEW, what="see its evidence"
+        )
         records = [to_record(row) for row in evidence_rows(session, assessment_id)]
     if criterion_id is not None:
         records = [r for r in records if criterion_id in r.criteria]
     return records
+
+
+def row_status(session: Session, assessment_id: int, ref: str) -> EvidenceStatus | None:
+    status = session.scalar(
+        select(EvidenceRow.status).where(
+            EvidenceRow.assessment_id == assessment_id, EvidenceRow.ref == ref
+        )
+    )
+    return EvidenceStatus(status) if status is not None else None
 
 
 def _row(session: Session, assessment_id: int, ref: str) -> EvidenceRow:
@@ -310,20 +323,23 @@ def _row(session: Session, assessment_id: int, ref: str) -> EvidenceRow:
     return row
 
 
-def get_evidence(store: Store, assessment_id: int, ref: str) -> EvidenceRecord:
+def get_evidence(store: Store, actor: Actor, assessment_id: int, ref: str) -> EvidenceRecord:
     with store.transaction() as session:
+        reachable_assessment(
+            session, store, actor, assessment_id, Permission.VIEW, what="see its evidence"
+        )
         return to_record(_row(session, assessment_id, ref))
 
 
 def read_file(
-    store: Store, assessment_id: int, ref: str, *, vault: Vault | None = None
+    store: Store, actor: Actor, assessment_id: int, ref: str, *, vault: Vault | None = None
 ) -> tuple[EvidenceRecord, bytes]:
     """A file record and its content, checked against its SHA-256 on the way out.
 
     A missing or altered file raises EvidenceIntegrityError: it is never served as valid.
     """
     vault = vault if vault is not None else Vault()
-    found = get_evidence(store, assessment_id, ref)
+    found = get_evidence(store, actor, assessment_id, ref)
     if found.kind is not EvidenceKind.FILE or found.sha256 is None:
         raise InvalidChange(f"evidence {ref} is a {found.kind.value}, not a file")
     what = f"evidence {ref} '{found.title}' of assessment {assessment_id}"
@@ -331,9 +347,17 @@ def read_file(
 
 
 def _editable_row(
-    session: Session, assessment_id: int, ref: str, expected_version: int
+    session: Session,
+    store: Store,
+    actor: Actor,
+    assessment_id: int,
+    ref: str,
+    expected_version: int,
+    permission: Permission,
 ) -> tuple[Assessment, EvidenceRow]:
-    assessment = editable_row(session, assessment_id)
+    assessment = editable_row(
+        session, store, actor, assessment_id, permission, what="change evidence records"
+    )
     row = _row(session, assessment_id, ref)
     if row.version != expected_version:
         who, when = last_change(session, ENTITY, ref, assessment_id=assessment_id)
@@ -343,7 +367,7 @@ def _editable_row(
 
 def _save(
     store: Store,
-    actor: str,
+    actor: Actor,
     assessment_id: int,
     ref: str,
     change: Callable[[Session], EvidenceRow],
@@ -352,7 +376,7 @@ def _save(
     try:
         with store.transaction() as session:
             row = change(session)
-            row.updated_by = actor
+            row.updated_by = actor.name
             row.updated_at = utcnow()
             session.flush()  # UPDATE ... WHERE version = the version read (version_id_col)
             return to_record(row)
@@ -365,7 +389,7 @@ def _save(
 
 def update_evidence(
     store: Store,
-    actor: str,
+    actor: Actor,
     assessment_id: int,
     ref: str,
     *,
@@ -380,7 +404,9 @@ def update_evidence(
         )
 
     def change(session: Session) -> EvidenceRow:
-        assessment, row = _editable_row(session, assessment_id, ref, expected_version)
+        assessment, row = _editable_row(
+            session, store, actor, assessment_id, ref, expected_version, Permission.REVIEW_EVIDENCE
+        )
         cleaned = dict(changes)
         if "title" in cleaned:
             cleaned["title"] = _clean_title(cleaned["title"])
@@ -398,7 +424,7 @@ def update_evidence(
             cleaned.get("valid_until", row.valid_until),  # type: ignore[arg-type]
         )
         for field, value in cleaned.items():
-            _audit(session, actor, assessment, ref, field, getattr(row, field), value)
+            _audit(session, actor.name, assessment, ref, field, getattr(row, field), value)
             setattr(row, field, value)
         return row
 
@@ -407,7 +433,7 @@ def update_evidence(
 
 def set_status(
     store: Store,
-    actor: str,
+    actor: Actor,
     assessment_id: int,
     ref: str,
     status: EvidenceStatus,
@@ -427,7 +453,19 @@ def set_status(
         )
 
     def change(session: Session) -> EvidenceRow:
-        assessment, row = _editable_row(session, assessment_id, ref, expected_version)
+        # Whoever may add evidence may also put a draft up for review; the rest is review.
+        submitting = row_status(session, assessment_id, ref) is EvidenceStatus.DRAFT and (
+            status is EvidenceStatus.IN_REVIEW
+        )
+        assessment, row = _editable_row(
+            session,
+            store,
+            actor,
+            assessment_id,
+            ref,
+            expected_version,
+            Permission.ADD_EVIDENCE if submitting else Permission.REVIEW_EVIDENCE,
+        )
         current = EvidenceStatus(row.status)
         if status not in MOVES[current]:
             allowed = ", ".join(s.label.lower() for s in STORED_STATUSES if s in MOVES[current])
@@ -440,18 +478,19 @@ def set_status(
                 "rejecting" if status is EvidenceStatus.REJECTED else "withdrawing the approval of"
             )
             raise InvalidChange(f"{what} evidence {ref} needs a reason")
-        _audit(session, actor, assessment, ref, "status", row.status, status.value)
+        _audit(session, actor.name, assessment, ref, "status", row.status, status.value)
         if reason.strip():
-            _audit(session, actor, assessment, ref, "status_reason", None, reason.strip())
+            _audit(session, actor.name, assessment, ref, "status_reason", None, reason.strip())
         row.status = status.value
         return row
 
     return _save(store, actor, assessment_id, ref, change)
 
 
-def verify_evidence(store: Store, vault: Vault | None = None) -> EvidenceVerification:
+def verify_evidence(store: Store, actor: Actor, vault: Vault | None = None) -> EvidenceVerification:
     """Check every file of every assessment against the vault, and every file in the vault
     against its hash; each missing or altered file is listed with the records that use it."""
+    require_admin(store, actor, what="verify the whole evidence vault")
     vault = vault if vault is not None else Vault()
     with store.transaction() as session:
         rows = session.execute(

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from assessment.access import Actor, Permission
 from assessment.errors import InvalidChange
 from assessment.services.assessments import editable_row
 from assessment.services.evidence import add_evidence_row, to_record
@@ -50,7 +51,7 @@ def _adding(store: Store, work: Callable[[Session], AddedEvidence]) -> AddedEvid
 
 def add_file(
     store: Store,
-    actor: str,
+    actor: Actor,
     assessment_id: int,
     content: bytes,
     original_name: str | None,
@@ -70,10 +71,12 @@ def add_file(
     criteria = list(criteria)  # read again if the first attempt is retried
 
     def work(session: Session) -> AddedEvidence:
-        assessment = editable_row(session, assessment_id)
+        assessment = editable_row(
+            session, store, actor, assessment_id, Permission.ADD_EVIDENCE, what="add evidence"
+        )
         row = add_evidence_row(
             session,
-            actor,
+            actor.name,
             assessment,
             EvidenceKind.FILE,
             title=title or upload.original_name,
@@ -100,7 +103,7 @@ def add_file(
 
 def add_link(
     store: Store,
-    actor: str,
+    actor: Actor,
     assessment_id: int,
     url: str,
     criteria: Iterable[str],
@@ -116,10 +119,12 @@ def add_link(
     criteria = list(criteria)  # read again if the first attempt is retried
 
     def work(session: Session) -> AddedEvidence:
-        assessment = editable_row(session, assessment_id)
+        assessment = editable_row(
+            session, store, actor, assessment_id, Permission.ADD_EVIDENCE, what="add evidence"
+        )
         row = add_evidence_row(
             session,
-            actor,
+            actor.name,
             assessment,
             EvidenceKind.LINK,
             title=title or url,
@@ -137,7 +142,7 @@ def add_link(
 
 def add_note(
     store: Store,
-    actor: str,
+    actor: Actor,
     assessment_id: int,
     text: str,
     criteria: Iterable[str],
@@ -153,10 +158,12 @@ def add_note(
     criteria = list(criteria)  # read again if the first attempt is retried
 
     def work(session: Session) -> AddedEvidence:
-        assessment = editable_row(session, assessment_id)
+        assessment = editable_row(
+            session, store, actor, assessment_id, Permission.ADD_EVIDENCE, what="add evidence"
+        )
         row = add_evidence_row(
             session,
-            actor,
+            actor.name,
             assessment,
             EvidenceKind.NOTE,
             title=title or (first_line if len(first_line) <= 80 else first_line[:79] + "…"),

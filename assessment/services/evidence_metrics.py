@@ -7,9 +7,11 @@ from datetime import date
 
 from sqlalchemy import select
 
-from assessment.services.assessments import get_row, snapshot_checklist
+from assessment.access import Actor, Permission
+from assessment.services.assessments import snapshot_checklist
 from assessment.services.evidence import list_evidence
 from assessment.services.evidence_support import supported_criteria
+from assessment.services.guard import reachable_assessment
 from assessment.storage.store import Store
 from assessment.storage.tables import ResponseRow
 from evidence.records import EvidenceRecord, expires_within
@@ -28,13 +30,17 @@ class EvidenceCoverage:
         return self.supported / self.scored if self.scored else None
 
 
-def evidence_coverage(store: Store, assessment_id: int, today: date) -> EvidenceCoverage:
+def evidence_coverage(
+    store: Store, actor: Actor, assessment_id: int, today: date
+) -> EvidenceCoverage:
     """Of the criteria scored above 0, how many have approved and unexpired evidence.
 
     Criteria scored 0 (nothing in place) and not applicable ones need no evidence.
     """
     with store.transaction() as session:
-        row = get_row(session, assessment_id)
+        row = reachable_assessment(
+            session, store, actor, assessment_id, Permission.VIEW, what="see its evidence"
+        )
         checklist = snapshot_checklist(session, row.checklist_hash)
         scored = set(
             session.scalars(
@@ -49,8 +55,10 @@ def evidence_coverage(store: Store, assessment_id: int, today: date) -> Evidence
     return EvidenceCoverage(len(order), len(order) - len(unsupported), unsupported)
 
 
-def expiring(store: Store, assessment_id: int, today: date, days: int = 30) -> list[EvidenceRecord]:
+def expiring(
+    store: Store, actor: Actor, assessment_id: int, today: date, days: int = 30
+) -> list[EvidenceRecord]:
     """Records valid today that expire within `days` days, soonest first (rejected ones left out)."""
-    records = list_evidence(store, assessment_id)
+    records = list_evidence(store, actor, assessment_id)
     soon = [r for r in records if expires_within(r.status, r.valid_until, today, days)]
     return sorted(soon, key=lambda r: (r.valid_until, r.ref))

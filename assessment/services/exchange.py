@@ -15,10 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from assessment.access import Actor, Permission
 from assessment.actions import ActionRecord
 from assessment.checklist import Checklist
 from assessment.checklist_loader import find_checklist
 from assessment.errors import AssessmentFileError, ChecklistNotFound, InvalidChange
+from assessment.lifecycle import AssessmentStatus
 from assessment.portable import (
     ASSESSMENT_FORMAT,
     LoadedAssessment,
@@ -36,12 +38,17 @@ from assessment.services.assessments import (
     AssessmentRecord,
     add_assessment,
     assessment_record,
-    get_row,
     link_baseline,
     load_parts,
 )
 from assessment.services.audit import record
 from assessment.services.evidence import add_evidence_row, evidence_rows
+from assessment.services.guard import (
+    reachable_assessment,
+    reachable_organization,
+    require,
+    require_admin,
+)
 from assessment.services.organizations import add_organization, find_by_name
 from assessment.services.responses import add_response
 from assessment.sourcemap import SourceMap
@@ -69,11 +76,13 @@ def _checklist_reference(checklist: Checklist, embed: bool) -> str | dict[str, o
 
 
 def export_assessment(
-    store: Store, assessment_id: int, *, embed_checklist: bool = False
+    store: Store, actor: Actor, assessment_id: int, *, embed_checklist: bool = False
 ) -> PortableAssessment:
     """The assessment as a portable file; responses in checklist order, actions as raised."""
     with store.transaction() as session:
-        row = get_row(session, assessment_id)
+        row = reachable_assessment(
+            session, store, actor, assessment_id, Permission.VIEW, what="export the assessment"
+        )
         checklist, responses, _links = load_parts(session, row)
         record_ = assessment_record(session, row)
         actions = [
@@ -150,16 +159,37 @@ class ImportItem:
     baseline: int | None = None  # position of an earlier item in the same batch
 
 
-def _import_one(session: Session, actor: str, item: ImportItem) -> tuple[Assessment, bool]:
+def _import_one(
+    session: Session, store: Store, user: Actor, item: ImportItem
+) -> tuple[Assessment, bool]:
     portable, checklist = item.loaded.assessment, item.loaded.checklist
     faults = content_faults(portable, checklist, SourceMap(item.source or "imported data"))
     if faults:  # a LoadedAssessment built in code, not read from a checked file
         raise AssessmentFileError(faults)
+    actor = user.name
     name = item.organization_name or portable.organization.name
     organization = find_by_name(session, name)
     created = organization is None
     if organization is None:
+        require_admin(store, user, what=f"create the organization '{name}' for an import")
         organization = add_organization(session, actor, name)
+    else:
+        reachable_organization(
+            session,
+            store,
+            user,
+            organization.id,
+            Permission.MANAGE_ASSESSMENTS,
+            what="import an assessment",
+        )
+    if portable.status is AssessmentStatus.FINAL:
+        require(
+            store,
+            user,
+            Permission.FINALIZE,
+            organization.id,
+            what="import an assessment that is signed off as final",
+        )
     row = add_assessment(
         session,
         actor,
@@ -211,7 +241,9 @@ def _import_one(session: Session, actor: str, item: ImportItem) -> tuple[Assessm
     return row, created
 
 
-def import_assessments(store: Store, actor: str, items: Sequence[ImportItem]) -> list[ImportResult]:
+def import_assessments(
+    store: Store, actor: Actor, items: Sequence[ImportItem]
+) -> list[ImportResult]:
     """Store several files as new assessments in ONE transaction: all of them or none.
 
     Each organization is the file's (or the item's `organization_name`), found by name or
@@ -222,9 +254,9 @@ def import_assessments(store: Store, actor: str, items: Sequence[ImportItem]) ->
         with store.transaction() as session:
             rows: list[tuple[Assessment, bool]] = []
             for item in items:
-                rows.append(_import_one(session, actor, item))
+                rows.append(_import_one(session, store, actor, item))
                 if item.baseline is not None:
-                    link_baseline(session, actor, rows[-1][0], rows[item.baseline][0])
+                    link_baseline(session, actor.name, rows[-1][0], rows[item.baseline][0])
             return [
                 ImportResult(
                     assessment_record(session, row),
@@ -244,7 +276,7 @@ def import_assessments(store: Store, actor: str, items: Sequence[ImportItem]) ->
 
 def import_assessment(
     store: Store,
-    actor: str,
+    actor: Actor,
     loaded: LoadedAssessment,
     *,
     source: str = "",

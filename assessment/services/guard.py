@@ -59,7 +59,8 @@ def _unreachable(store: Store, actor: Actor, kind: str, record_id: int, exists: 
             actor=actor.name,
             detail=f"asked for {kind} {record_id} of an organization they do not belong to",
         )
-    raise NotFound(f"no {kind} with id {record_id} among the organizations you belong to")
+    where = "" if actor.is_admin else " among the organizations you belong to"
+    raise NotFound(f"no {kind} with id {record_id}{where}")
 
 
 def reachable_organization(

@@ -8,8 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from assessment.access import Actor, Permission
 from assessment.errors import ConflictError, InvalidChange, NotFound
 from assessment.services.audit import last_change, record
+from assessment.services.guard import reachable_organization, require_admin
 from assessment.storage.store import Store
 from assessment.storage.tables import Organization
 
@@ -66,34 +68,57 @@ def find_by_name(session: Session, name: str) -> Organization | None:
     ).first()
 
 
-def create_organization(store: Store, actor: str, name: str) -> OrganizationRecord:
+def create_organization(store: Store, actor: Actor, name: str) -> OrganizationRecord:
+    require_admin(store, actor, what="create an organization")
     name = _clean_name(name)
     try:
         with store.transaction() as session:
-            return _as_record(add_organization(session, actor, name))
+            return _as_record(add_organization(session, actor.name, name))
     except IntegrityError:
         raise InvalidChange(f"an organization named '{name}' already exists") from None
 
 
-def list_organizations(store: Store, *, include_archived: bool = False) -> list[OrganizationRecord]:
+def list_organizations(
+    store: Store, actor: Actor, *, include_archived: bool = False
+) -> list[OrganizationRecord]:
+    """The organizations the actor belongs to (every one for a system administrator)."""
     with store.transaction() as session:
         query = select(Organization).order_by(Organization.name)
+        visible = actor.visible_organizations()
+        if visible is not None:
+            query = query.where(Organization.id.in_(visible))
         if not include_archived:
             query = query.where(Organization.archived.is_(False))
         return [_as_record(r) for r in session.scalars(query)]
 
 
-def get_organization(store: Store, organization_id: int) -> OrganizationRecord:
+def get_organization(store: Store, actor: Actor, organization_id: int) -> OrganizationRecord:
     with store.transaction() as session:
-        return _as_record(get_row(session, organization_id))
+        return _as_record(
+            reachable_organization(
+                session, store, actor, organization_id, Permission.VIEW, what="see it"
+            )
+        )
 
 
 def _change(
-    store: Store, actor: str, organization_id: int, expected_version: int, field: str, value: object
+    store: Store,
+    actor: Actor,
+    organization_id: int,
+    expected_version: int,
+    field: str,
+    value: object,
 ) -> OrganizationRecord:
     try:
         with store.transaction() as session:
-            row = get_row(session, organization_id)
+            row = reachable_organization(
+                session,
+                store,
+                actor,
+                organization_id,
+                Permission.MANAGE_ORGANIZATION,
+                what=f"change the organization's {field}",
+            )
             if row.version != expected_version:
                 who, when = last_change(session, "organization", str(row.id))
                 raise ConflictError(f"organization '{row.name}'", who, when, row.version)
@@ -102,7 +127,7 @@ def _change(
             row.version += 1
             record(
                 session,
-                actor,
+                actor.name,
                 "organization",
                 str(row.id),
                 field,
@@ -116,12 +141,17 @@ def _change(
 
 
 def rename_organization(
-    store: Store, actor: str, organization_id: int, name: str, *, expected_version: int
+    store: Store, actor: Actor, organization_id: int, name: str, *, expected_version: int
 ) -> OrganizationRecord:
     return _change(store, actor, organization_id, expected_version, "name", _clean_name(name))
 
 
 def archive_organization(
-    store: Store, actor: str, organization_id: int, *, archived: bool = True, expected_version: int
+    store: Store,
+    actor: Actor,
+    organization_id: int,
+    *,
+    archived: bool = True,
+    expected_version: int,
 ) -> OrganizationRecord:
     return _change(store, actor, organization_id, expected_version, "archived", archived)

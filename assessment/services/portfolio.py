@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from assessment.access import Actor
 from assessment.actions import OPEN_STATUSES, ActionStatus, is_overdue
 from assessment.services.assessments import AssessmentRecord, list_assessments, open_assessment
 from assessment.storage.store import Store
@@ -46,14 +47,15 @@ def _action_counts(store: Store, today: date) -> tuple[Counter[int], Counter[int
 
 
 def portfolio(
-    store: Store, *, today: date | None = None, include_archived: bool = False
+    store: Store, actor: Actor, *, today: date | None = None, include_archived: bool = False
 ) -> list[PortfolioEntry]:
-    """Each assessment scored, with its open and overdue action counts (overdue as of `today`)."""
+    """Each assessment the actor can see, scored, with its open and overdue action counts
+    (overdue as of `today`)."""
     today = today or date.today()
     open_, overdue = _action_counts(store, today)
     entries = []
-    for record in list_assessments(store, include_archived=include_archived):
-        overall = open_assessment(store, record.id).score.overall
+    for record in list_assessments(store, actor, include_archived=include_archived):
+        overall = open_assessment(store, actor, record.id).score.overall
         entries.append(
             PortfolioEntry(
                 record,

@@ -14,13 +14,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from assessment.access import Actor, Permission
 from assessment.checklist import Checklist
 from assessment.errors import ConflictError, InvalidChange
 from assessment.responses import Response
 from assessment.services.assessments import (
     StoredResponse,
-    ensure_editable,
-    get_row,
+    editable_row,
     snapshot_checklist,
 )
 from assessment.services.audit import record_in
@@ -120,7 +120,7 @@ def update_response(
 
 def set_response(
     store: Store,
-    actor: str,
+    actor: Actor,
     assessment_id: int,
     criterion_id: str,
     response: Response,
@@ -130,8 +130,9 @@ def set_response(
     """Write a response based on `expected_version` (0 when it was never answered)."""
     try:
         with store.transaction() as session:
-            assessment = get_row(session, assessment_id)
-            ensure_editable(assessment)
+            assessment = editable_row(
+                session, store, actor, assessment_id, Permission.SCORE, what="score criteria"
+            )
             current = session.scalars(
                 select(ResponseRow).where(
                     ResponseRow.assessment_id == assessment_id,
@@ -143,19 +144,19 @@ def set_response(
                     raise InvalidChange(
                         f"the response to {criterion_id} does not exist at version {expected_version}"
                     )
-                row = add_response(session, actor, assessment, criterion_id, response)
-                return StoredResponse(response, row.version, actor, row.updated_at)
+                row = add_response(session, actor.name, assessment, criterion_id, response)
+                return StoredResponse(response, row.version, actor.name, row.updated_at)
             _check_against(
                 snapshot_checklist(session, assessment.checklist_hash), criterion_id, response
             )
             if current.version != expected_version:
                 raise _conflict(current)
             written = update_response(
-                session, actor, assessment, current, response, expected_version
+                session, actor.name, assessment, current, response, expected_version
             )
             if written is None:
                 raise _reread_conflict(store, assessment_id, criterion_id)
-            return StoredResponse(response, expected_version + 1, actor, written)
+            return StoredResponse(response, expected_version + 1, actor.name, written)
     except IntegrityError:
         # Someone else answered the same criterion first, between our read and our insert.
         raise _reread_conflict(store, assessment_id, criterion_id) from None
