@@ -182,7 +182,9 @@ def test_two_concurrent_edits_one_wins_one_is_told(store, assessment):
         barrier.wait()
         try:
             outcomes.append(
-                X.update_action(store, admin(actor), assessment.id, "A1", expected_version=1, owner=actor)
+                X.update_action(
+                    store, admin(actor), assessment.id, "A1", expected_version=1, owner=actor
+                )
             )
         except ConflictError as error:
             outcomes.append(error)

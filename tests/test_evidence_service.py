@@ -443,7 +443,9 @@ def test_two_people_adding_at_the_same_moment_both_get_a_reference(store, assess
 
     def add(actor: str) -> None:
         try:
-            outcomes.append(EA.add_note(store, admin(actor), assessment.id, f"seen by {actor}", ["4.1.a"]))
+            outcomes.append(
+                EA.add_note(store, admin(actor), assessment.id, f"seen by {actor}", ["4.1.a"])
+            )
         except Exception as error:  # reported below, not lost in the thread
             outcomes.append(error)
 

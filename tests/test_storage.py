@@ -158,7 +158,12 @@ def test_two_concurrent_writers_one_wins_one_is_told(store, assessment):
         barrier.wait()
         try:
             set_response(
-                store, admin(actor), assessment.id, "4.1.a", Response(score=score), expected_version=1
+                store,
+                admin(actor),
+                assessment.id,
+                "4.1.a",
+                Response(score=score),
+                expected_version=1,
             )
             outcomes.append(("saved", actor))
         except ConflictError as error:

@@ -196,9 +196,7 @@ def add_action(
     session.flush()
     for field in (*values, "status", *(_CHECK_FIELDS if check else ())):
         after = getattr(row, field)
-        _audit(
-            session, actor, assessment, ref, field, None if field != "criteria" else [], after
-        )
+        _audit(session, actor, assessment, ref, field, None if field != "criteria" else [], after)
     return row
 
 
