@@ -162,6 +162,9 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty data folder of the test's own, used as the app's and the CLI's default SQLite."""
     monkeypatch.setenv("ISO10002_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("DATABASE_URL", raising=False)
+    # Page tests act as the one local user unless they sign someone in (tests of sign-in
+    # and of roles set ISO10002_AUTH themselves).
+    monkeypatch.setenv("ISO10002_AUTH", "off")
     return tmp_path / "data"
 
 
