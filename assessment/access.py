@@ -118,6 +118,10 @@ class Actor:
         role = self.role_in(organization_id)
         return role is not None and permission in GRANTS[role]
 
+    def can_anywhere(self, permission: Permission) -> bool:
+        """Whether some organization lets this actor do it (the app's menu asks this)."""
+        return self.is_admin or any(permission in GRANTS[role] for role in self.roles.values())
+
     def visible_organizations(self) -> frozenset[int] | None:
         """The organization ids this actor reaches, or None for all of them."""
         return None if self.is_admin else frozenset(self.roles)

@@ -1,18 +1,27 @@
-"""The portfolio: every assessment a user can see, with the figures a manager scans first."""
+"""The portfolio: every assessment a user can see, with the figures a manager scans first.
+
+Scoring 600 assessments takes seconds, and a portfolio is drawn on every click. Each
+assessment's figures are therefore kept per store and reused while nothing in it changed:
+every change writes an audit event, so the newest event id and the event count of an
+assessment (one grouped query for all of them) tell which ones must be scored again. A score
+given in one assessment rescores that one, not the portfolio.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from threading import Lock
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from assessment.access import Actor
 from assessment.actions import OPEN_STATUSES, ActionStatus, is_overdue
 from assessment.services.assessments import AssessmentRecord, list_assessments, open_assessment
 from assessment.storage.store import Store
-from assessment.storage.tables import ActionRow, Organization
+from assessment.storage.tables import ActionRow, AuditEvent, Organization
 from assessment.verdict import Verdict
 
 
@@ -46,6 +55,41 @@ def _action_counts(store: Store, today: date) -> tuple[Counter[int], Counter[int
     return open_, overdue
 
 
+@dataclass(frozen=True)
+class _Figures:
+    completion: float
+    readiness: float | None
+    verdict: Verdict
+
+
+_Stamp = tuple[int, int, int, str, date]  # newest event, event count, version, checklist, today
+_figures: WeakKeyDictionary[Store, dict[int, tuple[_Stamp, _Figures]]] = WeakKeyDictionary()
+_figures_lock = Lock()
+
+
+def _change_marks(store: Store, ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(newest audit event id, event count) per assessment, in one grouped query."""
+    with store.transaction() as session:
+        query = select(
+            AuditEvent.assessment_id, func.max(AuditEvent.id), func.count(AuditEvent.id)
+        ).group_by(AuditEvent.assessment_id)
+        if len(ids) <= 1000:
+            query = query.where(AuditEvent.assessment_id.in_(ids))
+        return {aid: (newest, count) for aid, newest, count in session.execute(query)}
+
+
+def _figures_of(store: Store, actor: Actor, record: AssessmentRecord, stamp: _Stamp) -> _Figures:
+    with _figures_lock:
+        cached = _figures.setdefault(store, {}).get(record.id)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    overall = open_assessment(store, actor, record.id, today=stamp[-1]).score.overall
+    figures = _Figures(overall.completion, overall.readiness, overall.verdict)
+    with _figures_lock:
+        _figures.setdefault(store, {})[record.id] = (stamp, figures)
+    return figures
+
+
 def portfolio(
     store: Store, actor: Actor, *, today: date | None = None, include_archived: bool = False
 ) -> list[PortfolioEntry]:
@@ -53,15 +97,18 @@ def portfolio(
     (overdue as of `today`)."""
     today = today or date.today()
     open_, overdue = _action_counts(store, today)
+    records = list_assessments(store, actor, include_archived=include_archived)
+    marks = _change_marks(store, [r.id for r in records])
     entries = []
-    for record in list_assessments(store, actor, include_archived=include_archived):
-        overall = open_assessment(store, actor, record.id).score.overall
+    for record in records:
+        stamp = (*marks.get(record.id, (0, 0)), record.version, record.checklist_hash, today)
+        figures = _figures_of(store, actor, record, stamp)
         entries.append(
             PortfolioEntry(
                 record,
-                overall.completion,
-                overall.readiness,
-                overall.verdict,
+                figures.completion,
+                figures.readiness,
+                figures.verdict,
                 open_[record.id],
                 overdue[record.id],
             )
