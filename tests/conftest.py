@@ -183,3 +183,16 @@ def demo(data_dir: Path) -> Iterator[Store]:
 def unescaped(markdown: str) -> str:
     """Markdown text as the user reads it (pages backslash-escape user and file text)."""
     return re.sub(r"\\(.)", r"\1", markdown)
+
+
+@pytest.fixture
+def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2 with the smallest cost, for tests that create accounts but are not about hashing
+    (argon2-cffi's defaults take about 0.2 s a hash on purpose)."""
+    from argon2 import PasswordHasher
+
+    from assessment import passwords
+
+    monkeypatch.setattr(
+        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    )

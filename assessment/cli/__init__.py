@@ -21,6 +21,7 @@ from assessment.cli.evidence_commands import evidence_group
 from assessment.cli.migrate_command import migrate_command
 from assessment.cli.report_commands import import_xlsx_command, report_command
 from assessment.cli.score_command import score_command
+from assessment.cli.user_commands import user_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,6 +54,7 @@ cli.add_command(import_xlsx_command)
 cli.add_command(evidence_group)
 cli.add_command(backup_command)
 cli.add_command(restore_command)
+cli.add_command(user_group)
 
 
 def main() -> None:

@@ -101,6 +101,24 @@ def get_organization(store: Store, actor: Actor, organization_id: int) -> Organi
         )
 
 
+def organization_by_name(store: Store, actor: Actor, name: str) -> OrganizationRecord:
+    """The organization with exactly this name, if the actor may see it. One the actor does
+    not belong to is "not found" too (the attempt is still written to the security log), so
+    names cannot be used to learn which clients exist."""
+    cleaned = _clean_name(name)
+    where = "" if actor.is_admin else " among the organizations you belong to"
+    missing = NotFound(f"no organization named '{cleaned}'{where}")
+    with store.transaction() as session:
+        row = find_by_name(session, cleaned)
+        if row is None:
+            raise missing
+        try:
+            reachable_organization(session, store, actor, row.id, Permission.VIEW, what="see it")
+        except NotFound:
+            raise missing from None
+        return _as_record(row)
+
+
 def _change(
     store: Store,
     actor: Actor,

@@ -14,10 +14,14 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
+from assessment.access import Actor
 from assessment.storage.store import Store
 from assessment.storage.tables import SecurityEvent
 
 logger = logging.getLogger("iso10002.security")
+# A library only emits; whoever runs it (a server operator) attaches handlers. Without this,
+# Python's last-resort handler would print every event on a command's stderr.
+logger.addHandler(logging.NullHandler())
 
 
 class SecurityEventKind(StrEnum):
@@ -74,3 +78,20 @@ def security_events(
             SecurityRecord(r.at, SecurityEventKind(r.kind), r.actor, r.organization_id, r.detail)
             for r in rows
         ]
+
+
+def security_log(
+    store: Store,
+    actor: Actor,
+    *,
+    kind: SecurityEventKind | str | None = None,
+    limit: int = 500,
+) -> list[SecurityRecord]:
+    """The newest events first, for a system administrator (anyone else is refused, and that
+    refusal is itself logged)."""
+    from assessment.services.guard import require_admin  # guard imports this module
+
+    require_admin(store, actor, what="read the security log")
+    return security_events(
+        store, kind=SecurityEventKind(kind) if kind is not None else None, limit=limit
+    )
