@@ -26,8 +26,7 @@ def choose(app: AppTest, assessment_id: int) -> AppTest:
     return app
 
 
-def test_an_empty_database_says_what_to_do(tmp_path, monkeypatch):
-    monkeypatch.setenv("ISO10002_DATA_DIR", str(tmp_path / "data"))
+def test_an_empty_database_says_what_to_do(data_dir):
     app = page()
     assert "no assessment to report on yet" in app.info[0].value
 

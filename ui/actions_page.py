@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from assessment.access import Permission
 from assessment.actions import (
     MOVES,
     OPEN_STATUSES,
@@ -21,8 +23,10 @@ from assessment.errors import AssessmentLocked, ConflictError, InvalidChange, No
 from assessment.findings import Finding
 from assessment.lifecycle import AssessmentStatus
 from assessment.services.actions import (
+    ASSIGNEE_FIELDS,
     check_effectiveness,
     list_actions,
+    manages_action,
     move_action,
     raise_from_finding,
     update_action,
@@ -35,6 +39,7 @@ from ui import charts
 from ui.database import app_store
 from ui.identity import current_actor
 from ui.markdown import md_escape
+from ui.permissions import REFUSED, shows_refusals
 from ui.selection import selected_assessment
 
 NOTICE_KEY = "actions_notice"  # (kind, text) shown once at the top of the next run
@@ -43,7 +48,7 @@ TABLE_KEY = "actions_table"  # what the editable table was read from (see _table
 EDITOR_KEY = "actions_editor"
 CHECK_FORM_KEY = "actions_check_form"
 
-REFUSALS = (InvalidChange, ConflictError, AssessmentLocked, NotFound)
+REFUSALS = (InvalidChange, ConflictError, AssessmentLocked, *REFUSED)
 
 # Table column -> the action field it edits.
 COLUMNS = {
@@ -58,6 +63,8 @@ COLUMNS = {
     "Method": "root_cause_method",
     "Action plan": "action_plan",
 }
+# The columns someone who is only assigned an action may edit: the work, not its terms.
+ASSIGNEE_COLUMNS = {c: f for c, f in COLUMNS.items() if f in ASSIGNEE_FIELDS}
 
 
 def _notify(kind: str, text: str) -> None:
@@ -92,7 +99,7 @@ def _move(store: Store, assessment_id: int, ref: str, target: str, version: int)
     _notify("success", f"Action {ref} is now {moved.status.label.lower()}.")
 
 
-def _card(store: Store, action: ActionRecord, today: date, writable: bool) -> None:
+def _card(store: Store, action: ActionRecord, today: date, movable: bool) -> None:
     with st.container(border=True):
         st.markdown(f"**{md_escape(action.ref)}** · {md_escape(action.title)}")
         st.caption(f"Owner: {md_escape(action.owner or '(no owner)')}")
@@ -102,7 +109,7 @@ def _card(store: Store, action: ActionRecord, today: date, writable: bool) -> No
             st.caption(f"Due {action.due.isoformat()}")
         else:
             st.caption("No due date")
-        if not writable:
+        if not movable:
             return
         targets = sorted(MOVES[action.status] - {ActionStatus.VERIFIED})
         if action.status is ActionStatus.VERIFIED:
@@ -116,7 +123,9 @@ def _card(store: Store, action: ActionRecord, today: date, writable: bool) -> No
             )
 
 
-def _board(store: Store, actions: list[ActionRecord], today: date, writable: bool) -> None:
+def _board(
+    store: Store, actions: list[ActionRecord], today: date, works_on: Callable[[ActionRecord], bool]
+) -> None:
     st.subheader("Board")
     columns = st.columns(len(ActionStatus))
     for column, status in zip(columns, ActionStatus, strict=True):
@@ -124,7 +133,7 @@ def _board(store: Store, actions: list[ActionRecord], today: date, writable: boo
         with column:
             st.markdown(f"**{status.label}** ({len(mine)})")
             for action in mine:
-                _card(store, action, today, writable)
+                _card(store, action, today, works_on(action))
 
 
 # --- raise from a finding ---------------------------------------------------------------------
@@ -218,7 +227,16 @@ def _table_state(actions: list[ActionRecord], assessment_id: int) -> dict:
     return state
 
 
-def _save_edits(store: Store, assessment_id: int, state: dict, edited: pd.DataFrame) -> None:
+def _save_edits(
+    store: Store,
+    assessment_id: int,
+    state: dict,
+    edited: pd.DataFrame,
+    columns: dict[str, str],
+    works_on: Callable[[ActionRecord], bool],
+) -> None:
+    """Save each changed row (only the `columns` this user may edit), then read the table
+    again: the actions `works_on` accepts."""
     saved: list[str] = []
     refused: list[tuple[str, str]] = []
     kept: dict[str, dict[str, object]] = {}
@@ -227,7 +245,7 @@ def _save_edits(store: Store, assessment_id: int, state: dict, edited: pd.DataFr
         read, version = state["read"][ref]
         changes = {
             field: _field_value(column, _cell(column, row[column]))
-            for column, field in COLUMNS.items()
+            for column, field in columns.items()
             if _cell(column, row[column]) != _cell(column, read[column])
         }
         if not changes:
@@ -244,7 +262,7 @@ def _save_edits(store: Store, assessment_id: int, state: dict, edited: pd.DataFr
         else:
             saved.append(ref)
     st.session_state[REPORT_KEY] = {"saved": saved, "refused": refused}
-    fresh = list_actions(store, current_actor(), assessment_id)
+    fresh = [a for a in list_actions(store, current_actor(), assessment_id) if works_on(a)]
     st.session_state[TABLE_KEY] = {
         "assessment": assessment_id,
         "generation": state["generation"] + 1,
@@ -266,9 +284,23 @@ def _show_report() -> None:
         st.info("There was no change to save.")
 
 
-def _editable_table(store: Store, actions: list[ActionRecord], assessment_id: int) -> None:
-    st.subheader("Edit actions")
-    state = _table_state(actions, assessment_id)
+def _editable_table(
+    store: Store,
+    actions: list[ActionRecord],
+    assessment_id: int,
+    columns: dict[str, str],
+    works_on: Callable[[ActionRecord], bool],
+) -> None:
+    """The actions this user works on, with the `columns` they may edit open for editing."""
+    mine = [a for a in actions if works_on(a)]
+    st.subheader("Edit actions" if columns == COLUMNS else "Your actions")
+    state = _table_state(mine, assessment_id)
+    if columns != COLUMNS:
+        st.caption(
+            "These actions are assigned to you: you can edit "
+            + ", ".join(c.lower() for c in columns)
+            + " and move them on the board; their other details are set by whoever manages the actions."
+        )
     st.caption(
         "Edit cells, then save: each changed row is saved on its own, and a row someone else "
         "changed since you opened it is refused. Criteria are ids separated by commas."
@@ -278,7 +310,7 @@ def _editable_table(store: Store, actions: list[ActionRecord], assessment_id: in
         key=f"{EDITOR_KEY}_{state['generation']}",
         hide_index=True,
         width="stretch",
-        disabled=["Ref", "Status"],
+        disabled=["Ref", "Status", *(c for c in COLUMNS if c not in columns)],
         column_config={
             "Due": st.column_config.DateColumn(format="YYYY-MM-DD"),
             "Priority": st.column_config.SelectboxColumn(
@@ -290,15 +322,16 @@ def _editable_table(store: Store, actions: list[ActionRecord], assessment_id: in
     )
     left, right = st.columns(2)
     if left.button("Save changes", type="primary", key="actions_save"):
-        _save_edits(store, assessment_id, state, edited)
-        st.rerun()
+        with shows_refusals("Nothing more was saved: "):
+            _save_edits(store, assessment_id, state, edited, columns, works_on)
+            st.rerun()
     if right.button("Discard edits and reload", key="actions_reload"):
         st.session_state.pop(TABLE_KEY, None)
         st.rerun()
 
 
-def _read_only_table(actions: list[ActionRecord]) -> None:
-    st.subheader("Actions")
+def _read_only_table(actions: list[ActionRecord], title: str = "Actions") -> None:
+    st.subheader(title)
     st.dataframe(pd.DataFrame([_row(a) for a in actions]), hide_index=True)
 
 
@@ -393,7 +426,15 @@ def render() -> None:
         kind, text = notice
         (st.success if kind == "success" else st.error)(md_escape(text))
     _show_report()
+    actor, organization_id = current_actor(), record.organization_id
     writable = record.status is not AssessmentStatus.FINAL
+    manages = actor.can(Permission.MANAGE_ACTIONS, organization_id)
+
+    def works_on(action: ActionRecord) -> bool:
+        """Whether this user may move the action and edit (some of) it: all for an assessor,
+        their own for someone assigned actions, none for a reader."""
+        return writable and manages_action(actor, organization_id, action.owner, assignee_may=True)
+
     if not writable:
         st.warning(
             "This assessment is final and read-only: its actions are shown, not changed. "
@@ -401,21 +442,26 @@ def render() -> None:
         )
     today = date.today()
     try:
-        actions = list_actions(store, current_actor(), record.id)
+        actions = list_actions(store, actor, record.id)
     except NotFound:
         st.warning("That assessment is no longer there. Pick another one in the sidebar.")
         return
     st.caption(f"{md_escape(record.organization_name)} — {md_escape(record.title)}")
     if actions:
         _overview(actions, today)
-        _board(store, actions, today, writable)
+        _board(store, actions, today, works_on)
     else:
         st.info("This assessment has no corrective actions yet.")
-    if not writable:
-        if actions:
-            _read_only_table(actions)
+    if writable and manages:
+        _findings_without_action(store, record, today)
+    if not actions:
         return
-    _findings_without_action(store, record, today)
-    if actions:
-        _editable_table(store, actions, record.id)
+    others = [a for a in actions if not works_on(a)]
+    if len(others) < len(actions):
+        _editable_table(
+            store, actions, record.id, COLUMNS if manages else ASSIGNEE_COLUMNS, works_on
+        )
+    if others:
+        _read_only_table(others, "Other actions" if len(others) < len(actions) else "Actions")
+    if writable and manages:
         _check_form(store, actions, record.id)

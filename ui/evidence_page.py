@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from assessment.access import Permission
 from assessment.errors import (
     AssessmentLocked,
     ConflictError,
@@ -33,6 +34,7 @@ from evidence.records import MOVES, STORED_STATUSES, EvidenceKind, EvidenceRecor
 from ui.database import app_store
 from ui.identity import current_actor
 from ui.markdown import md_escape
+from ui.permissions import REFUSED
 from ui.selection import selected_assessment
 
 NOTICE_KEY = "evidence_notice"  # (headline, notices) shown once after an addition
@@ -42,8 +44,8 @@ REFUSALS = (
     InvalidChange,
     ConflictError,
     AssessmentLocked,
-    NotFound,
     EvidenceStoreError,
+    *REFUSED,
 )
 EXPIRY_DAYS = 30
 
@@ -177,8 +179,15 @@ def _table(records: list[EvidenceRecord], today: date) -> None:
     )
 
 
-def _status_form(store: Store, records: list[EvidenceRecord], assessment_id: int) -> None:
-    st.subheader("Review")
+def _status_form(
+    store: Store, records: list[EvidenceRecord], assessment_id: int, *, reviews: bool
+) -> None:
+    """Review (any move) for a reviewer; for others, only putting a draft up for review."""
+    if not reviews:
+        records = [r for r in records if r.status is EvidenceStatus.DRAFT]
+        if not records:
+            return
+    st.subheader("Review" if reviews else "Submit for review")
     by_ref = {r.ref: r for r in records}
     left, middle = st.columns(2)
     ref = left.selectbox(
@@ -188,14 +197,19 @@ def _status_form(store: Store, records: list[EvidenceRecord], assessment_id: int
         key="evidence_status_ref",
     )
     chosen = by_ref[ref]
-    targets = [s for s in STORED_STATUSES if s in MOVES[chosen.status]]
+    allowed = MOVES[chosen.status] if reviews else {EvidenceStatus.IN_REVIEW}
+    targets = [s for s in STORED_STATUSES if s in allowed and s in MOVES[chosen.status]]
     target = middle.selectbox(
         "New status", targets, format_func=lambda s: s.label, key="evidence_status_target"
     )
-    reason = st.text_input(
-        "Reason (needed to reject, or to withdraw an approval)", key="evidence_status_reason"
+    reason = (
+        st.text_input(
+            "Reason (needed to reject, or to withdraw an approval)", key="evidence_status_reason"
+        )
+        if reviews
+        else ""
     )
-    if st.button("Change status", key="evidence_status_save"):
+    if st.button("Change status" if reviews else "Submit for review", key="evidence_status_save"):
         try:
             changed = set_status(
                 store,
@@ -267,7 +281,10 @@ def render() -> None:
             if notes
             else md_escape(headline)
         )
+    actor = current_actor()
     writable = record.status is not AssessmentStatus.FINAL
+    adds = writable and actor.can(Permission.ADD_EVIDENCE, record.organization_id)
+    reviews = writable and actor.can(Permission.REVIEW_EVIDENCE, record.organization_id)
     if not writable:
         st.warning(
             "This assessment is final and read-only: its evidence is shown, not changed. "
@@ -275,11 +292,11 @@ def render() -> None:
         )
     today = date.today()
     try:
-        records = list_evidence(store, current_actor(), record.id)
+        records = list_evidence(store, actor, record.id)
     except NotFound:
         st.warning("That assessment is no longer there. Pick another one in the sidebar.")
         return
-    coverage = evidence_coverage(store, current_actor(), record.id, today)
+    coverage = evidence_coverage(store, actor, record.id, today)
     st.caption(f"{md_escape(record.organization_name)} — {md_escape(record.title)}")
     columns = st.columns(3)
     columns[0].metric("Records", len(records))
@@ -289,7 +306,7 @@ def render() -> None:
         f"{coverage.supported} of {coverage.scored} criteria scored above 0 are backed by "
         "approved evidence that has not expired."
     )
-    soon = expiring(store, current_actor(), record.id, today, days=EXPIRY_DAYS)
+    soon = expiring(store, actor, record.id, today, days=EXPIRY_DAYS)
     if soon:
         st.warning(
             f"{len(soon)} records expire within {EXPIRY_DAYS} days:\n\n"
@@ -298,13 +315,13 @@ def render() -> None:
                 for r in soon
             )
         )
-    if writable:
+    if adds:
         _add_forms(store, record)
     st.subheader("Records")
     if not records:
         st.info("This assessment has no evidence yet.")
         return
     _table(records, today)
-    if writable:
-        _status_form(store, records, record.id)
+    if reviews or adds:
+        _status_form(store, records, record.id, reviews=reviews)
     _downloads(store, records, record.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from assessment.access import Actor
 from assessment.demo import load_demo
 from assessment.errors import AssessmentFileError, InvalidChange
 from assessment.portable import MAX_UPLOAD_BYTES, load_assessment_bytes
@@ -14,6 +15,7 @@ from assessment.storage.store import Store
 from ui.database import app_store
 from ui.identity import current_actor
 from ui.markdown import md_escape
+from ui.permissions import REFUSED
 
 UPLOAD_KEY = "portfolio_import_upload"
 NOTICE_KEY = "portfolio_notice"
@@ -30,6 +32,9 @@ def _welcome(store: Store) -> None:
             summary = load_demo(store, current_actor())
         except InvalidChange as error:
             st.warning(str(error))
+            return
+        except REFUSED as error:
+            st.error(f"The demo data was not loaded: {md_escape(str(error))}")
             return
         st.session_state[NOTICE_KEY] = (
             f"Demo data loaded: {summary.assessments} assessments for "
@@ -56,6 +61,9 @@ def _import_form(store: Store) -> None:
         return
     except InvalidChange as error:
         st.error(f"The file was not imported; nothing was changed: {error}")
+        return
+    except REFUSED as error:
+        st.error(f"The file was not imported; nothing was changed: {md_escape(str(error))}")
         return
     st.session_state[NOTICE_KEY] = (
         f"Imported '{result.assessment.title}' for {result.assessment.organization_name}: "
@@ -100,16 +108,32 @@ def _overview(entries: list[PortfolioEntry]) -> None:
     )
 
 
+def _nothing_visible(actor: Actor) -> None:
+    """What someone who is not a system administrator sees when no assessment is theirs."""
+    if not actor.visible_organizations():
+        st.info("You do not belong to any organization yet; ask an administrator to add you.")
+    else:
+        st.info("Your organizations have no assessments yet; ask an administrator to import one.")
+
+
 def render() -> None:
     st.title("Portfolio")
     store = app_store()
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
         st.success(notice)
-    if is_empty(store):
+    actor = current_actor()
+    empty = is_empty(store)
+    # Demo data and imports are for system administrators (the services refuse anyone else).
+    if empty and actor.is_admin:
         _welcome(store)
         _import_form(store)
         return
-    _overview(portfolio(store, current_actor()))
-    with st.expander("Import a portable assessment file"):
-        _import_form(store)
+    entries = [] if empty else portfolio(store, actor)
+    if entries or actor.is_admin:
+        _overview(entries)
+    else:
+        _nothing_visible(actor)
+    if actor.is_admin:
+        with st.expander("Import a portable assessment file"):
+            _import_form(store)

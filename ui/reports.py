@@ -7,6 +7,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from assessment.access import Permission
 from assessment.errors import AssessmentLocked, NotFound
 from assessment.numbers import percent
 from assessment.reports.csv_export import actions_csv_bytes, criteria_csv_bytes
@@ -21,6 +22,7 @@ from assessment.storage.store import Store
 from ui.database import app_store
 from ui.identity import current_actor
 from ui.markdown import md_escape
+from ui.permissions import REFUSED, role_note
 
 CHOICE_KEY = "reports_assessment"
 BUILT_KEY = "reports_built"  # {(assessment id, format): (file name, bytes, mime)}
@@ -127,6 +129,12 @@ def _workshop_return(store: Store, record: AssessmentRecord) -> None:
     if record.status.value == "final":
         st.info("This assessment is final and read-only; reopen it to bring back a workbook.")
         return
+    actor = current_actor()
+    if not actor.can(Permission.SCORE, record.organization_id):
+        st.info(
+            role_note(actor, record.organization_id, "bringing back a workbook", Permission.SCORE)
+        )
+        return
     upload = st.file_uploader(
         "The Excel workbook filled in offline", type=["xlsx"], key=f"{UPLOAD_KEY}_{record.id}"
     )
@@ -136,10 +144,8 @@ def _workshop_return(store: Store, record: AssessmentRecord) -> None:
         )
         return
     try:
-        changes = read_workbook(
-            upload.getvalue(), open_assessment(store, current_actor(), record.id)
-        )
-    except WorkbookRefused as refused:
+        changes = read_workbook(upload.getvalue(), open_assessment(store, actor, record.id))
+    except (WorkbookRefused, *REFUSED) as refused:
         st.error(
             f"This workbook cannot be brought back; nothing was changed.\n\n{md_escape(str(refused))}"
         )
@@ -157,8 +163,8 @@ def _workshop_return(store: Store, record: AssessmentRecord) -> None:
     st.dataframe(_changes_table(changes), hide_index=True)
     if st.button("Apply all changes", type="primary", key="reports_apply"):
         try:
-            written = apply_workbook_changes(store, current_actor(), record.id, changes)
-        except (WorkbookRefused, AssessmentLocked) as refused:
+            written = apply_workbook_changes(store, actor, record.id, changes)
+        except (WorkbookRefused, AssessmentLocked, *REFUSED) as refused:
             st.error(f"Nothing was applied: {md_escape(str(refused))}")
             return
         st.session_state.pop(BUILT_KEY, None)  # the figures changed: build again

@@ -19,7 +19,6 @@ from assessment.errors import (
     EvidenceRefused,
     EvidenceStoreError,
     InvalidChange,
-    NotFound,
 )
 from assessment.findings import Finding
 from assessment.responses import Response
@@ -30,9 +29,10 @@ from assessment.storage.store import Store
 from evidence.records import EvidenceRecord
 from ui.identity import current_actor
 from ui.markdown import md_escape
+from ui.permissions import REFUSED
 
 NO_OVERRIDE = ""
-REFUSALS = (AssessmentLocked, InvalidChange, NotFound, EvidenceRefused, EvidenceStoreError)
+REFUSALS = (AssessmentLocked, InvalidChange, EvidenceRefused, EvidenceStoreError, *REFUSED)
 
 
 class Keys:
@@ -124,7 +124,7 @@ def _save(store: Store, opened: OpenAssessment, criterion_id: str, k: Keys, vers
     except ConflictError as error:
         st.session_state[k.conflict] = (str(error), error.current_version)
         st.rerun()  # show it above the answer, which stays as the user left it
-    except (AssessmentLocked, InvalidChange, NotFound) as error:
+    except (AssessmentLocked, InvalidChange, *REFUSED) as error:
         st.error(f"Not saved: {md_escape(str(error))}.")
         return
     st.session_state[k.base] = stored.version
@@ -241,14 +241,14 @@ def _evidence(
     criterion_id: str,
     records: Sequence[EvidenceRecord],
     k: Keys,
-    locked: bool,
+    can_add: bool,
 ) -> None:
     with st.expander(f"Evidence ({len(records)})"):
         if records:
             st.markdown("\n".join(_evidence_line(r) for r in records))
         else:
             st.caption("No evidence for this criterion yet.")
-        if locked:
+        if not can_add:
             return
         actor, aid, criteria = current_actor(), opened.record.id, [criterion_id]
         try:
@@ -273,21 +273,32 @@ def edit(
     records: Sequence[EvidenceRecord],
     *,
     locked: bool,
+    can_score: bool = True,
+    can_add_evidence: bool = True,
 ) -> None:
-    """Draw one criterion's question, answer, finding override, evidence and Save."""
+    """Draw one criterion's question, answer, finding override, evidence and Save.
+
+    `locked` (a final assessment) shows it all read-only with Save disabled; without
+    `can_score` the answer is read-only the same way and there is no Save at all, and without
+    `can_add_evidence` the evidence is listed without the inputs to add more.
+    """
+    read_only = locked or not can_score
     k = keys(opened.record.id, criterion.id)
-    if k.score not in st.session_state or k.base not in st.session_state:
+    # A reader has no draft: the answer on screen is always the stored one, as others save it.
+    if not can_score or k.score not in st.session_state or k.base not in st.session_state:
         _load_draft(opened, criterion.id, k)
     _heading(opened, criterion)
     notice = st.session_state.pop(k.notice, None)
     if notice:
         st.success(md_escape(notice))
-    if not locked:
+    if not read_only:
         if k.conflict in st.session_state:
             _conflict(store, opened, criterion.id, k)
         else:
             _changed_since_read(opened, criterion.id, k)
-    _answer(opened, k, locked)
-    _evidence(store, opened, criterion.id, records, k, locked)
+    _answer(opened, k, read_only)
+    _evidence(store, opened, criterion.id, records, k, can_add_evidence and not locked)
+    if not can_score:
+        return
     if st.button(f"Save {criterion.id}", key=k.save, type="primary", disabled=locked):
         _save(store, opened, criterion.id, k, st.session_state[k.base])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from assessment.access import Permission
 from assessment.errors import NotFound
 from assessment.lifecycle import AssessmentStatus
 from assessment.numbers import percent
@@ -13,6 +14,7 @@ from ui import response_editor
 from ui.database import app_store
 from ui.identity import current_actor
 from ui.markdown import md_escape
+from ui.permissions import role_note
 from ui.selection import selected_assessment
 
 CLAUSE_KEY = "scoring_clause"
@@ -109,9 +111,10 @@ def render() -> None:
             "import an assessment file; then choose it in the sidebar and come back here."
         )
         return
+    actor = current_actor()
     try:
-        opened = open_assessment(store, current_actor(), record.id)
-        records = list_evidence(store, current_actor(), record.id)
+        opened = open_assessment(store, actor, record.id)
+        records = list_evidence(store, actor, record.id)
     except NotFound:
         st.warning("That assessment is no longer there. Choose another one in the sidebar.")
         return
@@ -122,6 +125,10 @@ def render() -> None:
             "This assessment is final and read-only: scores, notes and evidence cannot be "
             "changed. Reopen it (with a reason) to change anything."
         )
+    organization_id = opened.record.organization_id
+    can_score = actor.can(Permission.SCORE, organization_id)
+    if not can_score:
+        st.info(role_note(actor, organization_id, "scoring", Permission.SCORE))
     ref = _navigation(opened)
     clause = opened.checklist.clause(ref)
     st.markdown(f"## {md_escape(clause.ref)} {md_escape(clause.title)}")
@@ -135,4 +142,6 @@ def render() -> None:
             criterion,
             [r for r in records if criterion.id in r.criteria],
             locked=locked,
+            can_score=can_score,
+            can_add_evidence=actor.can(Permission.ADD_EVIDENCE, organization_id),
         )
