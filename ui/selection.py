@@ -9,7 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from assessment.services.assessments import AssessmentRecord, list_assessments
+from assessment.services.organizations import get_organization
 from assessment.storage.store import Store
+from ui.database import app_store
 from ui.identity import current_actor
 
 ORGANIZATION_KEY = "selection_organization"
@@ -45,3 +47,14 @@ def _work_in_progress(records: list[AssessmentRecord]) -> AssessmentRecord:
     """What to open first: the newest assessment being worked on, else the newest of all."""
     active = [r for r in records if r.status.value in ("in_progress", "in_review")]
     return max(active or records, key=lambda r: r.id)
+
+
+def select(organization_id: int, assessment_id: int) -> None:
+    """Make an assessment the sidebar's choice (one just started on the Organizations page).
+
+    Call it from a widget callback, or before the pickers are drawn in this run: Streamlit
+    refuses to change a widget's value once the widget is on the page.
+    """
+    organization = get_organization(app_store(), current_actor(), organization_id)
+    st.session_state[ORGANIZATION_KEY] = organization.name
+    st.session_state[ASSESSMENT_KEY] = assessment_id
