@@ -327,7 +327,6 @@ def _editable_row(
     assessment = reachable_assessment(
         session, store, actor, assessment_id, Permission.VIEW, what=what
     )
-    ensure_editable(assessment)
     row = session.scalars(
         select(ActionRow).where(ActionRow.assessment_id == assessment_id, ActionRow.ref == ref)
     ).first()
@@ -335,6 +334,7 @@ def _editable_row(
         raise NotFound(f"no action {ref} in assessment '{assessment.title}'")
     if not manages_action(actor, assessment.organization_id, row.owner, assignee_may):
         deny(store, actor, f"{what} (action {ref})", assessment.organization_id)
+    ensure_editable(assessment)  # after the permission: a refusal is logged as one
     if row.version != expected_version:
         who, when = last_change(session, "action", ref, assessment_id=assessment_id)
         raise ConflictError(f"action {ref}", who, when, row.version)

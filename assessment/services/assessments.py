@@ -259,6 +259,10 @@ def list_assessments(
     """One organization's assessments, or those of every organization the actor belongs to
     when none is named (one query)."""
     with store.transaction() as session:
+        if organization_id is not None:
+            reachable_organization(
+                session, store, actor, organization_id, Permission.VIEW, what="see its assessments"
+            )
         query = (
             select(Assessment, Organization.name, ChecklistSnapshot.checklist_id)
             .join(Organization, Organization.id == Assessment.organization_id)

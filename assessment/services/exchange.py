@@ -169,6 +169,10 @@ def _import_one(
     actor = user.name
     name = item.organization_name or portable.organization.name
     organization = find_by_name(session, name)
+    # A name the actor cannot see is treated as if no one had it, so an import never tells
+    # which other clients exist.
+    if organization is not None and not user.sees(organization.id):
+        organization = None
     created = organization is None
     if organization is None:
         require_admin(store, user, what=f"create the organization '{name}' for an import")

@@ -119,6 +119,9 @@ def organization_by_name(store: Store, actor: Actor, name: str) -> OrganizationR
         return _as_record(row)
 
 
+_ACTS = {"name": "rename the organization", "archived": "archive or unarchive the organization"}
+
+
 def _change(
     store: Store,
     actor: Actor,
@@ -135,7 +138,7 @@ def _change(
                 actor,
                 organization_id,
                 Permission.MANAGE_ORGANIZATION,
-                what=f"change the organization's {field}",
+                what=_ACTS[field],
             )
             if row.version != expected_version:
                 who, when = last_change(session, "organization", str(row.id))
