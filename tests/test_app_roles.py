@@ -87,7 +87,7 @@ def test_a_viewer_sees_what_others_save_meanwhile(demo, org):
 
     app = page("scoring", viewer(org))
     opened = open_assessment(demo, ADMIN, REVIEW)
-    clause = app.selectbox(key="scoring_clause").value
+    clause = app.selectbox(key="scoring_clause_picker").value
     criterion = opened.checklist.clause(clause).criteria[0].id
     set_response(
         demo,
@@ -222,7 +222,7 @@ def test_an_assessor_scores_and_it_is_stored(demo, org):
     app = page("scoring", actor)
     assert not [t for t in texts(app) if "lets you read" in t]
     opened = open_assessment(demo, ADMIN, REVIEW)
-    clause = app.selectbox(key="scoring_clause").value
+    clause = app.selectbox(key="scoring_clause_picker").value
     criterion = next(
         c.id for c in opened.checklist.clause(clause).criteria if c.id not in opened.responses
     )

@@ -73,7 +73,7 @@ def test_an_empty_database_points_to_the_portfolio(data_dir):
 def test_the_page_opens_on_the_first_unanswered_clause_with_progress(store, northwind):
     app = page()
     opened = open_assessment(store, ADMIN, northwind)
-    assert app.selectbox(key="scoring_clause").value == "4.1"
+    assert app.selectbox(key="scoring_clause_picker").value == "4.1"
     assert app.get("progress")[0].proto.value == int(opened.score.overall.completion * 100)
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Verdict"] == opened.score.overall.verdict.label
@@ -92,7 +92,9 @@ def test_scoring_a_criterion_stores_it_under_the_actor(store, northwind):
     assert stored.response.score == 4
     assert stored.response.notes == "Seen in the procedure"
     assert stored.updated_by == local_user_name()
-    assert {e.actor for e in events(store, ADMIN, northwind, criterion_id=OPEN)} == {local_user_name()}
+    assert {e.actor for e in events(store, ADMIN, northwind, criterion_id=OPEN)} == {
+        local_user_name()
+    }
     assert any(f"Saved {OPEN}" in unescaped(s.value) for s in app.success)
 
 
@@ -171,9 +173,9 @@ def test_next_unanswered_moves_to_the_next_clause_with_a_gap(store, northwind):
         if criterion.id not in opened.responses and ref not in waiting:
             waiting.append(ref)
     app = page()
-    assert app.selectbox(key="scoring_clause").value == waiting[0]
+    assert app.selectbox(key="scoring_clause_picker").value == waiting[0]
     app = run(app.button(key="scoring_next_unanswered").click())
-    assert app.selectbox(key="scoring_clause").value == waiting[1]
+    assert app.selectbox(key="scoring_clause_picker").value == waiting[1]
     assert unescaped(app.markdown[1].value).startswith(f"## {waiting[1]} ")
 
 

@@ -7,6 +7,7 @@ command installs it when it can). Screenshots go to the test's tmp folder.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -32,11 +33,10 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def app_url(tmp_path: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free port with an empty data folder of its own."""
+def _serve(data: Path, cwd: Path, **settings: str) -> Iterator[str]:
+    """`streamlit run app.py` on a free port over the data folder `data`."""
     port = _free_port()
-    env = {**os.environ, "ISO10002_DATA_DIR": str(tmp_path / "data")}
+    env = {**os.environ, "ISO10002_DATA_DIR": str(data), **settings}
     env.pop("DATABASE_URL", None)
     server = subprocess.Popen(
         [
@@ -54,7 +54,7 @@ def app_url(tmp_path: Path) -> Iterator[str]:
             "--browser.gatherUsageStats",
             "false",
         ],
-        cwd=tmp_path,
+        cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -79,6 +79,17 @@ def app_url(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def app_url(data: Path, tmp_path: Path) -> Iterator[str]:
+    """The app with sign-in on (the default) and an empty data folder of its own."""
+    yield from _serve(data, tmp_path, ISO10002_AUTH="on")
+
+
+@pytest.fixture
 def browser_page(tmp_path: Path):
     from playwright.sync_api import sync_playwright
 
@@ -99,20 +110,114 @@ def browser_page(tmp_path: Path):
         browser.close()
 
 
-def test_first_start_demo_dashboard_and_a_pdf(app_url, browser_page, tmp_path):
+PASSWORD = "a browser test password"
+
+
+def _shot(page, tmp_path: Path, name: str) -> None:
+    """A screenshot in the test's folder; also in ISO10002_SCREENSHOTS when set (the README's
+    pictures are made that way)."""
+    page.screenshot(path=str(tmp_path / name))
+    if os.environ.get("ISO10002_SCREENSHOTS"):
+        page.screenshot(path=str(Path(os.environ["ISO10002_SCREENSHOTS"]) / name))
+
+
+def _store(data: Path):
+    from assessment.storage.store import Store
+
+    return Store.open(f"sqlite:///{data / 'iso10002.db'}")
+
+
+def _sign_in(page, username: str, password: str) -> None:
+    page.get_by_role("textbox", name="User name").fill(username)
+    page.get_by_role("textbox", name="Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+
+
+def test_the_main_journey_from_first_start_to_a_new_readiness(
+    app_url, browser_page, data, tmp_path
+):
+    from assessment.access import Actor
+    from assessment.numbers import percent
+    from assessment.services.assessments import open_assessment
+
     page = browser_page
     page.goto(app_url)  # the start page (Portfolio) lives at the root
+    page.get_by_text("Welcome: create the administrator account").wait_for()
+    page.get_by_role("textbox", name="User name").fill("rita")
+    page.get_by_label("Your name (shown in the audit trail)").fill("Rita Root")
+    page.get_by_role("textbox", name="Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_role("button", name="Create the administrator").click()
+
     page.get_by_text("There is nothing here yet").wait_for()
     page.get_by_role("button", name="Load demo data").click()
     page.get_by_text("Demo data loaded").wait_for()
     page.get_by_text("Overdue actions").wait_for()
-    page.screenshot(path=str(tmp_path / "portfolio.png"))
+    _shot(page, tmp_path, "portfolio.png")
+
+    store = _store(data)
+    reader = Actor.local_admin("test")
+    before = open_assessment(store, reader, 2)  # the review in progress, opened first
+    targets = [c.id for c in before.checklist.criteria if c.id not in before.responses][:3]
+
+    page.get_by_role("link", name="Scoring").click()
+    page.get_by_text("Completion").first.wait_for()
+    for criterion_id in targets:
+        # Streamlit keeps the previous run's elements, hidden, while it draws the next one:
+        # only the visible ones are the page the user sees.
+        save = page.get_by_role("button", name=f"Save {criterion_id}").filter(visible=True)
+        if not save.count():
+            page.get_by_role("button", name="Next unanswered").click()
+            save.wait_for()
+        clause = before.checklist.clause_of(criterion_id)
+        index = [c.id for c in clause.criteria].index(criterion_id)
+        scores = page.locator("[data-testid='stButtonGroup']").filter(visible=True).nth(index)
+        scores.get_by_role("radio", name=re.compile(r"^4 ")).click()  # pills are radios
+        save.click()
+        page.get_by_text(f"Saved {criterion_id}.").wait_for()
+    _shot(page, tmp_path, "scoring.png")
+
+    last = targets[-1]
+    clause = before.checklist.clause_of(last)
+    index = [c.id for c in clause.criteria].index(last)
+    evidence = (
+        page.locator("[data-testid='stExpander']")
+        .filter(has_text="Evidence (", visible=True)
+        .nth(index)
+    )
+    page.wait_for_load_state("networkidle")
+    evidence.locator("summary").click()
+    evidence.get_by_text("Attach a file").wait_for()
+    record = tmp_path / "register.txt"
+    record.write_text("Complaint 2026-114: acknowledged within 2 working days.\n")
+    evidence.locator("input[type=file]").set_input_files(str(record))
+    evidence.get_by_text(record.name).wait_for()
+    try:
+        evidence.get_by_role("button", name="Attach file").filter(visible=True).click(timeout=20000)
+    except Exception:
+        page.screenshot(path=str(tmp_path / "failure.png"))
+        raise
+    page.get_by_text("The file was added as").wait_for()
+
+    page.get_by_role("link", name="Corrective actions").click()
+    page.get_by_role("button", name="Raise action").first.click()
+    page.get_by_text("Raised action").wait_for()
+    _shot(page, tmp_path, "actions.png")
+
+    after = open_assessment(store, reader, 2)
+    store.dispose()
+    assert {cid: after.responses[cid].response.score for cid in targets} == dict.fromkeys(
+        targets, 4
+    )
+    assert all(after.responses[cid].updated_by == "Rita Root" for cid in targets)
+    assert len(after.actions) == len(before.actions) + 1
+    new_readiness = percent(after.score.overall.readiness)
+    assert new_readiness != percent(before.score.overall.readiness)
 
     page.get_by_role("link", name="Dashboard").click()  # through the sidebar, as a user would
     page.get_by_text("Readiness by section").wait_for()
-    page.get_by_text("ISO 10002 readiness review 2026").first.wait_for()
-    assert page.get_by_text("58.1%").count() >= 1
-    page.screenshot(path=str(tmp_path / "dashboard.png"))
+    page.get_by_text(new_readiness).first.wait_for()
+    _shot(page, tmp_path, "dashboard.png")
 
     page.get_by_role("link", name="Reports").click()
     page.get_by_text("What holds it back").wait_for()
@@ -125,3 +230,65 @@ def test_first_start_demo_dashboard_and_a_pdf(app_url, browser_page, tmp_path):
     download_info.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF-")
     assert "Traceback" not in page.content()
+
+
+@pytest.fixture
+def two_clients(data: Path) -> Path:
+    """The demo's two clients, a lead assessor of one and a viewer of the other."""
+    from assessment.access import Role
+    from assessment.demo import load_demo
+    from assessment.services.accounts import actor_for, create_first_admin, create_user
+    from assessment.services.memberships import grant_role
+    from assessment.services.organizations import list_organizations
+
+    data.mkdir(parents=True)
+    store = _store(data)
+    root = create_first_admin(store, username="rita", display_name="Rita Root", password=PASSWORD)
+    admin = actor_for(store, root.id)
+    load_demo(store, admin)
+    ids = {o.name: o.id for o in list_organizations(store, admin)}
+    create_user(store, admin, username="kim", display_name="Kim Lead", password=PASSWORD)
+    create_user(store, admin, username="ava", display_name="Ava Viewer", password=PASSWORD)
+    grant_role(store, admin, "kim", ids["Kestrel Outdoor Supply (demo)"], Role.LEAD_ASSESSOR)
+    grant_role(store, admin, "ava", ids["Alder Vale Community Clinics (demo)"], Role.VIEWER)
+    store.dispose()
+    return data
+
+
+@pytest.fixture
+def two_clients_url(two_clients: Path, tmp_path: Path) -> Iterator[str]:
+    yield from _serve(two_clients, tmp_path, ISO10002_AUTH="on")
+
+
+def test_two_users_of_different_clients_each_see_only_their_own(
+    two_clients_url, browser_page, tmp_path
+):
+    url = two_clients_url
+    page = browser_page
+    seen = {}
+    for username, own, other in (
+        ("kim", "Kestrel Outdoor Supply", "Alder Vale"),
+        ("ava", "Alder Vale Community Clinics", "Kestrel"),
+    ):
+        page.goto(url)
+        page.get_by_text("Sign in").first.wait_for()
+        _sign_in(page, username, PASSWORD)
+        page.get_by_text("Signed in as").wait_for()
+        page.get_by_text(own).first.wait_for(state="attached")  # a cell of the portfolio table
+        assert own in page.content()
+        assert other not in page.content()  # nowhere in the page, hidden table cells included
+        _shot(page, tmp_path, f"portfolio-{username}.png")
+        page.get_by_role("link", name="Dashboard").click()
+        page.locator("[data-testid='stSidebar']").get_by_text("Assessment").first.wait_for()
+        page.wait_for_load_state("networkidle")
+        assert own in page.content()
+        assert other not in page.content()
+        sidebar = page.locator("[data-testid='stSidebar']").inner_text()
+        assert own in page.content()
+        assert other not in page.content()  # nowhere in the page, hidden table cells included
+        seen[username] = sidebar
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_text("You have signed out.").wait_for()
+    assert "Scoring" in seen["kim"]
+    assert "Scoring" not in seen["ava"]  # a viewer's menu has no scoring page
+    assert "Users" not in seen["kim"]

@@ -243,7 +243,12 @@ def _evidence(
     k: Keys,
     can_add: bool,
 ) -> None:
-    with st.expander(f"Evidence ({len(records)})"):
+    # A file chosen but not yet attached keeps the panel open: a rerun in between (a notice
+    # that went away) would otherwise fold it and hide the Attach button.
+    pending = any(
+        st.session_state.get(k.evidence_input(field)) for field in ("file", "link", "note")
+    )
+    with st.expander(f"Evidence ({len(records)})", expanded=bool(pending)):
         if records:
             st.markdown("\n".join(_evidence_line(r) for r in records))
         else:

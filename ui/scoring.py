@@ -17,7 +17,8 @@ from ui.markdown import md_escape
 from ui.permissions import role_note
 from ui.selection import selected_assessment
 
-CLAUSE_KEY = "scoring_clause"
+CLAUSE_KEY = "scoring_clause"  # the clause on screen; survives the picker being redrawn
+PICKER_KEY = "scoring_clause_picker"
 NEXT_KEY = "scoring_next_unanswered"
 NOTICE_KEY = "scoring_notice"
 
@@ -45,6 +46,10 @@ def _unanswered_clauses(opened: OpenAssessment) -> list[str]:
             if ref not in refs:
                 refs.append(ref)
     return refs
+
+
+def _picked() -> None:
+    st.session_state[CLAUSE_KEY] = st.session_state[PICKER_KEY]
 
 
 def _go_to_next_unanswered(order: list[str], waiting: list[str]) -> None:
@@ -83,7 +88,16 @@ def _navigation(opened: OpenAssessment) -> str:
     if st.session_state.get(CLAUSE_KEY) not in shown:
         st.session_state[CLAUSE_KEY] = waiting[0] if waiting else order[0]
     left, right = st.columns([4, 1], vertical_alignment="bottom")
-    chosen = left.selectbox("Clause", order, format_func=shown.__getitem__, key=CLAUSE_KEY)
+    # The picker's labels carry answered counts, so Streamlit sees a new widget after each save
+    # and would drop its state; the choice lives in CLAUSE_KEY and is handed to it each run.
+    st.session_state[PICKER_KEY] = st.session_state[CLAUSE_KEY]
+    chosen = left.selectbox(
+        "Clause",
+        order,
+        format_func=shown.__getitem__,
+        key=PICKER_KEY,
+        on_change=_picked,
+    )
     right.button(
         "Next unanswered",
         key=NEXT_KEY,
