@@ -1,6 +1,6 @@
 """Time each page of the app headless (Streamlit's AppTest) against an empty Streamlit script.
 
-Every page listed in app.py is run as the component tests run it (a two-line script calling its
+Every page of the app's menu (ui/navigation.py) is run as the component tests run it (a two-line script calling its
 `render()`), with the demo's in-progress Kestrel review chosen in the sidebar the way the tests
 choose it (session state). Per page: one cold run (the first run of a new session, in a process
 that has already imported the app and opened the database) and N warm reruns of that same
@@ -21,7 +21,6 @@ A page that raises stops the run with its exception and a non-zero exit.
 from __future__ import annotations
 
 import argparse
-import ast
 import contextlib
 import inspect
 import json
@@ -68,40 +67,15 @@ class PageScript:
 
 
 def app_pages() -> list[PageScript]:
-    """The pages of app.py's navigation, in menu order: each `st.Page(module.function, title=)`."""
-    tree = ast.parse((REPO / "app.py").read_text(encoding="utf-8"))
-    modules: dict[str, str] = {}
-    calls: list[ast.Call] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            for alias in node.names:
-                modules[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                modules[alias.asname or alias.name] = alias.name
-        elif isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page":
-            calls.append(node)
-    pages = []
-    for call in sorted(calls, key=lambda c: (c.lineno, c.col_offset)):
-        target = call.args[0] if call.args else None
-        titles = [k.value for k in call.keywords if k.arg == "title"]
-        title = titles[0].value if titles and isinstance(titles[0], ast.Constant) else None
-        if (
-            isinstance(target, ast.Attribute)
-            and isinstance(target.value, ast.Name)
-            and target.value.id in modules
-        ):
-            pages.append(
-                PageScript(title or target.value.id, modules[target.value.id], target.attr)
-            )
-        else:
-            print(
-                f"note: skipped a page of app.py (line {call.lineno}): not a module function",
-                file=sys.stderr,
-            )
-    if not pages:
-        raise PageFailed("no st.Page(module.function, ...) found in app.py")
-    return pages
+    """The pages of the app's menu (ui/navigation.py, a system administrator's), in menu order."""
+    from assessment.access import Actor
+    from ui.navigation import menu_for
+
+    return [
+        PageScript(entry.title, entry.render.__module__, entry.render.__name__)
+        for entries in menu_for(Actor.local_admin("benchmark")).values()
+        for entry in entries
+    ]
 
 
 @dataclass(frozen=True)
