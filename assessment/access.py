@@ -9,6 +9,7 @@ the README all read the same table.
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -134,3 +135,12 @@ class Actor:
         wanted = owner.strip().casefold()
         names = (self.name, self.username, self.email)
         return any(n and n.strip().casefold() == wanted for n in names)
+
+
+def os_user_name(fallback: str = "unknown user") -> str:
+    """This computer's user, which names the local administrator of the command line and of
+    single-user mode in the audit trail."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in a bare container
+        return fallback

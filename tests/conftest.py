@@ -186,13 +186,20 @@ def unescaped(markdown: str) -> str:
 
 
 @pytest.fixture
-def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Argon2 with the smallest cost, for tests that create accounts but are not about hashing
-    (argon2-cffi's defaults take about 0.2 s a hash on purpose)."""
+    (argon2-cffi's defaults take about 0.2 s a hash on purpose), and the sign-in settings at
+    their defaults whatever the environment says."""
     from argon2 import PasswordHasher
 
     from assessment import passwords
+    from assessment.services import sign_in
 
     monkeypatch.setattr(
         passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
     )
+    passwords._dummy_hash.cache_clear()
+    for name in (sign_in.ATTEMPTS_SETTING, sign_in.LOCKOUT_SETTING, sign_in.SESSION_SETTING):
+        monkeypatch.delenv(name, raising=False)
+    yield
+    passwords._dummy_hash.cache_clear()

@@ -33,17 +33,9 @@ WRONG = "Wrong user name or password."
 
 
 @pytest.fixture(autouse=True)
-def quick_hashes(monkeypatch):
-    """Cheap Argon2 parameters, so the many sign-ins below take milliseconds; the tests that
-    are about the real parameters put the default hasher back."""
-    monkeypatch.setattr(
-        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-    )
-    passwords._dummy_hash.cache_clear()
-    for name in (S.ATTEMPTS_SETTING, S.LOCKOUT_SETTING, S.SESSION_SETTING):
-        monkeypatch.delenv(name, raising=False)
-    yield
-    passwords._dummy_hash.cache_clear()
+def quick_hashes(cheap_passwords):
+    """Cheap Argon2 for the many sign-ins below; the tests about the real parameters put the
+    default hasher back."""
 
 
 @pytest.fixture

@@ -6,10 +6,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
-from assessment import passwords
 from assessment.access import Actor, Role
 from assessment.errors import SignInRefused
 from assessment.services import sign_in as S
@@ -27,16 +25,8 @@ SET_PASSWORD = "FormSubmitter:users_password_form-Set the password"
 
 
 @pytest.fixture(autouse=True)
-def quick_hashes(monkeypatch):
-    """Cheap Argon2 parameters (as in test_accounts), so each sign-in takes milliseconds."""
-    monkeypatch.setattr(
-        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-    )
-    passwords._dummy_hash.cache_clear()
-    for name in (S.ATTEMPTS_SETTING, S.LOCKOUT_SETTING, S.SESSION_SETTING):
-        monkeypatch.delenv(name, raising=False)
-    yield
-    passwords._dummy_hash.cache_clear()
+def quick_hashes(cheap_passwords):
+    """Cheap Argon2, so each sign-in takes milliseconds."""
 
 
 @pytest.fixture

@@ -8,12 +8,11 @@ explicitly, and the sidebar says so when it is off.
 
 from __future__ import annotations
 
-import getpass
 import os
 
 import streamlit as st
 
-from assessment.access import Actor
+from assessment.access import Actor, os_user_name
 
 ACTOR_KEY = "identity_actor"
 TOKEN_KEY = "identity_token"  # noqa: S105 (a session-state key, not a secret)
@@ -28,11 +27,7 @@ def auth_enabled() -> bool:
 
 def local_user_name() -> str:
     """The name the audit trail records in single-user mode: this computer's user."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):  # no user name in a bare container
-        user = "local user"
-    return f"{user} (single-user mode)"
+    return f"{os_user_name('local user')} (single-user mode)"
 
 
 def current_actor() -> Actor:

@@ -9,7 +9,6 @@ about acting with less, never with more.
 
 from __future__ import annotations
 
-import getpass
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ import click
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
 
-from assessment.access import Actor
+from assessment.access import Actor, os_user_name
 from assessment.services.accounts import actor_for_username
 from assessment.storage.database import database_url
 from assessment.storage.store import Store
@@ -26,11 +25,7 @@ from assessment.storage.store import Store
 
 def command_line_actor() -> str:
     """The name the audit trail records for a command (the operating-system user)."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):  # no user name in a bare container
-        user = "unknown user"
-    return f"{user} (command line)"
+    return f"{os_user_name()} (command line)"
 
 
 def database_location() -> str:
