@@ -149,3 +149,33 @@ def test_single_user_mode_says_so(data_dir):
     at = app().run()  # data_dir sets ISO10002_AUTH=off
     assert not at.exception
     assert any("Single-user mode (ISO10002_AUTH=off)" in w.value for w in at.sidebar.warning)
+
+
+def test_a_save_after_the_session_ended_is_refused_and_nothing_is_stored(store):
+    """A score is chosen in a fragment (app.py does not run again), so the save itself checks
+    the session against the database."""
+    from assessment.demo import load_demo
+    from assessment.services.assessments import open_assessment
+
+    create_first_admin(store, username="root", display_name="Rita Root", password=PASSWORD)
+    load_demo(store, ADMIN)
+    signed = sign_in(store, "root", PASSWORD)
+    criterion = next(
+        c.id
+        for c in open_assessment(store, ADMIN, 2).checklist.criteria
+        if c.id not in open_assessment(store, ADMIN, 2).responses
+    )
+    at = AppTest.from_string("from ui import scoring\nscoring.render()\n", default_timeout=60)
+    at.session_state["identity_actor"] = signed.actor
+    at.session_state["identity_token"] = signed.token
+    at.run()
+    assert not at.exception
+    (pills,) = [b for b in at.button_group if b.key == f"scoring_2_{criterion}_score"]
+    pills.select(4)
+    at.run()
+    sign_out(store, signed.token)  # it ends (expires, or is signed out elsewhere) meanwhile
+    at.button(key=f"scoring_2_{criterion}_save").click()
+    at.run()
+    assert not at.exception
+    assert criterion not in open_assessment(store, ADMIN, 2).responses
+    assert any("Please sign in" in w.value for w in at.warning)

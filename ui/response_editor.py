@@ -27,9 +27,9 @@ from assessment.services.evidence_adding import AddedEvidence, add_file, add_lin
 from assessment.services.responses import set_response
 from assessment.storage.store import Store
 from evidence.records import EvidenceRecord
-from ui.identity import current_actor
 from ui.markdown import md_escape
 from ui.permissions import REFUSED
+from ui.sign_in import refresh_actor
 
 NO_OVERRIDE = ""
 REFUSALS = (AssessmentLocked, InvalidChange, EvidenceRefused, EvidenceStoreError, *REFUSED)
@@ -115,7 +115,7 @@ def _save(store: Store, opened: OpenAssessment, criterion_id: str, k: Keys, vers
     try:
         stored = set_response(
             store,
-            current_actor(),
+            refresh_actor(store),
             opened.record.id,
             criterion_id,
             response,
@@ -255,22 +255,27 @@ def _evidence(
             st.caption("No evidence for this criterion yet.")
         if not can_add:
             return
-        actor, aid, criteria = current_actor(), opened.record.id, [criterion_id]
+        aid, criteria = opened.record.id, [criterion_id]
         try:
             upload = st.file_uploader("Attach a file", key=k.evidence_input("file"))
             if upload is not None and st.button("Attach file", key=k.evidence_input("attach_file")):
-                added = add_file(store, actor, aid, upload.getvalue(), upload.name, criteria)
+                added = add_file(
+                    store, refresh_actor(store), aid, upload.getvalue(), upload.name, criteria
+                )
                 _added(k, "The file was", added)
             url = st.text_input("Or a link (http or https)", key=k.evidence_input("link"))
             if url.strip() and st.button("Add link", key=k.evidence_input("add_link")):
-                _added(k, "The link was", add_link(store, actor, aid, url, criteria))
+                _added(k, "The link was", add_link(store, refresh_actor(store), aid, url, criteria))
             note = st.text_area("Or a note of what was seen or heard", key=k.evidence_input("note"))
             if note.strip() and st.button("Add note", key=k.evidence_input("add_note")):
-                _added(k, "The note was", add_note(store, actor, aid, note, criteria))
+                _added(
+                    k, "The note was", add_note(store, refresh_actor(store), aid, note, criteria)
+                )
         except REFUSALS as error:
             st.error(f"Not added: {md_escape(str(error))}.")
 
 
+@st.fragment
 def edit(
     store: Store,
     opened: OpenAssessment,
@@ -286,6 +291,10 @@ def edit(
     `locked` (a final assessment) shows it all read-only with Save disabled; without
     `can_score` the answer is read-only the same way and there is no Save at all, and without
     `can_add_evidence` the evidence is listed without the inputs to add more.
+
+    A fragment: a score chosen or a note typed reruns this criterion only, not the whole
+    clause and its scoring; a save or an added record reruns the page (st.rerun), so the
+    progress bar and the clause counts follow.
     """
     read_only = locked or not can_score
     k = keys(opened.record.id, criterion.id)

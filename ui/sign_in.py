@@ -21,7 +21,13 @@ from assessment.services.sign_in import (
     sign_out,
 )
 from assessment.storage.store import Store
-from ui.identity import auth_enabled, local_user_name, session_token, set_actor
+from ui.identity import (
+    auth_enabled,
+    current_actor,
+    local_user_name,
+    session_token,
+    set_actor,
+)
 from ui.markdown import md_escape
 
 NOTICE_KEY = "sign_in_notice"
@@ -162,3 +168,20 @@ def sidebar_identity(store: Store, actor: Actor) -> None:
         if _user_is_logged_in_with_provider():
             st.logout()
         st.rerun()
+
+
+def refresh_actor(store: Store) -> Actor:
+    """The acting user checked against the database again, for a write made from a fragment:
+    a fragment's rerun skips app.py, so an expired session or a changed role would otherwise
+    go unnoticed until the next full run."""
+    token = session_token()
+    if not auth_enabled() or token is None:  # single-user mode, or an actor set by a test
+        return current_actor()
+    try:
+        actor = resume_session(store, token)
+    except SignInRefused as error:
+        set_actor(None)
+        st.session_state[NOTICE_KEY] = str(error)
+        st.rerun(scope="app")
+    set_actor(actor)
+    return actor
