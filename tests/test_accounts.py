@@ -433,6 +433,20 @@ def test_a_session_slides_while_used_and_expires_when_idle(store, admin):
     ]
 
 
+def test_clicks_within_a_minute_read_the_session_without_writing_it(store, admin):
+    token = S.sign_in(store, "maria", PASSWORD, now=T0).token
+    S.resume_session(store, token, now=T0 + timedelta(minutes=10))
+    (before,) = session_rows(store)
+    for seconds in (1, 20, 59):
+        actor = S.resume_session(store, token, now=T0 + timedelta(minutes=10, seconds=seconds))
+        assert actor.username == "maria"
+    (after,) = session_rows(store)
+    assert (after.last_seen_at, after.expires_at) == (before.last_seen_at, before.expires_at)
+    S.resume_session(store, token, now=T0 + timedelta(minutes=11))
+    (slid,) = session_rows(store)
+    assert U.as_utc(slid.expires_at) == T0 + timedelta(minutes=71)
+
+
 def test_a_session_ends_twelve_hours_after_sign_in_however_busy(store, admin, monkeypatch):
     monkeypatch.setenv(S.SESSION_SETTING, "90")
     token = S.sign_in(store, "maria", PASSWORD, now=T0).token

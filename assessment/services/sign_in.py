@@ -41,6 +41,9 @@ from assessment.storage.tables import AppUser, SignInSession, utcnow
 WRONG = "Wrong user name or password."
 EXPIRED = "Your session has expired; please sign in again."
 ABSOLUTE_LIMIT = timedelta(hours=12)
+# The app resumes the session on every click; sliding the expiry at most once a minute keeps
+# that a read, not a write per click (the idle limit is whole minutes anyway).
+SLIDE_EVERY = timedelta(minutes=1)
 
 ATTEMPTS_SETTING = "ISO10002_LOCKOUT_ATTEMPTS"
 LOCKOUT_SETTING = "ISO10002_LOCKOUT_MINUTES"
@@ -269,8 +272,9 @@ def resume_session(store: Store, token: str, *, now: datetime | None = None) -> 
         elif not user.active:
             why = "the account was disabled"
         if why is None:
-            row.last_seen_at = now
-            row.expires_at = min(now + timedelta(minutes=idle), created + ABSOLUTE_LIMIT)
+            if now - as_utc(row.last_seen_at) >= SLIDE_EVERY:
+                row.last_seen_at = now
+                row.expires_at = min(now + timedelta(minutes=idle), created + ABSOLUTE_LIMIT)
             return actor_of(session, user)
         if row.ended_at is None:
             row.ended_at = now
