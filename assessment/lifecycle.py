@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
@@ -14,3 +16,18 @@ class AssessmentStatus(StrEnum):
     @property
     def label(self) -> str:
         return self.value.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """Who signed an assessment off as final, when, and what they stated.
+
+    A statement is required when the verdict at sign-off was not "ready": signing off an
+    unfinished or not-ready assessment is allowed (a gap analysis is final when it is agreed),
+    but never by a single careless click, and the readiness pack prints why it was done.
+    """
+
+    by: str
+    at: datetime
+    verdict: str  # the verdict at sign-off: "ready", "conditional" or "not_ready"
+    statement: str | None = None

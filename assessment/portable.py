@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,11 +27,12 @@ from assessment.checklist import Checklist
 from assessment.checklist_loader import checklist_from_data, find_checklist_path, load_checklist
 from assessment.errors import AssessmentFileError, ChecklistError, ChecklistNotFound, Fault
 from assessment.findings import Finding
-from assessment.lifecycle import AssessmentStatus
+from assessment.lifecycle import AssessmentStatus, SignOff
 from assessment.portable_evidence import PortableEvidence, evidence_faults
 from assessment.responses import Response
 from assessment.sourcemap import DataPath, SourceMap, load_file, load_text
 from assessment.validation import validate_model
+from assessment.verdict import Verdict
 from evidence.records import EvidenceStatus, supports
 
 ASSESSMENT_FORMAT = "iso10002-assessment/1"
@@ -86,6 +87,18 @@ class PortableAction(_Model):
         return EffectivenessCheck(c.checked_on, c.checked_by, c.effective, c.note)
 
 
+class PortableSignOff(_Model):
+    """Who signed a final assessment off, when, with which verdict, and what they stated."""
+
+    by: str = Field(min_length=1)
+    at: datetime
+    verdict: Verdict
+    statement: str | None = None
+
+    def sign_off(self) -> SignOff:
+        return SignOff(self.by, self.at, self.verdict.value, self.statement)
+
+
 class PortableAssessment(_Model):
     format: Literal["iso10002-assessment/1"]
     checklist: str | dict[str, Any]
@@ -96,6 +109,7 @@ class PortableAssessment(_Model):
     team: list[str] = []
     start_date: date | None = None
     end_date: date | None = None
+    signed_off: PortableSignOff | None = None  # only for a final assessment
     responses: dict[str, PortableResponse] = {}
     actions: list[PortableAction] = []
     evidence: list[PortableEvidence] = []
@@ -214,6 +228,24 @@ def content_faults(a: PortableAssessment, checklist: Checklist, source: SourceMa
                     f"response {cid}: a not-applicable criterion cannot carry a finding",
                 )
             )
+    if a.signed_off is not None and a.status is not AssessmentStatus.FINAL:
+        faults.append(
+            source.fault(
+                ("signed_off",),
+                f"signed_off belongs to a final assessment; this one is {a.status.label.lower()}",
+            )
+        )
+    if (
+        a.signed_off is not None
+        and a.signed_off.verdict is not Verdict.READY
+        and not (a.signed_off.statement or "").strip()
+    ):
+        faults.append(
+            source.fault(
+                ("signed_off", "verdict"),
+                "a sign-off with a verdict other than ready needs a statement saying why",
+            )
+        )
     seen: dict[str, int] = {}
     for index, action in enumerate(a.actions):
         if action.id in seen:

@@ -236,7 +236,12 @@ def test_a_final_assessment_locks_its_actions(store, assessment):
         AssessmentStatus.FINAL,
     ):
         version = A.set_status(
-            store, admin("maria"), assessment.id, status, expected_version=version
+            store,
+            admin("maria"),
+            assessment.id,
+            status,
+            expected_version=version,
+            statement="Signed off for the test",
         ).version
     with pytest.raises(AssessmentLocked):
         X.update_action(store, admin("maria"), assessment.id, "A1", expected_version=1, owner="x")

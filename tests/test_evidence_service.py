@@ -338,7 +338,12 @@ def test_a_final_assessment_takes_no_evidence_but_can_be_read(store, vault, asse
     version = assessment.version
     for stage in (AssessmentStatus.IN_PROGRESS, AssessmentStatus.IN_REVIEW, AssessmentStatus.FINAL):
         version = A.set_status(
-            store, admin("maria"), assessment.id, stage, expected_version=version
+            store,
+            admin("maria"),
+            assessment.id,
+            stage,
+            expected_version=version,
+            statement="Signed off for the test",
         ).version
     with pytest.raises(AssessmentLocked):
         add_text(store, vault, assessment, b"late\n", "late.txt")

@@ -229,7 +229,12 @@ def test_stages_final_locks_and_reopening_needs_a_reason(store, assessment):
         )
     for stage in (AssessmentStatus.IN_PROGRESS, AssessmentStatus.IN_REVIEW, AssessmentStatus.FINAL):
         version = A.set_status(
-            store, admin("maria"), assessment.id, stage, expected_version=version
+            store,
+            admin("maria"),
+            assessment.id,
+            stage,
+            expected_version=version,
+            statement="Signed off for the test",
         ).version
     with pytest.raises(AssessmentLocked):
         set_response(

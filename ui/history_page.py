@@ -16,14 +16,14 @@ import streamlit as st
 
 from assessment.errors import NotFound, PermissionDenied
 from assessment.reports.csv_export import csv_bytes
-from assessment.services.accounts import as_utc
 from assessment.services.assessments import AssessmentRecord, open_assessment
 from assessment.services.audit import Event, event_users, events
 from assessment.storage.store import Store
+from assessment.storage.tables import as_utc
 from ui.database import app_store
 from ui.identity import current_actor
 from ui.markdown import md_escape
-from ui.selection import selected_assessment
+from ui.selection import page_heading, selected_assessment
 
 TABLE_KEY = "history_table"
 DOWNLOAD_KEY = "history_download"
@@ -192,16 +192,15 @@ def _full_event(shown: list[Event], rows: list[int], zone: ZoneInfo | None) -> N
 
 
 def render() -> None:
-    st.title("History")
     store = app_store()
     record = selected_assessment(store)
+    page_heading("History", record)
     if record is None:
         st.info(
             "There are no assessments to show the history of. Load the demo data or import an "
             "assessment on the Portfolio page, or ask to be added to an organization."
         )
         return
-    st.caption(f"{md_escape(record.organization_name)} — {md_escape(record.title)}")
     try:
         criterion, user, since, until = _filters(store, record)
         if since is not None and until is not None and since > until:

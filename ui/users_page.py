@@ -17,7 +17,6 @@ from assessment.errors import ConflictError, InvalidChange, NotFound, Permission
 from assessment.passwords import MAX_LENGTH, MIN_LENGTH
 from assessment.services.accounts import (
     UserRecord,
-    as_utc,
     create_user,
     list_users,
     set_active,
@@ -27,6 +26,7 @@ from assessment.services.accounts import (
 from assessment.services.organizations import list_organizations
 from assessment.services.security_log import SecurityEventKind, security_log
 from assessment.storage.store import Store
+from assessment.storage.tables import as_utc
 from ui.database import app_store
 from ui.identity import current_actor
 from ui.markdown import md_escape

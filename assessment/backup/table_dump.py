@@ -13,7 +13,7 @@ import io
 import json
 import zipfile
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, MetaData, Table, inspect, select, typ
 
 from assessment.backup.archive import TABLES, MemberWriter
 from assessment.errors import BackupError
-from assessment.storage.tables import Base
+from assessment.storage.tables import Base, as_utc
 
 SUPPORTED_ENGINES = ("sqlite", "postgresql")
 BATCH = 500  # rows per INSERT round trip
@@ -75,15 +75,10 @@ def _encode_row(row: Any) -> bytes:
     return (json.dumps(values, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-def _utc(value: datetime) -> datetime:
-    """The schema stores timestamps in UTC; SQLite hands them back without a zone."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def _encode(value: Any) -> Any:
     """A column value as JSON; JSON columns already hold JSON values and pass through."""
     if isinstance(value, datetime):
-        return _utc(value).isoformat()
+        return as_utc(value).isoformat()
     if isinstance(value, date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -139,5 +134,5 @@ def _decoder(column_type: types.TypeEngine[Any]) -> Callable[[Any], Any] | None:
 
 def _decode_datetime(value: str, *, aware: bool) -> datetime:
     """UTC, with its zone for a column that keeps one (PostgreSQL), without for one that does not."""
-    moment = _utc(datetime.fromisoformat(value))
+    moment = as_utc(datetime.fromisoformat(value))
     return moment if aware else moment.replace(tzinfo=None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -29,7 +29,7 @@ from assessment.passwords import hash_password
 from assessment.services.guard import deny, require_admin
 from assessment.services.security_log import SecurityEventKind, log_event
 from assessment.storage.store import Store
-from assessment.storage.tables import AppUser, Membership, SignInSession, utcnow
+from assessment.storage.tables import AppUser, Membership, SignInSession, as_utc, utcnow
 
 USERNAME = re.compile(r"[\w.@-]{3,60}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
@@ -51,11 +51,6 @@ class UserRecord:
     active: bool
     locked_until: datetime | None
     last_sign_in_at: datetime | None
-
-
-def as_utc(moment: datetime) -> datetime:
-    """An aware UTC datetime (SQLite hands timestamps back without their zone)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _maybe_utc(moment: datetime | None) -> datetime | None:

@@ -18,7 +18,7 @@ from assessment.actions import ActionLink, ActionStatus
 from assessment.checklist import Checklist
 from assessment.errors import AssessmentLocked, ConflictError, InvalidChange, NotFound
 from assessment.findings import Finding
-from assessment.lifecycle import AssessmentStatus
+from assessment.lifecycle import AssessmentStatus, SignOff
 from assessment.responses import Response
 from assessment.scoring import AssessmentScore, score_assessment
 from assessment.services.audit import last_change, record
@@ -32,7 +32,10 @@ from assessment.storage.tables import (
     ChecklistSnapshot,
     Organization,
     ResponseRow,
+    as_utc,
+    utcnow,
 )
+from assessment.verdict import Verdict
 
 # Which stage may follow which. Reopening (final -> in progress) also needs a reason.
 TRANSITIONS: dict[AssessmentStatus, set[AssessmentStatus]] = {
@@ -60,6 +63,7 @@ class AssessmentRecord:
     checklist_id: str
     checklist_hash: str
     version: int
+    sign_off: SignOff | None = None  # set while the assessment is final
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,18 @@ def _record(row: Assessment, organization_name: str, checklist_id: str | None) -
         checklist_id=checklist_id or "?",
         checklist_hash=row.checklist_hash,
         version=row.version,
+        sign_off=_sign_off(row),
+    )
+
+
+def _sign_off(row: Assessment) -> SignOff | None:
+    if row.signed_off_by is None or row.signed_off_at is None:
+        return None
+    return SignOff(
+        row.signed_off_by,
+        as_utc(row.signed_off_at),
+        row.sign_off_verdict or "",
+        row.sign_off_statement,
     )
 
 
@@ -403,7 +419,14 @@ def set_status(
     *,
     expected_version: int,
     reason: str = "",
+    statement: str = "",
 ) -> AssessmentRecord:
+    """Move the assessment to another stage, in one transaction.
+
+    Reopening a final assessment needs a `reason`. Signing off as final records who, when and
+    the verdict at that moment; when that verdict is not "ready" it needs a `statement` saying
+    why it is signed off anyway (the README's "Signing off").
+    """
     with store.transaction() as session:
         row = reachable_assessment(
             session, store, actor, assessment_id, Permission.VIEW, what="see this assessment"
@@ -433,11 +456,44 @@ def set_status(
             )
         if current is AssessmentStatus.FINAL and not reason.strip():
             raise InvalidChange("reopening a final assessment needs a reason")
+        if status is AssessmentStatus.FINAL:
+            _sign(session, actor.name, row, statement.strip())
+        elif current is AssessmentStatus.FINAL:
+            _unsign(session, actor.name, row)
         _change(session, actor.name, row, "status", status.value)
         row.version += 1
         if reason.strip():
             _event(session, actor.name, row, "status_reason", None, reason.strip())
         return assessment_record(session, row)
+
+
+def _sign(session: Session, actor: str, row: Assessment, statement: str) -> None:
+    """Record the sign-off; refused without a statement when the verdict is not ready."""
+    checklist, responses, actions = load_parts(session, row)
+    score = score_assessment(
+        checklist,
+        {k: v.response for k, v in responses.items()},
+        actions,
+        supported=supported_criteria(session, row.id, date.today()),
+    )
+    verdict = score.overall.verdict
+    if verdict is not Verdict.READY and not statement:
+        raise InvalidChange(
+            f"the verdict is {verdict.label.lower()}, so signing off as final needs a statement "
+            "saying why it is signed off anyway"
+        )
+    _change(session, actor, row, "signed_off_by", actor)
+    row.signed_off_at = utcnow()
+    _change(session, actor, row, "sign_off_verdict", verdict.value)
+    _change(session, actor, row, "sign_off_statement", statement or None)
+
+
+def _unsign(session: Session, actor: str, row: Assessment) -> None:
+    """A reopened assessment is no longer signed off (the history keeps who had signed it)."""
+    for field in ("signed_off_by", "sign_off_verdict", "sign_off_statement"):
+        if getattr(row, field) is not None:
+            _change(session, actor, row, field, None)
+    row.signed_off_at = None
 
 
 def archive_assessment(

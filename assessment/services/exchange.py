@@ -20,7 +20,7 @@ from assessment.actions import ActionRecord
 from assessment.checklist import Checklist
 from assessment.checklist_loader import find_checklist
 from assessment.errors import AssessmentFileError, ChecklistNotFound, InvalidChange
-from assessment.lifecycle import AssessmentStatus
+from assessment.lifecycle import AssessmentStatus, SignOff
 from assessment.portable import (
     ASSESSMENT_FORMAT,
     LoadedAssessment,
@@ -29,6 +29,7 @@ from assessment.portable import (
     PortableCheck,
     PortableOrganization,
     PortableResponse,
+    PortableSignOff,
     content_faults,
 )
 from assessment.portable_evidence import PortableEvidence
@@ -54,6 +55,7 @@ from assessment.services.responses import add_response
 from assessment.sourcemap import SourceMap
 from assessment.storage.store import Store
 from assessment.storage.tables import ActionRow, Assessment, EvidenceRow
+from assessment.verdict import Verdict
 from evidence.records import EvidenceKind, EvidenceStatus
 
 
@@ -103,6 +105,7 @@ def export_assessment(
         team=list(record_.team),
         start_date=record_.start_date,
         end_date=record_.end_date,
+        signed_off=_portable_sign_off(record_.sign_off),
         responses={
             cid: PortableResponse(
                 score=responses[cid].response.score,
@@ -115,6 +118,17 @@ def export_assessment(
         },
         actions=[_portable_action(a) for a in actions],
         evidence=evidence,
+    )
+
+
+def _portable_sign_off(sign_off: SignOff | None) -> PortableSignOff | None:
+    if sign_off is None:
+        return None
+    return PortableSignOff(
+        by=sign_off.by,
+        at=sign_off.at,
+        verdict=Verdict(sign_off.verdict),
+        statement=sign_off.statement,
     )
 
 
@@ -206,6 +220,11 @@ def _import_one(
         end_date=portable.end_date,
         status=portable.status,
     )
+    if portable.signed_off is not None:
+        row.signed_off_by = portable.signed_off.by
+        row.signed_off_at = portable.signed_off.at
+        row.sign_off_verdict = portable.signed_off.verdict.value
+        row.sign_off_statement = portable.signed_off.statement
     if item.source:
         record(
             session,

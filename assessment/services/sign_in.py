@@ -29,14 +29,13 @@ from assessment.passwords import dummy_verify, hash_password, needs_rehash, veri
 from assessment.services.accounts import (
     DISABLED,
     actor_of,
-    as_utc,
     email_key,
     shown,
     user_by_name,
 )
 from assessment.services.security_log import SecurityEventKind, log_event
 from assessment.storage.store import Store
-from assessment.storage.tables import AppUser, SignInSession, utcnow
+from assessment.storage.tables import AppUser, SignInSession, as_utc, utcnow
 
 WRONG = "Wrong user name or password."
 EXPIRED = "Your session has expired; please sign in again."

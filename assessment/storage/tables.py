@@ -38,6 +38,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """An aware UTC datetime: timestamps are stored in UTC, and SQLite hands them back
+    without their zone."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -78,6 +84,11 @@ class Assessment(Base):
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The last sign-off as final (cleared when reopened; the audit trail keeps every one).
+    signed_off_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    signed_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    sign_off_verdict: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    sign_off_statement: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ResponseRow(Base):
@@ -256,3 +267,15 @@ class SignInSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class UserPreference(Base):
+    """One person's setting of the app (presentation mode), so it follows them to any browser.
+
+    `owner` is "user:<id>" for an account, "local:<name>" in single-user mode.
+    """
+
+    __tablename__ = "user_preference"
+    owner: Mapped[str] = mapped_column(String(220), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
