@@ -12,6 +12,7 @@ import streamlit as st
 from assessment.errors import AssessmentLocked, NotFound, PermissionDenied, SignInRefused
 from ui.database import app_store
 from ui.navigation import menu_for
+from ui.selection import keep_in_url
 from ui.sign_in import sidebar_identity, signed_in_actor
 
 st.set_page_config(page_title="ISO 10002 readiness", page_icon="✅", layout="wide")
@@ -20,6 +21,7 @@ actor = signed_in_actor(store)
 if actor is None:
     st.stop()
 sidebar_identity(store, actor)
+keep_in_url()  # the chosen organization and assessment survive page changes and reloads
 page = st.navigation(
     {
         section: [

@@ -203,3 +203,8 @@ def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.delenv(name, raising=False)
     yield
     passwords._dummy_hash.cache_clear()
+
+
+def open_in_url(app, assessment_id: int) -> None:
+    """Open an assessment the way a link or a reload does: through the URL's query."""
+    app.query_params["assessment"] = str(assessment_id)

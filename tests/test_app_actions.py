@@ -6,11 +6,12 @@ from datetime import date
 
 from streamlit.testing.v1 import AppTest
 
-from assessment.services.actions import list_actions, update_action
+from assessment.actions import ActionStatus
+from assessment.services.actions import list_actions, move_action, update_action
 from assessment.services.assessments import open_assessment
 from assessment.storage.store import Store
 from assessment.verdict import ReasonKind
-from tests.conftest import unescaped
+from tests.conftest import open_in_url, unescaped
 from tests.people import ADMIN, admin
 
 KESTREL = "Kestrel Outdoor Supply (demo)"
@@ -21,8 +22,7 @@ def page(assessment_id: int | None = None) -> AppTest:
         "from ui import actions_page\nactions_page.render()\n", default_timeout=60
     )
     if assessment_id is not None:
-        app.session_state["selection_organization"] = KESTREL
-        app.session_state["selection_assessment"] = assessment_id
+        open_in_url(app, assessment_id)
     app.run()
     assert not app.exception, app.exception
     return app
@@ -131,14 +131,43 @@ def test_a_final_assessment_is_read_only(demo):
     assert app.dataframe  # the actions are still shown
 
 
+def check_form(app: AppTest, name: str = "actions_check_form_0") -> dict[str, object]:
+    """The check form's widgets by their part of the key (ref, by, note...)."""
+    widgets = [*app.selectbox, *app.text_input, *app.text_area]
+    return {w.key.removeprefix(f"{name}_"): w for w in widgets if w.key.startswith(f"{name}_")}
+
+
 def test_an_effectiveness_check_verifies_a_done_action(demo):
     app = page(2)
-    app.text_input(key="actions_check_by").input("Q. Auditor")
-    app.text_area(key="actions_check_note").input("Sampled 10 cases: all on time")
-    app.button(key="FormSubmitter:actions_check_form-Record the check").click().run()
+    form = check_form(app)
+    form["by"].input("Q. Auditor")
+    form["note"].input("Sampled 10 cases: all on time")
+    app.button(key="FormSubmitter:actions_check_form_0-Record the check").click().run()
     assert not app.exception, app.exception
     assert "A7 is now verified" in unescaped(app.success[0].value)
     check = next(a for a in list_actions(demo, ADMIN, 2) if a.ref == "A7").check
     assert check is not None
     assert check.effective
     assert check.checked_by == "Q. Auditor"
+
+
+def test_a_recorded_check_empties_the_form_before_the_next_action(demo):
+    """The picker moves on to the next done action; the first one's note must not go with it."""
+    moved = next(a for a in list_actions(demo, ADMIN, 2) if a.status.value == "in_progress")
+    move_action(demo, ADMIN, 2, moved.ref, ActionStatus.DONE, expected_version=moved.version)
+    first, other = [a for a in list_actions(demo, ADMIN, 2) if a.status.value == "done"]
+    app = page(2)
+    form = check_form(app)
+    assert form["ref"].value == first.ref
+    form["by"].input("Q. Auditor")
+    form["note"].input("Sampled 10 cases: all on time")
+    app.button(key="FormSubmitter:actions_check_form_0-Record the check").click().run()
+    assert not app.exception, app.exception
+    form = check_form(app, "actions_check_form_1")
+    assert form["ref"].value == other.ref
+    assert (form["by"].value, form["note"].value) == ("", "")
+    app.button(key="FormSubmitter:actions_check_form_1-Record the check").click().run()
+    assert not app.exception, app.exception
+    still = next(a for a in list_actions(demo, ADMIN, 2) if a.ref == other.ref)
+    assert still.status is ActionStatus.DONE, "an empty form verified nothing"
+    assert any("not recorded" in e.value for e in app.error)

@@ -11,7 +11,7 @@ from assessment.services.evidence import list_evidence
 from assessment.services.evidence_adding import add_file
 from assessment.services.evidence_metrics import expiring
 from evidence.vault import Vault
-from tests.conftest import unescaped
+from tests.conftest import open_in_url, unescaped
 from tests.evidence_samples import MZ
 from tests.people import ADMIN, admin
 
@@ -24,8 +24,7 @@ def page(assessment_id: int | None = None) -> AppTest:
         "from ui import evidence_page\nevidence_page.render()\n", default_timeout=60
     )
     if assessment_id is not None:
-        app.session_state["selection_organization"] = KESTREL
-        app.session_state["selection_assessment"] = assessment_id
+        open_in_url(app, assessment_id)
     app.run()
     assert not app.exception, app.exception
     return app

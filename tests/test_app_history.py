@@ -17,7 +17,7 @@ from assessment.services.audit import events
 from assessment.services.organizations import create_organization
 from assessment.services.responses import set_response
 from assessment.storage.store import Store
-from tests.conftest import unescaped
+from tests.conftest import open_in_url, unescaped
 from tests.people import ADMIN, admin
 from ui import history_page
 
@@ -34,8 +34,7 @@ def render() -> None:
 
 def page(actor: Actor | None = None, **context: str) -> AppTest:
     app = AppTest.from_function(render, default_timeout=60)
-    app.session_state["selection_organization"] = KESTREL
-    app.session_state["selection_assessment"] = 2
+    open_in_url(app, 2)
     if actor is not None:
         app.session_state["identity_actor"] = actor
     if context:
@@ -88,6 +87,11 @@ def test_an_empty_database_says_there_is_nothing_to_show(data_dir):
     assert not app.dataframe
 
 
+def summary_line(app: AppTest) -> str:
+    """The line above the table that counts the events and the people."""
+    return next(m.value for m in app.markdown if " event" in m.value and ", by " in m.value)
+
+
 def test_the_whole_trail_newest_first_with_a_summary(demo):
     app = page()
     trail = events(demo, ADMIN, 2)
@@ -95,7 +99,7 @@ def test_the_whole_trail_newest_first_with_a_summary(demo):
     assert len(shown) == len(trail)
     assert shown[0]["What"] == history_page.what(trail[-1])
     assert {r["Who"] for r in shown} == {"tester"}
-    summary = unescaped(app.markdown[0].value)
+    summary = unescaped(summary_line(app))
     assert summary.startswith(f"{len(trail)} events, by 1 person, on ")
     assert all(r["When"].endswith(" UTC") for r in shown)
     assert all(len(r["Before"]) <= history_page.SHORT for r in shown)
@@ -131,12 +135,12 @@ def test_a_new_score_appears_with_who_set_it_and_filters_by_user(demo):
     assert newest["What"] == f"response {criterion_id}"
     assert newest["Field"] == "score"
     assert newest["After"] == str(value)
-    assert "by 2 people" in unescaped(app.markdown[0].value)
+    assert "by 2 people" in unescaped(summary_line(app))
 
     app.selectbox(key="history_user_2").select("Ana Ruiz")
     shown = rows(rerun(app))
     assert shown == [newest]
-    assert unescaped(app.markdown[0].value).startswith("1 event, by 1 person, on ")
+    assert unescaped(summary_line(app)).startswith("1 event, by 1 person, on ")
 
 
 def test_selecting_a_row_shows_the_change_in_full(demo):

@@ -86,6 +86,14 @@ def labels(app: AppTest) -> set[str]:
     return {b.label for b in app.button}
 
 
+def sign_off(app: AppTest, assessment_id: int, statement: str) -> AppTest:
+    """Open the sign-off dialog, confirm, give the statement a not-ready verdict needs, sign."""
+    app = click(app, f"org_stage_{assessment_id}_final")
+    app.text_area(key=f"sign_off_{assessment_id}_statement").input(statement)
+    app.checkbox(key=f"sign_off_{assessment_id}_confirm").check()
+    return click(run(app), f"sign_off_{assessment_id}_submit")
+
+
 @pytest.fixture
 def store(data_dir) -> Iterator[Store]:
     """The app's own database (the one the page opens), empty."""
@@ -190,13 +198,13 @@ def test_start_an_assessment_on_a_chosen_edition_and_select_it(store):
     assert "Started **Gap analysis 2026**" in success
     assert "open Scoring" in success
     assert app.get("page_link"), "a link to the Scoring page"
-    assert app.session_state["selection_assessment"] == record.id
+    assert app.session_state["selection_chosen"].assessment_id == record.id
     assert app.dataframe[1].value["Title"].tolist() == ["Gap analysis 2026"]
     assert app.selectbox(key=f"org_assessment_choice_{organization_id}").value == record.id
     # The sidebar picker the other pages draw opens the new assessment.
     app.session_state["test_sidebar"] = True
     app = run(app)
-    assert app.sidebar.selectbox(key="selection_organization").value == "Northwind Utilities"
+    assert app.sidebar.selectbox(key="selection_organization").value == organization_id
     assert app.sidebar.selectbox(key="selection_assessment").value == record.id
 
 
@@ -237,9 +245,11 @@ def test_stages_from_draft_to_final_and_reopening_with_a_reason(store):
     assessment_id = started(store, organization_id)
     app = page()
     assert "Stage: **● Draft** → ○ In progress → ○ In review → ○ Final" in shown(app)
-    for target in ("in_progress", "in_review", "final"):
+    for target in ("in_progress", "in_review"):
         app = click(app, f"org_stage_{assessment_id}_{target}")
         assert get_assessment(store, ADMIN, assessment_id).status.value == target
+    app = sign_off(app, assessment_id, "Agreed as the baseline gap analysis")
+    assert get_assessment(store, ADMIN, assessment_id).status is AssessmentStatus.FINAL
     assert FINAL_BANNER in [w.value for w in app.warning]
     assert "Save changes" not in labels(app), "a final assessment cannot be edited"
     assert "Set baseline" not in labels(app)
@@ -361,13 +371,13 @@ def _in_review(store: Store) -> tuple[int, int]:
 def test_an_assessor_cannot_sign_off_and_a_lead_assessor_can(store):
     organization_id, assessment_id = _in_review(store)
     assessor = page(Actor(name="Asa Assessor", roles={organization_id: Role.ASSESSOR}))
-    assert "Sign off as final" not in labels(assessor)
+    assert "Sign off as final…" not in labels(assessor)
     assert not assessor.button
     lead = page(Actor(name="Lee Lead", roles={organization_id: Role.LEAD_ASSESSOR}))
-    assert {"Sign off as final", "Back to in progress", "Save changes"} <= labels(lead)
+    assert {"Sign off as final…", "Back to in progress", "Save changes"} <= labels(lead)
     assert "Create organization" not in labels(lead), "only a system administrator creates"
     assert "Archive this organization" not in labels(lead)
-    lead = click(lead, f"org_stage_{assessment_id}_final")
+    lead = sign_off(lead, assessment_id, "Signed off as it stands")
     record = get_assessment(store, ADMIN, assessment_id)
     assert record.status is AssessmentStatus.FINAL
     assert [e.actor for e in events(store, ADMIN, assessment_id)][-1] == "Lee Lead"
@@ -442,3 +452,27 @@ def test_hostile_names_appear_literally(store, name):
     assert md(name) in app.success[0].value, "escaped, so it is not markup"
     app = click(app, f"org_archive_assessment_{list_assessments(store, ADMIN)[0].id}")
     assert f"Archived **Title {name}**" in unescaped(app.success[0].value)
+
+
+def test_signing_off_shows_the_figures_and_needs_a_confirmation_and_a_statement(store):
+    _, assessment_id = _in_review(store)
+    app = click(page(), f"org_stage_{assessment_id}_final")
+    assert get_assessment(store, ADMIN, assessment_id).status is AssessmentStatus.IN_REVIEW
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Verdict"] == "Not ready"
+    assert metrics["Unanswered criteria"] == "139"
+    assert metrics["Completion"] == "0.0%"
+    assert "0 of 139** criteria answered" in "\n".join(m.value for m in app.markdown)
+    submit = f"sign_off_{assessment_id}_submit"
+    assert app.button(key=submit).disabled, "nothing confirmed yet"
+    app.checkbox(key=f"sign_off_{assessment_id}_confirm").check()
+    app = run(app)
+    assert app.button(key=submit).disabled, "a not-ready verdict needs a statement"
+    app.text_area(key=f"sign_off_{assessment_id}_statement").input("Agreed as the baseline")
+    app = click(run(app), submit)
+    record = get_assessment(store, ADMIN, assessment_id)
+    assert record.status is AssessmentStatus.FINAL
+    assert record.sign_off is not None
+    assert record.sign_off.statement == "Agreed as the baseline"
+    assert "Signed off as final by tester" in shown(app)
+    assert "Agreed as the baseline" in shown(app)

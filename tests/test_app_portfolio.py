@@ -52,7 +52,7 @@ def test_loading_the_demo_shows_live_data():
     assert int(metrics["Overdue actions"]) >= 3
     table = app.dataframe[0].value
     assert table["Organization"].str.endswith("(demo)").all()
-    assert "In progress" in set(table["Status"])
+    assert "In progress" in set(table["Stage"])
 
 
 def test_uploading_a_portable_file_imports_it():
@@ -68,7 +68,7 @@ def test_uploading_a_portable_file_imports_it():
     )
     table = app.dataframe[0].value
     assert list(table["Assessment"]) == ["Complaints-handling gap analysis 2026"]
-    assert list(table["Open actions"]) == [2]
+    assert list(table["Open"]) == [2]
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from assessment.services.assessments import open_assessment
-from tests.conftest import unescaped
+from tests.conftest import open_in_url, unescaped
 from tests.people import ADMIN
 
 
@@ -21,7 +21,8 @@ def page() -> AppTest:
 
 
 def choose(app: AppTest, assessment_id: int) -> AppTest:
-    app.selectbox(key="reports_assessment").select(assessment_id).run()
+    open_in_url(app, assessment_id)
+    app.run()
     assert not app.exception, app.exception
     return app
 

@@ -13,7 +13,7 @@ from assessment.services.actions import list_actions
 from assessment.services.assessments import get_assessment, open_assessment
 from assessment.services.evidence import list_evidence
 from assessment.storage.store import Store
-from tests.conftest import unescaped
+from tests.conftest import open_in_url, unescaped
 from tests.people import ADMIN
 
 KESTREL = "Kestrel Outdoor Supply (demo)"
@@ -33,9 +33,8 @@ def viewer(org: int) -> Actor:
 def page(module: str, actor: Actor, assessment_id: int | None = REVIEW) -> AppTest:
     app = AppTest.from_string(f"from ui import {module}\n{module}.render()\n", default_timeout=60)
     app.session_state["identity_actor"] = actor
-    if assessment_id is not None and module != "reports":
-        app.session_state["selection_organization"] = KESTREL
-        app.session_state["selection_assessment"] = assessment_id
+    if assessment_id is not None:
+        open_in_url(app, assessment_id)
     return run(app)
 
 
@@ -121,7 +120,6 @@ def test_a_viewer_sees_the_board_and_a_read_only_table(demo, org):
 
 def test_a_viewer_builds_reports_but_brings_no_workbook_back(demo, org):
     app = page("reports", viewer(org))
-    app = run(app.selectbox(key="reports_assessment").select(REVIEW))
     assert [k for k in keyed(app, "button") if k.startswith("reports_build_")]
     assert not app.get("file_uploader")
     assert (

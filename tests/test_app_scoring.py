@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from assessment.demo import load_demo
 from assessment.portable import load_assessment_file
 from assessment.responses import Response
-from assessment.services.assessments import open_assessment
+from assessment.services.assessments import get_assessment, open_assessment
 from assessment.services.audit import events
 from assessment.services.evidence import list_evidence
 from assessment.services.exchange import import_assessment
@@ -154,8 +154,8 @@ def test_after_a_conflict_the_user_may_save_over_theirs(store, northwind):
 def test_a_final_assessment_is_read_only(store):
     load_demo(store, ADMIN)
     app = page()
-    app.sidebar.selectbox(key="selection_organization").select("Kestrel Outdoor Supply (demo)")
-    run(app)
+    kestrel = get_assessment(store, ADMIN, 1).organization_id
+    run(app.sidebar.selectbox(key="selection_organization").select(kestrel))
     app = run(app.sidebar.selectbox(key="selection_assessment").select(1))
     assert any("final and read-only" in w.value for w in app.warning)
     saves = [b for b in app.button if b.key.endswith("_save")]

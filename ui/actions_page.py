@@ -40,13 +40,14 @@ from ui.database import app_store
 from ui.identity import current_actor
 from ui.markdown import md_escape
 from ui.permissions import REFUSED, shows_refusals
-from ui.selection import selected_assessment
+from ui.selection import page_heading, selected_assessment
 
 NOTICE_KEY = "actions_notice"  # (kind, text) shown once at the top of the next run
 REPORT_KEY = "actions_save_report"  # {"saved": [refs], "refused": [(ref, message)]}
 TABLE_KEY = "actions_table"  # what the editable table was read from (see _table_state)
 EDITOR_KEY = "actions_editor"
 CHECK_FORM_KEY = "actions_check_form"
+CHECK_ROUND_KEY = "actions_check_round"  # bumped after each recorded check
 
 REFUSALS = (InvalidChange, ConflictError, AssessmentLocked, *REFUSED)
 
@@ -345,26 +346,29 @@ def _check_form(store: Store, actions: list[ActionRecord], assessment_id: int) -
         st.caption("No action is done and waiting for its effectiveness check.")
         return
     evidence = {e.id: e for e in list_evidence(store, current_actor(), assessment_id)}
-    with st.form(CHECK_FORM_KEY):
+    # A recorded check empties the form (new keys): its note must never be sent again with
+    # the next action the picker moves on to. A refused one keeps what was typed.
+    key = f"{CHECK_FORM_KEY}_{st.session_state.get(CHECK_ROUND_KEY, 0)}"
+    with st.form(key):
         ref = st.selectbox(
             "Done action",
             list(done),
             format_func=lambda r: f"{r} · {done[r].title}",
-            key="actions_check_ref",
+            key=f"{key}_ref",
         )
-        checked_on = st.date_input("Checked on", value=date.today(), key="actions_check_on")
-        checked_by = st.text_input("Checked by", key="actions_check_by")
+        checked_on = st.date_input("Checked on", value=date.today(), key=f"{key}_on")
+        checked_by = st.text_input("Checked by", key=f"{key}_by")
         effective = st.radio(
             "Result",
             ["Effective: verify it", "Not effective: reopen it"],
-            key="actions_check_result",
+            key=f"{key}_result",
         )
-        note = st.text_area("What the check was based on", key="actions_check_note")
+        note = st.text_area("What the check was based on", key=f"{key}_note")
         linked = st.multiselect(
             "Evidence",
             list(evidence),
             format_func=lambda i: f"{evidence[i].ref} · {evidence[i].title}",
-            key="actions_check_evidence",
+            key=f"{key}_evidence",
         )
         if not st.form_submit_button("Record the check"):
             return
@@ -380,6 +384,7 @@ def _check_form(store: Store, actions: list[ActionRecord], assessment_id: int) -
         st.error(f"The check was not recorded: {_refusal(error)}")
         return
     _notify("success", f"Check recorded: action {ref} is now {result.status.label.lower()}.")
+    st.session_state[CHECK_ROUND_KEY] = st.session_state.get(CHECK_ROUND_KEY, 0) + 1
     st.rerun()
 
 
@@ -412,9 +417,9 @@ def _overview(actions: list[ActionRecord], today: date) -> None:
 
 
 def render() -> None:
-    st.title("Corrective actions")
     store = app_store()
     record = selected_assessment(store)
+    page_heading("Corrective actions", record)
     if record is None:
         st.info(
             "There are no assessments yet. Load the demo data or import an assessment on the "
@@ -446,7 +451,6 @@ def render() -> None:
     except NotFound:
         st.warning("That assessment is no longer there. Pick another one in the sidebar.")
         return
-    st.caption(f"{md_escape(record.organization_name)} — {md_escape(record.title)}")
     if actions:
         _overview(actions, today)
         _board(store, actions, today, works_on)

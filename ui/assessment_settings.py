@@ -36,11 +36,10 @@ from assessment.services.assessments import (
 )
 from assessment.services.organizations import OrganizationRecord
 from assessment.storage.store import Store
-from ui import scoring
+from ui import page_links, selection, sign_off_dialog
 from ui.identity import current_actor
 from ui.markdown import md_escape
 from ui.permissions import role_note
-from ui.selection import select
 
 # What a service may refuse a write with; each becomes a plain message, never a traceback.
 REFUSALS = (PermissionDenied, NotFound, InvalidChange, ConflictError, AssessmentLocked)
@@ -87,12 +86,7 @@ def show_notice(area: str) -> None:
     kind, text, scoring_link = notice
     getattr(st, kind)(text)
     if scoring_link:
-        # The same url_path as app.py's Scoring page, so the link opens that page.
-        st.page_link(
-            st.Page(scoring.render, title="Scoring", url_path="scoring"),
-            label="Open Scoring",
-            icon="➡️",
-        )
+        st.page_link(page_links.scoring_page(), label="Open Scoring", icon="➡️")
 
 
 # --- shown values --------------------------------------------------------------------------------
@@ -189,7 +183,7 @@ def _start(store: Store, organization_id: int, key: str, files: list[ChecklistFi
         except REFUSALS as error:
             kind = "warning"
             baseline_note = f" Its baseline was not set: {md_escape(str(error))}."
-    select(organization_id, created.id)
+    selection.select(organization_id, created.id)
     state[f"{CHOICE_PREFIX}{organization_id}"] = created.id
     for field in ("title", "scope", "team"):
         state[f"{key}_{field}"] = ""
@@ -280,6 +274,15 @@ def _move(store: Store, assessment_id: int, target: str, version: int, reason_ke
     )
 
 
+def _signed(record: AssessmentRecord) -> None:
+    by = record.sign_off.by if record.sign_off else "you"
+    notify(
+        "settings",
+        "success",
+        f"**{md_escape(record.title)}** is now final, signed off by {md_escape(by)}.",
+    )
+
+
 def _stage_line(current: AssessmentStatus) -> None:
     position = STAGES.index(current)
     steps = []
@@ -320,6 +323,19 @@ def _stage_controls(store: Store, actor: Actor, record: AssessmentRecord) -> Non
         )
     columns = st.columns(len(allowed))
     for column, target in zip(columns, allowed, strict=True):
+        if target is AssessmentStatus.FINAL:
+            # Never one click: the dialog shows the figures and asks for a confirmation.
+            column.button(
+                "Sign off as final…",
+                key=f"org_stage_{record.id}_{target.value}",
+                type="primary",
+                help="Shows completion, the verdict and what is open, then asks you to confirm.",
+                on_click=sign_off_dialog.open_dialog,
+                args=(record.id,),
+            )
+            if sign_off_dialog.is_open(record.id):
+                sign_off_dialog.show(store, record, _signed)
+            continue
         reopening = current is AssessmentStatus.FINAL
         column.button(
             MOVE_LABELS.get((current, target), f"Move to {target.label.lower()}"),
@@ -471,6 +487,13 @@ def _archive(store: Store, record: AssessmentRecord, archived: bool) -> None:
     notify("settings", "success", text)
 
 
+def _picked(key: str, by_id: dict[int, AssessmentRecord]) -> None:
+    """An active assessment picked here becomes the choice on every page."""
+    record = by_id[st.session_state[key]]
+    if not record.archived:
+        selection.select(record.organization_id, record.id)
+
+
 def settings(
     store: Store,
     actor: Actor,
@@ -482,12 +505,16 @@ def settings(
     key = f"{CHOICE_PREFIX}{organization.id}"
     by_id = {a.id: a for a in shown}
     if st.session_state.get(key) not in by_id:
-        st.session_state[key] = max(by_id)
+        current = selection.chosen()
+        in_list = current is not None and current.assessment_id in by_id
+        st.session_state[key] = current.assessment_id if in_list else max(by_id)
     chosen = st.selectbox(
         "Assessment",
         list(by_id),
         format_func=lambda i: assessment_label(by_id[i]),
         key=key,
+        on_change=_picked,
+        args=(key, by_id),
     )
     record = by_id[chosen]
     show_notice("settings")
@@ -496,6 +523,9 @@ def settings(
     _stage_line(record.status)
     if final:
         st.warning(FINAL_BANNER, icon="🔒")
+        signed = sign_off_dialog.signed_off_text(record)
+        if signed:
+            st.markdown(signed)
     if record.archived:
         st.info("This assessment is archived.")
     _stage_controls(store, actor, record)

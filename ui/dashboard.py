@@ -18,13 +18,13 @@ from ui import charts
 from ui.database import app_store
 from ui.identity import current_actor
 from ui.markdown import md_escape
-from ui.selection import selected_assessment
+from ui.selection import page_heading, selected_assessment
 
 
 def render() -> None:
-    st.title("Dashboard")
     store = app_store()
     record = selected_assessment(store)
+    page_heading("Dashboard", record)
     if record is None:
         st.info(
             "Nothing to show yet. Load the demo data or import an assessment on the Portfolio page."
@@ -42,14 +42,9 @@ def render() -> None:
     coverage = evidence_coverage(store, current_actor(), record.id, today)
     overall = opened.score.overall
 
-    st.caption(
-        f"{md_escape(record.organization_name)} — {md_escape(record.title)} · {record.status.label}"
-    )
     top = st.columns([2, 1, 1, 1])
     with top[0]:
-        st.plotly_chart(
-            charts.readiness_gauge(opened.score, opened.checklist), use_container_width=True
-        )
+        st.plotly_chart(charts.readiness_gauge(opened.score, opened.checklist))
     top[1].metric("Verdict", overall.verdict.label)
     top[1].metric("Completion", percent(overall.completion))
     top[2].metric(
@@ -69,22 +64,19 @@ def render() -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Readiness by section")
-        st.plotly_chart(
-            charts.section_radar(opened.score, comparison, opened.checklist),
-            use_container_width=True,
-        )
+        st.plotly_chart(charts.section_radar(opened.score, comparison, opened.checklist))
     with right:
         st.subheader("Findings by class")
-        st.plotly_chart(charts.findings_bar(opened.score), use_container_width=True)
+        st.plotly_chart(charts.findings_bar(opened.score))
     st.subheader("Readiness by clause against the ready line")
-    st.plotly_chart(charts.clause_bars(opened.score, opened.checklist), use_container_width=True)
+    st.plotly_chart(charts.clause_bars(opened.score, opened.checklist))
     st.subheader("The clause tree")
-    st.plotly_chart(charts.clause_treemap(opened.score), use_container_width=True)
+    st.plotly_chart(charts.clause_treemap(opened.score))
 
     left, right = st.columns(2)
     with left:
         st.subheader("Open actions per week")
-        st.plotly_chart(charts.burn_down(actions, today), use_container_width=True)
+        st.plotly_chart(charts.burn_down(actions, today))
     with right:
         st.subheader("Overdue actions")
         if overdue:

@@ -35,7 +35,8 @@ from ui.database import app_store
 from ui.identity import current_actor
 from ui.markdown import md_escape
 from ui.permissions import REFUSED
-from ui.selection import selected_assessment
+from ui.selection import page_heading, selected_assessment
+from ui.uploads import evidence_limit_mb
 
 NOTICE_KEY = "evidence_notice"  # (headline, notices) shown once after an addition
 GENERATION_KEY = "evidence_form_generation"  # bumped after an addition to clear the inputs
@@ -95,7 +96,9 @@ def _add_forms(store: Store, record: AssessmentRecord) -> None:
             f"At most {limit} per file. Accepted: {_accepted_types()}. The type is judged from "
             "the content, not the name: programs, scripts, archives and web pages are refused."
         )
-        upload = st.file_uploader("File", key=f"evidence_upload_{generation}")
+        upload = st.file_uploader(
+            "File", key=f"evidence_upload_{generation}", max_upload_size=evidence_limit_mb()
+        )
         inputs = _common_inputs("file", criteria, generation)
         if st.button("Add file", type="primary", key="evidence_add_file"):
             if upload is None:
@@ -264,9 +267,9 @@ def _downloads(store: Store, records: list[EvidenceRecord], assessment_id: int) 
 
 
 def render() -> None:
-    st.title("Evidence")
     store = app_store()
     record = selected_assessment(store)
+    page_heading("Evidence", record)
     if record is None:
         st.info(
             "There are no assessments yet. Load the demo data or import an assessment on the "
@@ -297,7 +300,6 @@ def render() -> None:
         st.warning("That assessment is no longer there. Pick another one in the sidebar.")
         return
     coverage = evidence_coverage(store, actor, record.id, today)
-    st.caption(f"{md_escape(record.organization_name)} — {md_escape(record.title)}")
     columns = st.columns(3)
     columns[0].metric("Records", len(records))
     columns[1].metric("Evidence coverage", percent(coverage.ratio))

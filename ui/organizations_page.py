@@ -25,6 +25,7 @@ from assessment.services.organizations import (
     rename_organization,
 )
 from assessment.storage.store import Store
+from ui import selection
 from ui.assessment_settings import REFUSALS, notify, refused, settings, show_notice, start_form
 from ui.database import app_store
 from ui.identity import current_actor
@@ -151,15 +152,22 @@ def _overview(
     st.dataframe(table, hide_index=True, width="stretch")
 
 
-def _choose(organizations: list[OrganizationRecord]) -> OrganizationRecord:
+def _choose(
+    organizations: list[OrganizationRecord], assessments: list[AssessmentRecord]
+) -> OrganizationRecord:
+    """The organization shown: the one chosen in the sidebar (the same client on every page),
+    unless the user picks another here, which then becomes the choice everywhere."""
     by_id = {o.id: o for o in organizations}
     if st.session_state.get(CHOICE_KEY) not in by_id:
-        st.session_state[CHOICE_KEY] = organizations[0].id
+        current = selection.chosen()
+        in_list = current is not None and current.organization_id in by_id
+        st.session_state[CHOICE_KEY] = current.organization_id if in_list else organizations[0].id
     chosen = st.selectbox(
         "Organization",
         list(by_id),
         format_func=lambda i: by_id[i].name + (" (archived)" if by_id[i].archived else ""),
         key=CHOICE_KEY,
+        on_change=lambda: selection.select_organization(st.session_state[CHOICE_KEY], assessments),
     )
     return by_id[chosen]
 
@@ -494,5 +502,6 @@ def render() -> None:
     if not organizations:
         _empty(store, actor, show_archived)
         return
-    _overview(organizations, actor, list_assessments(store, actor))
-    _panel(store, actor, _choose(organizations))
+    assessments = list_assessments(store, actor)
+    _overview(organizations, actor, assessments)
+    _panel(store, actor, _choose(organizations, assessments))

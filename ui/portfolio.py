@@ -12,13 +12,16 @@ from assessment.portable import MAX_UPLOAD_BYTES, load_assessment_bytes
 from assessment.services.exchange import import_assessment
 from assessment.services.portfolio import PortfolioEntry, is_empty, portfolio
 from assessment.storage.store import Store
+from ui import page_links
 from ui.database import app_store
 from ui.identity import current_actor
 from ui.markdown import md_escape
 from ui.permissions import REFUSED
+from ui.uploads import megabytes
 
 UPLOAD_KEY = "portfolio_import_upload"
 NOTICE_KEY = "portfolio_notice"
+TABLE_KEY = "portfolio_table"
 
 
 def _welcome(store: Store) -> None:
@@ -48,7 +51,8 @@ def _import_form(store: Store) -> None:
         "Import a portable assessment file (YAML or JSON)",
         type=["yaml", "yml", "json"],
         key=UPLOAD_KEY,
-        help=f"Format iso10002-assessment/1, at most {MAX_UPLOAD_BYTES // 1_048_576} MB.",
+        max_upload_size=megabytes(MAX_UPLOAD_BYTES),
+        help=f"Format iso10002-assessment/1, at most {megabytes(MAX_UPLOAD_BYTES)} MB.",
     )
     if upload is None or not st.button("Import", key="portfolio_import_button"):
         return
@@ -78,17 +82,36 @@ def _table(entries: list[PortfolioEntry]) -> pd.DataFrame:
             {
                 "Organization": e.record.organization_name,
                 "Assessment": e.record.title,
-                "Checklist": e.record.checklist_id,
-                "Status": e.record.status.label,
+                "Stage": e.record.status.label,
                 "Completion": e.completion * 100,
-                "Readiness": None if e.readiness is None else e.readiness * 100,
+                # A draft nobody has answered is not "0 % ready": it is not assessed yet.
+                "Readiness": None if e.readiness is None or not e.completion else e.readiness * 100,
                 "Verdict": e.verdict.label,
-                "Open actions": e.open_actions,
+                "Open": e.open_actions,
                 "Overdue": e.overdue_actions,
+                "Checklist": e.record.checklist_id,
             }
             for e in entries
         ]
     )
+
+
+COLUMNS = {
+    "Organization": st.column_config.TextColumn(width="medium"),
+    "Assessment": st.column_config.TextColumn(width="medium"),
+    "Stage": st.column_config.TextColumn(width="small"),
+    "Completion": st.column_config.ProgressColumn(format="%.0f%%", max_value=100, width="small"),
+    "Readiness": st.column_config.ProgressColumn(
+        format="%.1f%%",
+        max_value=100,
+        width="small",
+        help="Blank while nothing is answered: not assessed yet.",
+    ),
+    "Verdict": st.column_config.TextColumn(width="small"),
+    "Open": st.column_config.NumberColumn("Open actions", width="small"),
+    "Overdue": st.column_config.NumberColumn("Overdue", width="small"),
+    "Checklist": st.column_config.TextColumn(width="small"),
+}
 
 
 def _overview(entries: list[PortfolioEntry]) -> None:
@@ -97,15 +120,28 @@ def _overview(entries: list[PortfolioEntry]) -> None:
     columns[1].metric("Assessments", len(entries))
     columns[2].metric("Open actions", sum(e.open_actions for e in entries))
     columns[3].metric("Overdue actions", sum(e.overdue_actions for e in entries))
-    st.dataframe(
+    if not entries:
+        return
+    st.caption("Select a row to open that assessment on the Dashboard or in Scoring.")
+    state = st.dataframe(
         _table(entries),
         hide_index=True,
-        use_container_width=True,
-        column_config={
-            "Completion": st.column_config.ProgressColumn(format="%.0f%%", max_value=100),
-            "Readiness": st.column_config.ProgressColumn(format="%.1f%%", max_value=100),
-        },
+        width="stretch",
+        column_config=COLUMNS,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=TABLE_KEY,
     )
+    rows = state.selection.rows if state is not None else []
+    if not rows:
+        return
+    record = entries[rows[0]].record
+    st.markdown(f"**{md_escape(record.organization_name)}** — {md_escape(record.title)}")
+    left, right, _ = st.columns([1, 1, 3])
+    if left.button("Open on the Dashboard", key=f"portfolio_open_dashboard_{record.id}"):
+        page_links.open_on(page_links.dashboard_page(), record)
+    if right.button("Open in Scoring", key=f"portfolio_open_scoring_{record.id}"):
+        page_links.open_on(page_links.scoring_page(), record)
 
 
 def _nothing_visible(actor: Actor) -> None:

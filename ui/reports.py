@@ -14,17 +14,19 @@ from assessment.reports.csv_export import actions_csv_bytes, criteria_csv_bytes
 from assessment.reports.data import ReportData, gather_report
 from assessment.reports.excel_apply import apply_workbook_changes
 from assessment.reports.excel_export import workbook_bytes
-from assessment.reports.excel_import import read_workbook
+from assessment.reports.excel_import import MAX_WORKBOOK_BYTES, read_workbook
 from assessment.reports.excel_preview import WorkbookChanges, WorkbookRefused
 from assessment.reports.pdf import pdf_bytes
-from assessment.services.assessments import AssessmentRecord, list_assessments, open_assessment
+from assessment.scoring import CriterionResult
+from assessment.services.assessments import AssessmentRecord, open_assessment
 from assessment.storage.store import Store
 from ui.database import app_store
 from ui.identity import current_actor
 from ui.markdown import md_escape
 from ui.permissions import REFUSED, role_note
+from ui.selection import page_heading, selected_assessment
+from ui.uploads import megabytes
 
-CHOICE_KEY = "reports_assessment"
 BUILT_KEY = "reports_built"  # {(assessment id, format): (file name, bytes, mime)}
 UPLOAD_KEY = "reports_workbook_upload"
 NOTICE_KEY = "reports_notice"
@@ -38,10 +40,6 @@ FORMATS = {
     "criteria.csv": ("Criteria (CSV)", "text/csv"),
     "actions.csv": ("Corrective actions (CSV)", "text/csv"),
 }
-
-
-def _label(record: AssessmentRecord) -> str:
-    return f"{record.organization_name} — {record.title} ({record.status.label.lower()})"
 
 
 def _file_stem(record: AssessmentRecord) -> str:
@@ -69,25 +67,45 @@ def _preview(data: ReportData) -> None:
     gaps = data.largest_gaps()
     if gaps:
         st.markdown("**The largest gaps**")
+        checklist = data.assessment.checklist
         st.dataframe(
             pd.DataFrame(
                 [
                     {
                         "Criterion": g.id,
+                        "Question": checklist.criterion(g.id).question,
                         "Score": g.score,
                         "Target": g.target,
                         "Gap": g.gap,
-                        "Finding": g.finding.label if g.finding else "",
+                        "Finding": _finding_text(g),
                     }
                     for g in gaps
                 ]
             ),
             hide_index=True,
+            width="stretch",
+            column_config={
+                "Criterion": st.column_config.TextColumn(width="small"),
+                "Question": st.column_config.TextColumn(width="large"),
+                "Score": st.column_config.NumberColumn(width="small"),
+                "Target": st.column_config.NumberColumn(width="small"),
+                "Gap": st.column_config.NumberColumn(width="small"),
+                "Finding": st.column_config.TextColumn(width="medium"),
+            },
         )
     st.caption(
         f"{len(data.actions)} corrective actions ({len(data.overdue_actions())} overdue) · "
         f"{len(data.evidence)} evidence records · figures as of {data.today.isoformat()}"
     )
+
+
+def _finding_text(result: CriterionResult) -> str:
+    """The finding, and when an auditor set it by hand, that they did and why."""
+    if result.finding is None:
+        return ""
+    if result.finding_overridden:
+        return f"{result.finding.label} (set by hand: {result.finding_reason or 'no reason given'})"
+    return result.finding.label
 
 
 def _build(data: ReportData, kind: str) -> bytes:
@@ -136,7 +154,10 @@ def _workshop_return(store: Store, record: AssessmentRecord) -> None:
         )
         return
     upload = st.file_uploader(
-        "The Excel workbook filled in offline", type=["xlsx"], key=f"{UPLOAD_KEY}_{record.id}"
+        "The Excel workbook filled in offline",
+        type=["xlsx"],
+        key=f"{UPLOAD_KEY}_{record.id}",
+        max_upload_size=megabytes(MAX_WORKBOOK_BYTES),
     )
     if upload is None:
         st.caption(
@@ -173,27 +194,24 @@ def _workshop_return(store: Store, record: AssessmentRecord) -> None:
 
 
 def render() -> None:
-    st.title("Reports")
     store = app_store()
+    record = selected_assessment(store)
+    page_heading("Reports", record)
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
         st.success(notice)
-    records = list_assessments(store, current_actor())
-    if not records:
+    if record is None:
         st.info(
-            "There is no assessment to report on yet. Load the demo data or import a file on the Portfolio page."
+            "There is no assessment to report on yet. Load the demo data or import a file on "
+            "the Portfolio page."
         )
         return
-    by_id = {r.id: r for r in records}
-    chosen = st.selectbox(
-        "Assessment", list(by_id), format_func=lambda i: _label(by_id[i]), key=CHOICE_KEY
-    )
     try:
-        data = gather_report(store, current_actor(), chosen)
+        data = gather_report(store, current_actor(), record.id)
     except NotFound:
-        st.warning("That assessment is no longer there. Pick another one.")
+        st.warning("That assessment is no longer there. Choose another one in the sidebar.")
         return
     _preview(data)
     st.subheader("Download")
     _downloads(data)
-    _workshop_return(store, by_id[chosen])
+    _workshop_return(store, record)

@@ -30,6 +30,7 @@ from evidence.records import EvidenceRecord
 from ui.markdown import md_escape
 from ui.permissions import REFUSED
 from ui.sign_in import refresh_actor
+from ui.uploads import evidence_limit_mb
 
 NO_OVERRIDE = ""
 REFUSALS = (AssessmentLocked, InvalidChange, EvidenceRefused, EvidenceStoreError, *REFUSED)
@@ -257,7 +258,11 @@ def _evidence(
             return
         aid, criteria = opened.record.id, [criterion_id]
         try:
-            upload = st.file_uploader("Attach a file", key=k.evidence_input("file"))
+            upload = st.file_uploader(
+                "Attach a file",
+                key=k.evidence_input("file"),
+                max_upload_size=evidence_limit_mb(),
+            )
             if upload is not None and st.button("Attach file", key=k.evidence_input("attach_file")):
                 added = add_file(
                     store, refresh_actor(store), aid, upload.getvalue(), upload.name, criteria

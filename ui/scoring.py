@@ -1,4 +1,5 @@
-"""Scoring in workshop mode: one clause at a time, in large text for a projector."""
+"""Scoring: one clause at a time in workshop mode, or one criterion at a time, large, in
+presentation mode (ui/presentation.py, ui/scoring_focus.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from assessment.lifecycle import AssessmentStatus
 from assessment.numbers import percent
 from assessment.services.assessments import OpenAssessment, open_assessment
 from assessment.services.evidence import list_evidence
-from ui import response_editor
+from ui import presentation, response_editor, scoring_focus
 from ui.database import app_store
 from ui.identity import current_actor
 from ui.markdown import md_escape
 from ui.permissions import role_note
-from ui.selection import selected_assessment
+from ui.selection import page_heading, selected_assessment
 
 CLAUSE_KEY = "scoring_clause"  # the clause on screen; survives the picker being redrawn
 PICKER_KEY = "scoring_clause_picker"
@@ -63,22 +64,22 @@ def _go_to_next_unanswered(order: list[str], waiting: list[str]) -> None:
         st.session_state[NOTICE_KEY] = "The only criteria left to answer are in this clause."
 
 
-def _header(opened: OpenAssessment) -> None:
-    record, overall = opened.record, opened.score.overall
-    st.markdown(
-        f"**{md_escape(record.organization_name)}** — {md_escape(record.title)} "
-        f"· {md_escape(opened.checklist.title)}"
-    )
+def _header(opened: OpenAssessment, *, compact: bool) -> None:
+    overall = opened.score.overall
     answered = sum(result.answered for result in opened.score.criteria)
     total = len(opened.score.criteria)
-    st.progress(
-        overall.completion,
-        text=f"Completion {percent(overall.completion, 0)}: {answered} of {total} criteria answered",
-    )
+    progress = f"Completion {percent(overall.completion)}: {answered} of {total} criteria answered"
+    if compact:
+        st.progress(
+            overall.completion,
+            text=f"{progress} · readiness {percent(overall.readiness)} · {overall.verdict.label}",
+        )
+        return
+    st.progress(overall.completion, text=progress)
     columns = st.columns(3)
     columns[0].metric("Readiness", percent(overall.readiness))
     columns[1].metric("Verdict", overall.verdict.label)
-    columns[2].metric("Status", record.status.label)
+    columns[2].metric("Status", opened.record.status.label)
 
 
 def _navigation(opened: OpenAssessment) -> str:
@@ -105,7 +106,7 @@ def _navigation(opened: OpenAssessment) -> str:
         on_click=_go_to_next_unanswered,
         args=(order, waiting),
         help="Go to the next clause with a criterion not yet answered.",
-        use_container_width=True,
+        width="stretch",
     )
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:
@@ -116,23 +117,28 @@ def _navigation(opened: OpenAssessment) -> str:
 
 
 def render() -> None:
-    st.title("Scoring")
     store = app_store()
     record = selected_assessment(store)
     if record is None:
+        page_heading("Scoring", None)
         st.info(
             "There is no assessment to score yet. On the Portfolio page, load the demo data or "
             "import an assessment file; then choose it in the sidebar and come back here."
         )
         return
+    heading, switch = st.columns([5, 1], vertical_alignment="center")
+    with switch:
+        presenting = presentation.toggle(store)
+    with heading:
+        page_heading("Scoring", record, compact=presenting)
     actor = current_actor()
     try:
         opened = open_assessment(store, actor, record.id)
-        records = list_evidence(store, actor, record.id)
+        records = [] if presenting else list_evidence(store, actor, record.id)
     except NotFound:
         st.warning("That assessment is no longer there. Choose another one in the sidebar.")
         return
-    _header(opened)
+    _header(opened, compact=presenting)
     locked = opened.record.status is AssessmentStatus.FINAL
     if locked:
         st.warning(
@@ -143,6 +149,14 @@ def render() -> None:
     can_score = actor.can(Permission.SCORE, organization_id)
     if not can_score:
         st.info(role_note(actor, organization_id, "scoring", Permission.SCORE))
+    if presenting:
+        scoring_focus.show(
+            store,
+            opened,
+            read_only=locked or not can_score,
+            clause_ref=st.session_state.get(CLAUSE_KEY),
+        )
+        return
     ref = _navigation(opened)
     clause = opened.checklist.clause(ref)
     st.markdown(f"## {md_escape(clause.ref)} {md_escape(clause.title)}")
