@@ -171,7 +171,16 @@ def test_every_table_has_a_styled_header_frozen_panes_and_a_filter(
     assert table.column_dimensions["A"].width > 0
 
 
-def test_the_score_column_drops_down_the_scale_and_na(exported) -> None:
+def drop_down(workbook: openpyxl.Workbook, formula: str) -> list[object]:
+    """The entries a list validation offers: inline ones, or the cells it refers to."""
+    if formula.startswith('"'):
+        return formula.strip('"').split(",")
+    sheet, cells = formula.rsplit("!", 1)
+    found = workbook[sheet.strip("'")][cells.replace("$", "")]
+    return [row[0].value for row in found]
+
+
+def test_the_score_column_drops_down_the_levels_with_their_labels_and_na(exported) -> None:
     data, workbook = exported
     sheet = workbook["Criteria"]
     assert sheet[f"{SCORE}1"].value == "Score"
@@ -179,10 +188,16 @@ def test_the_score_column_drops_down_the_scale_and_na(exported) -> None:
     last = 1 + len(data.assessment.checklist.criteria)
     score = validations[f"{SCORE}2:{SCORE}{last}"]
     assert score.type == "list"
-    assert score.formula1 == '"0,1,2,3,4,5,N/A"'
+    levels = data.assessment.checklist.scale.levels
+    assert drop_down(workbook, score.formula1) == [
+        *(f"{level.value} - {level.label}" for level in levels),
+        "N/A",
+    ]
+    assert "3 - Implemented and documented" in drop_down(workbook, score.formula1)
     assert score.showErrorMessage
+    assert score.errorStyle == "warning"  # a bare number typed by hand may stay
     finding = validations[f"{FINDING}2:{FINDING}{last}"]
-    assert finding.formula1 == '"' + ",".join(f.label for f in Finding) + '"'
+    assert drop_down(workbook, finding.formula1) == [f.label for f in Finding]
 
 
 def test_colours_are_conditional_on_score_readiness_findings_overdue_and_status(exported) -> None:
@@ -194,11 +209,12 @@ def test_colours_are_conditional_on_score_readiness_findings_overdue_and_status(
     last = workbook["Criteria"].max_row
     assert f"{SCORE}2:{SCORE}{last}" in ranges["Criteria"]
     rules = [r for cf in workbook["Criteria"].conditional_formatting for r in cf.rules]
+    number = 'IFERROR(VALUE(LEFT($F2,FIND(" ",$F2&" ")-1)),"")'  # "3 - ..." or 3 alike
     assert [r.formula[0] for r in rules] == [
         '$F2="N/A"',
-        "AND(ISNUMBER($F2),$F2>=$D2)",
-        "AND(ISNUMBER($F2),$D2-$F2>=2)",
-        "AND(ISNUMBER($F2),$F2<$D2)",
+        f"AND(ISNUMBER({number}),{number}>=$D2)",
+        f"AND(ISNUMBER({number}),$D2-{number}>=2)",
+        f"AND(ISNUMBER({number}),{number}<$D2)",
     ]
     assert any(r.startswith("D2:") for r in ranges["Clauses"])
     assert any(r.startswith("G2:") for r in ranges["Findings"])
@@ -210,13 +226,20 @@ def test_criteria_rows_match_the_report_data(exported) -> None:
     data, workbook = exported
     sheet = workbook["Criteria"]
     opened = data.assessment
+    scale = opened.checklist.scale
     assert sheet.max_row == 1 + len(opened.checklist.criteria)
     for row, result in enumerate(opened.score.criteria, start=2):
         stored_response = opened.responses.get(result.id)
         response = stored_response.response if stored_response else Response()
         assert sheet[f"{ID}{row}"].value == result.id
         assert sheet[f"{TARGET}{row}"].value == result.target
-        expected_score = "N/A" if response.is_not_applicable else response.score
+        expected_score = (
+            "N/A"
+            if response.is_not_applicable
+            else f"{response.score} - {scale.label(response.score)}"
+            if response.score is not None
+            else None
+        )
         assert sheet[f"{SCORE}{row}"].value == expected_score, result.id
         assert sheet[f"{NA}{row}"].value == (response.not_applicable or None)
         assert sheet[f"{NOTES}{row}"].value == (neutralize(response.notes) or None)
@@ -419,6 +442,32 @@ def test_a_blank_workbook_works_the_same(demo, tmp_path) -> None:
     }
 
 
+def test_a_level_picked_from_the_list_and_a_number_typed_by_hand_both_import(demo, review) -> None:
+    path = review[1]
+    workbook = openpyxl.load_workbook(path)
+    validation = next(
+        v for v in workbook["Criteria"].data_validations.dataValidation if str(v.sqref)[0] == SCORE
+    )
+    choices = drop_down(workbook, validation.formula1)
+    content = edited(
+        path,
+        set_cells(
+            {
+                "F2": choices[5],  # "5 - Continually improved", as picked in Excel
+                "F3": "1",  # typed by hand, stored as text
+                "F4": 4,  # typed by hand, stored as a number
+                "F5": " 2 \u2013 partly IMPLEMENTED ",  # an en dash from autocorrect, other case
+            }
+        ),
+    )
+    changes = preview(demo, content)
+    assert changes.faults == ()
+    apply_workbook_changes(demo, ACTOR, 2, changes)
+    after = stored(demo)
+    assert choices[5] == "5 - Continually improved"
+    assert [after[c][0].score for c in ("4.1.a", "4.1.b", "4.1.c", "4.2.a")] == [5, 1, 4, 2]
+
+
 @pytest.mark.parametrize(
     ("kind", "cells", "fault"),
     [
@@ -428,7 +477,19 @@ def test_a_blank_workbook_works_the_same(demo, tmp_path) -> None:
         (
             "text in the score",
             {"F2": "good"},
-            "Criteria!F2: 'good' is not a score: pick 0 to 5 or N/A",
+            "Criteria!F2: 'good' is not a score: pick 0 to 5 or N/A from the list "
+            "(such as '5 - Continually improved'), or type the number alone",
+        ),
+        (
+            "a level with another level's label",
+            {"F2": "4 - Implemented and documented"},
+            "Criteria!F2: '4 - Implemented and documented' does not match the scale, where 4 "
+            "is '4 - Measured and managed'",
+        ),
+        (
+            "a level off the scale",
+            {"F2": "6 - Excellent"},
+            "Criteria!F2: '6 - Excellent': 6 is not on the scale (0 to 5)",
         ),
         ("N/A without reason", {"F2": "N/A"}, "Criteria!G2: N/A needs a reason"),
         (

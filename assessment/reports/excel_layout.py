@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from assessment.checklist import Scale
 from assessment.findings import Finding
 from assessment.reports.spreadsheet_safety import restore, xlsx_text
 from assessment.responses import Response
@@ -35,6 +36,8 @@ SUMMARY, CLAUSES, CRITERIA, FINDINGS, ACTIONS, EVIDENCE = (
 )
 NOT_APPLICABLE = "N/A"
 NOT_APPLICABLE_WORDS = frozenset({"n/a", "na", "not applicable"})
+# A score as the drop-down offers it and the cell shows it: the number, then what it means.
+SCORE_SEPARATOR = " - "
 # What a person picks in the finding override drop-down; the stored values are taken too.
 FINDING_CHOICES = {f.label: f for f in Finding}
 
@@ -56,7 +59,7 @@ CRITERIA_COLUMNS = (
     Column("question", "Question", 60, wrap=True),
     Column("target", "Target", 8),
     Column("essential", "Essential", 10),
-    Column("score", "Score", 9),
+    Column("score", "Score", 30),
     Column("not_applicable", "N/A reason", 30, wrap=True),
     Column("notes", "Notes", 50, wrap=True),
     Column("finding", "Finding override", 26),
@@ -88,6 +91,17 @@ WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 PERCENT_FORMAT = "0.0%"
+
+
+def score_choice(scale: Scale, value: int) -> str:
+    """A score in the form the drop-down offers, such as "3 - Implemented and documented";
+    import reads it back, and a bare number too."""
+    return f"{value}{SCORE_SEPARATOR}{scale.label(value)}"
+
+
+def score_choices(scale: Scale) -> list[str]:
+    """Every level of the scale in drop-down form, lowest first, then N/A."""
+    return [*(score_choice(scale, value) for value in sorted(scale.values)), NOT_APPLICABLE]
 
 
 def put(cell: Cell, value: object, number_format: str | None = None) -> Cell:
