@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assessment.demo import load_demo
@@ -30,6 +31,7 @@ from assessment.reports.excel_import import (
     read_workbook,
 )
 from assessment.reports.excel_layout import META_SHEET
+from assessment.reports.excel_print import LINE_HEIGHT, characters_per_line, wrapped_lines
 from assessment.reports.spreadsheet_safety import neutralize
 from assessment.responses import Response
 from assessment.services import assessments as A
@@ -339,6 +341,148 @@ def test_write_workbook_replaces_the_file_whole_and_leaves_no_temporary(demo, tm
     assert sorted(p.name for p in tmp_path.iterdir() if "out" in p.name) == ["out.xlsx"]
     with pytest.raises(FileNotFoundError):
         write_workbook(data, tmp_path / "no such folder" / "out.xlsx")
+
+
+# --- how the workbook prints -------------------------------------------------------------------
+
+# The Criteria columns that print: everything up to Evidence, not the hidden helpers after it.
+LAST_PRINTED = "M"
+
+
+def test_every_sheet_prints_one_page_wide_with_margins_and_page_numbers(exported) -> None:
+    data, workbook = exported
+    for name in SHEETS:
+        sheet = workbook[name]
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, name
+        # One page wide; 0 pages tall means "as many as it takes".
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0), name
+        margins = sheet.page_margins
+        assert min(margins.left, margins.right, margins.top, margins.bottom) > 0, name
+        assert sheet.oddHeader.left.text == "&A", name  # the sheet's own name
+        assert sheet.oddHeader.right.text == data.assessment.record.title, name
+        assert sheet.oddFooter.right.text == "Page &P of &N", name
+
+
+def test_each_table_repeats_its_header_row_on_every_printed_page(exported) -> None:
+    workbook = exported[1]
+    assert workbook["Summary"].print_title_rows is None  # no table, no header row
+    for name in SHEETS[1:]:
+        assert workbook[name].print_title_rows == "$1:$1", name
+        assert workbook[name].print_options.gridLines, name
+
+
+def test_wide_sheets_print_landscape_and_the_summary_portrait(exported) -> None:
+    workbook = exported[1]
+    orientation = {name: workbook[name].page_setup.orientation for name in SHEETS}
+    assert orientation == {
+        "Summary": "portrait",
+        "Clauses": "landscape",
+        "Criteria": "landscape",
+        "Findings": "landscape",
+        "Actions": "landscape",
+        "Evidence": "landscape",
+    }
+
+
+def test_the_print_area_holds_every_shown_column_and_row_but_not_the_hidden_helpers(
+    exported,
+) -> None:
+    data, workbook = exported
+    last = 1 + len(data.assessment.checklist.criteria)
+    criteria = workbook["Criteria"]
+    assert criteria.print_area == f"'Criteria'!$A$1:${LAST_PRINTED}${last}"
+    assert criteria[f"{LAST_PRINTED}1"].value == "Evidence"
+    assert [criteria.column_dimensions[c].hidden for c in "NOP"] == [True] * 3
+    for name in ("Summary", "Clauses", "Findings", "Actions", "Evidence"):
+        sheet = workbook[name]
+        end = get_column_letter(sheet.max_column)
+        assert sheet.print_area == f"'{name}'!$A$1:${end}${sheet.max_row}", name
+
+
+def test_summary_labels_print_beside_their_values(exported) -> None:
+    """Both columns are in the print area of a sheet printed one page wide, so a label and its
+    value always land on the same page."""
+    sheet = exported[1]["Summary"]
+    assert sheet.print_area == f"'Summary'!$A$1:$B${sheet.max_row}"
+    assert sheet.page_setup.fitToWidth == 1
+    labels = 0
+    for label, value in sheet.iter_rows(min_row=4, max_col=2):
+        if label.value is None:
+            break  # the end of the facts
+        labels += 1
+        assert value.value is not None, label.value  # the value is in the same row
+        assert label.alignment.vertical == value.alignment.vertical == "top", label.value
+    assert labels >= 15
+
+
+def test_rows_are_as_tall_as_their_wrapped_text(exported) -> None:
+    workbook = exported[1]
+    sheet = workbook["Criteria"]
+    width = sheet.column_dimensions["C"].width
+    tallest = 0
+    for row in range(2, sheet.max_row + 1):
+        question = sheet[f"C{row}"]
+        assert question.alignment.wrap_text
+        lines = wrapped_lines(question.value, characters_per_line(width))
+        tallest = max(tallest, lines)
+        height = sheet.row_dimensions[row].height or LINE_HEIGHT
+        assert height >= lines * LINE_HEIGHT, (row, question.value, height)
+    assert tallest >= 3  # the check means something: some questions wrap to three lines
+    # A sheet without wrapping text keeps Excel's own row height.
+    clauses = workbook["Clauses"]
+    assert {clauses.row_dimensions[r].height for r in range(2, clauses.max_row + 1)} == {None}
+
+
+def test_a_long_note_makes_its_row_taller_up_to_excels_limit(demo, tmp_path) -> None:
+    paragraph = "The complaint log was checked against the case files for March. " * 4
+    set_response(demo, admin("deniz"), 2, "4.1.a", Response(3, notes=paragraph), expected_version=1)
+    set_response(
+        demo, admin("deniz"), 2, "4.1.b", Response(3, notes=paragraph * 40), expected_version=1
+    )
+    sheet = openpyxl.load_workbook(export(demo, tmp_path))["Criteria"]
+    per_line = characters_per_line(sheet.column_dimensions[NOTES].width)
+    assert sheet.row_dimensions[2].height == wrapped_lines(paragraph, per_line) * LINE_HEIGHT
+    assert sheet.row_dimensions[2].height >= 5 * LINE_HEIGHT
+    assert sheet.row_dimensions[3].height == 409  # the most a row can be
+
+
+def test_the_page_header_shows_an_ampersand_in_the_title_as_typed(demo, tmp_path) -> None:
+    current = open_assessment(demo, ADMIN, 2, today=TODAY)
+    renamed = A.create_assessment(
+        demo, admin("maria"), current.record.organization_id, current.checklist, "R&D & service"
+    )
+    sheet = openpyxl.load_workbook(export(demo, tmp_path, renamed.id))["Criteria"]
+    assert sheet.oddHeader.right.text == "R&&D && service"  # "&&" prints as one "&"
+
+
+@pytest.mark.parametrize(
+    ("text", "per_line", "lines"),
+    [
+        ("", 10, 1),
+        ("short", 10, 1),
+        ("exactly 10", 10, 1),
+        ("the quick brown fox", 10, 2),  # "the quick" / "brown fox": words wrap whole
+        ("the quick brown fox jumps", 10, 3),
+        ("a" * 25, 10, 3),  # a hash or a link breaks across lines
+        ("a" * 20, 10, 2),
+        ("see " + "a" * 15, 10, 3),  # "see" / "aaaaaaaaaa" / "aaaaa"
+        ("one\ntwo\n\nfour", 10, 4),  # each line end starts a line, an empty line too
+        ("one\r\ntwo", 10, 2),
+        ("spaces     between   words", 30, 1),
+    ],
+)
+def test_wrapped_lines_counts_lines_as_a_wrapping_cell_shows_them(text, per_line, lines) -> None:
+    assert wrapped_lines(text, per_line) == lines
+
+
+def test_characters_per_line_follows_the_width_and_the_type_size() -> None:
+    # Measured in LibreOffice (DejaVu Sans, wider than Calibri): a 50-wide column put the 60
+    # characters "Has the organization stated in its policy or procedure which" on one line.
+    # The estimate may hold fewer (a spare line) but never more (text cut off).
+    assert 50 <= characters_per_line(50) <= 60
+    assert characters_per_line(100) > 2 * characters_per_line(40)
+    assert characters_per_line(50, font_size=14) < characters_per_line(50)
+    assert characters_per_line(0.5) == 1
 
 
 # --- the workshop round trip -------------------------------------------------------------------
