@@ -31,7 +31,7 @@ from assessment.reports.excel_import import (
     read_workbook,
 )
 from assessment.reports.excel_layout import META_SHEET
-from assessment.reports.excel_print import LINE_HEIGHT, characters_per_line, wrapped_lines
+from assessment.reports.excel_print import LINE_HEIGHT, line_room, text_width, wrapped_lines
 from assessment.reports.spreadsheet_safety import neutralize
 from assessment.responses import Response
 from assessment.services import assessments as A
@@ -423,7 +423,7 @@ def test_rows_are_as_tall_as_their_wrapped_text(exported) -> None:
     for row in range(2, sheet.max_row + 1):
         question = sheet[f"C{row}"]
         assert question.alignment.wrap_text
-        lines = wrapped_lines(question.value, characters_per_line(width))
+        lines = wrapped_lines(question.value, line_room(width))
         tallest = max(tallest, lines)
         height = sheet.row_dimensions[row].height or LINE_HEIGHT
         assert height >= lines * LINE_HEIGHT, (row, question.value, height)
@@ -440,8 +440,8 @@ def test_a_long_note_makes_its_row_taller_up_to_excels_limit(demo, tmp_path) -> 
         demo, admin("deniz"), 2, "4.1.b", Response(3, notes=paragraph * 40), expected_version=1
     )
     sheet = openpyxl.load_workbook(export(demo, tmp_path))["Criteria"]
-    per_line = characters_per_line(sheet.column_dimensions[NOTES].width)
-    assert sheet.row_dimensions[2].height == wrapped_lines(paragraph, per_line) * LINE_HEIGHT
+    room = line_room(sheet.column_dimensions[NOTES].width)
+    assert sheet.row_dimensions[2].height == wrapped_lines(paragraph, room) * LINE_HEIGHT
     assert sheet.row_dimensions[2].height >= 5 * LINE_HEIGHT
     assert sheet.row_dimensions[3].height == 409  # the most a row can be
 
@@ -456,33 +456,37 @@ def test_the_page_header_shows_an_ampersand_in_the_title_as_typed(demo, tmp_path
 
 
 @pytest.mark.parametrize(
-    ("text", "per_line", "lines"),
-    [
+    ("text", "room", "lines"),
+    [  # a digit is one unit wide, a space half a unit
         ("", 10, 1),
-        ("short", 10, 1),
-        ("exactly 10", 10, 1),
-        ("the quick brown fox", 10, 2),  # "the quick" / "brown fox": words wrap whole
-        ("the quick brown fox jumps", 10, 3),
-        ("a" * 25, 10, 3),  # a hash or a link breaks across lines
-        ("a" * 20, 10, 2),
-        ("see " + "a" * 15, 10, 3),  # "see" / "aaaaaaaaaa" / "aaaaa"
-        ("one\ntwo\n\nfour", 10, 4),  # each line end starts a line, an empty line too
-        ("one\r\ntwo", 10, 2),
-        ("spaces     between   words", 30, 1),
+        ("12345", 10, 1),
+        ("1234567890", 10, 1),
+        ("1234 5678", 8.5, 1),
+        ("1234 5678", 8, 2),  # words wrap whole
+        ("1234 5678 9012", 10, 2),
+        ("1" * 25, 10, 3),  # a hash or a link breaks across lines
+        ("1" * 20, 10, 2),
+        ("12 " + "1" * 15, 10, 3),  # "12" / ten digits / five
+        ("1\n2\n\n4", 10, 4),  # each line end starts a line, an empty line too
+        ("1\r\n2", 10, 2),
+        ("1     2", 10, 1),
     ],
 )
-def test_wrapped_lines_counts_lines_as_a_wrapping_cell_shows_them(text, per_line, lines) -> None:
-    assert wrapped_lines(text, per_line) == lines
+def test_wrapped_lines_counts_lines_as_a_wrapping_cell_shows_them(text, room, lines) -> None:
+    assert wrapped_lines(text, room) == lines
 
 
-def test_characters_per_line_follows_the_width_and_the_type_size() -> None:
-    # Measured in LibreOffice (DejaVu Sans, wider than Calibri): a 50-wide column put the 60
-    # characters "Has the organization stated in its policy or procedure which" on one line.
-    # The estimate may hold fewer (a spare line) but never more (text cut off).
-    assert 50 <= characters_per_line(50) <= 60
-    assert characters_per_line(100) > 2 * characters_per_line(40)
-    assert characters_per_line(50, font_size=14) < characters_per_line(50)
-    assert characters_per_line(0.5) == 1
+def test_the_line_estimate_agrees_with_what_libreoffice_printed() -> None:
+    """Measured on the demo workbook printed by LibreOffice (DejaVu Sans, wider than Excel's
+    Calibri): the estimate may keep a spare line, but must never promise a line too few."""
+    first_line = "Has the organization stated in its policy or procedure which"
+    assert wrapped_lines(first_line, line_room(50)) == 1  # one line in the Question column
+    assert wrapped_lines(first_line + " complaints-handling", line_room(50)) == 2
+    sha256 = "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"
+    assert wrapped_lines(sha256, line_room(16)) >= 5  # 15 characters a line in 16 units
+    assert text_width("MW") > text_width("ab") > text_width("il")
+    assert line_room(50, font_size=14) < line_room(50)
+    assert line_room(50, bold=True) < line_room(50)
 
 
 # --- the workshop round trip -------------------------------------------------------------------

@@ -15,7 +15,7 @@ many: white space is better than text cut off or printed over the next row.
 
 from __future__ import annotations
 
-import math
+import unicodedata
 
 from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
@@ -28,12 +28,16 @@ DEFAULT_FONT_SIZE = 11.0
 # Excel's default row for its 11 pt default font is 15 points high.
 LINE_HEIGHT = 15.0
 MAX_ROW_HEIGHT = 409.0  # the most Excel allows
-# A column's width is counted in widths of the digit 0. LibreOffice, setting DejaVu Sans where
-# Calibri is missing, puts about 1.2 to 1.3 characters of prose to the unit (a 50-wide column
-# holds 60); Calibri is narrower still. Text heavy in digits and capitals runs wider (a digit
-# is exactly one unit), so the estimate takes the low end.
-CHARACTERS_PER_UNIT = 1.2
-CELL_PADDING = 1.0  # units the cell's inner margins take from the text
+# A column's width is counted in widths of the digit 0, so a character's width is given in
+# digits too. The figures are those of DejaVu Sans, which LibreOffice sets where Calibri is
+# missing; Calibri is narrower, so in Excel a row may keep some room to spare. Checked by
+# printing the demo workbook, and a sheet of capitals, digits, hashes, links and accented
+# names, with LibreOffice.
+SPACE = 0.5
+_NARROW = frozenset("ijlftrI.,:;'!|()[]{}/\\\"`-")
+_WIDE = frozenset("mwMW@%")
+CELL_PADDING = 1.0  # digits the cell's inner margins take from a line
+BOLD = 1.1  # bold type is about a tenth wider
 DEFAULT_COLUMN_WIDTH = 8.43  # Excel's, for a column the sheet sets no width for
 # The column units a portrait page holds at a readable scale (about 85 %); a sheet wider than
 # that prints landscape.
@@ -41,35 +45,55 @@ PORTRAIT_UNITS = 115.0
 PAGE_FOOTER = "Page &P of &N"  # Excel's codes for the page number and the page count
 
 
-def characters_per_line(width: float, font_size: float = DEFAULT_FONT_SIZE) -> int:
-    """How many characters a line of a cell `width` units wide holds; larger type holds fewer."""
-    usable = (width - CELL_PADDING) * CHARACTERS_PER_UNIT * DEFAULT_FONT_SIZE / font_size
-    return max(1, math.floor(usable))
+def character_width(character: str) -> float:
+    """The width of one character in digits: narrow letters and punctuation half a digit,
+    most lower-case letters a little less than one, capitals a little more, m, w, M and W one
+    and a half, East Asian characters two."""
+    if character == " ":
+        return SPACE
+    if character in _NARROW:
+        return 0.55
+    if character in _WIDE:
+        return 1.5
+    if unicodedata.east_asian_width(character) in ("W", "F"):
+        return 2.0
+    if character.isupper():
+        return 1.15
+    if character.islower():
+        return 0.95
+    return 1.0
 
 
-def wrapped_lines(text: str, per_line: int) -> int:
-    """How many lines `text` takes in a wrapping cell holding `per_line` characters a line.
+def text_width(text: str) -> float:
+    """The width of a piece of text in digits."""
+    return sum(character_width(c) for c in text)
+
+
+def wrapped_lines(text: str, room: float) -> int:
+    """How many lines `text` takes in a wrapping cell with `room` digits' width a line.
 
     Words wrap whole, as Excel and LibreOffice wrap them; a word longer than a line (a hash,
-    a link) is broken across lines; each line end in the text starts a new line.
+    a link) is broken where the line is full; each line end in the text starts a new line.
     """
-    per_line = max(1, per_line)
     lines = 0
     for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        used = 0  # characters on the current line; 0 also for an empty paragraph
         lines += 1
+        used = 0.0  # the width taken on the current line
         for word in paragraph.split():
-            needed = len(word) if used == 0 else used + 1 + len(word)
-            if needed <= per_line:
-                used = needed
+            width = text_width(word)
+            if used and used + SPACE + width <= room:
+                used += SPACE + width
                 continue
             if used:
-                lines += 1
-            # A word longer than a line fills whole lines, its rest starts the next.
-            extra, used = divmod(len(word), per_line)
-            if used == 0:
-                extra, used = extra - 1, per_line
-            lines += extra
+                lines, used = lines + 1, 0.0
+            if width <= room:
+                used = width
+                continue
+            for character in word:  # too long for any line: broken across lines
+                step = character_width(character)
+                if used and used + step > room:
+                    lines, used = lines + 1, 0.0
+                used += step
     return lines
 
 
@@ -86,9 +110,17 @@ def column_width(sheet: Worksheet, column: int) -> float:
     return float(dimension.width) if dimension.customWidth else DEFAULT_COLUMN_WIDTH
 
 
+def line_room(width: float, font_size: float = DEFAULT_FONT_SIZE, bold: bool = False) -> float:
+    """The room for text on one line of a cell `width` units wide, in digits of the default
+    type: less for larger or bold type."""
+    return (width - CELL_PADDING) * DEFAULT_FONT_SIZE / font_size / (BOLD if bold else 1.0)
+
+
 def _cell_height(cell: Cell, width: float) -> float:
-    size = float(cell.font.sz or DEFAULT_FONT_SIZE) if cell.font else DEFAULT_FONT_SIZE
-    return wrapped_lines(str(cell.value), characters_per_line(width, size)) * line_height(size)
+    font = cell.font
+    size = float(font.sz or DEFAULT_FONT_SIZE) if font else DEFAULT_FONT_SIZE
+    room = line_room(width, size, bool(font and font.b))
+    return wrapped_lines(str(cell.value), room) * line_height(size)
 
 
 def fit_row_heights(sheet: Worksheet, last_column: int) -> None:
