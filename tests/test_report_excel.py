@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assessment.demo import load_demo
@@ -30,6 +31,7 @@ from assessment.reports.excel_import import (
     read_workbook,
 )
 from assessment.reports.excel_layout import META_SHEET
+from assessment.reports.excel_print import LINE_HEIGHT, line_room, text_width, wrapped_lines
 from assessment.reports.spreadsheet_safety import neutralize
 from assessment.responses import Response
 from assessment.services import assessments as A
@@ -171,7 +173,16 @@ def test_every_table_has_a_styled_header_frozen_panes_and_a_filter(
     assert table.column_dimensions["A"].width > 0
 
 
-def test_the_score_column_drops_down_the_scale_and_na(exported) -> None:
+def drop_down(workbook: openpyxl.Workbook, formula: str) -> list[object]:
+    """The entries a list validation offers: inline ones, or the cells it refers to."""
+    if formula.startswith('"'):
+        return formula.strip('"').split(",")
+    sheet, cells = formula.rsplit("!", 1)
+    found = workbook[sheet.strip("'")][cells.replace("$", "")]
+    return [row[0].value for row in found]
+
+
+def test_the_score_column_drops_down_the_levels_with_their_labels_and_na(exported) -> None:
     data, workbook = exported
     sheet = workbook["Criteria"]
     assert sheet[f"{SCORE}1"].value == "Score"
@@ -179,10 +190,16 @@ def test_the_score_column_drops_down_the_scale_and_na(exported) -> None:
     last = 1 + len(data.assessment.checklist.criteria)
     score = validations[f"{SCORE}2:{SCORE}{last}"]
     assert score.type == "list"
-    assert score.formula1 == '"0,1,2,3,4,5,N/A"'
+    levels = data.assessment.checklist.scale.levels
+    assert drop_down(workbook, score.formula1) == [
+        *(f"{level.value} - {level.label}" for level in levels),
+        "N/A",
+    ]
+    assert "3 - Implemented and documented" in drop_down(workbook, score.formula1)
     assert score.showErrorMessage
+    assert score.errorStyle == "warning"  # a bare number typed by hand may stay
     finding = validations[f"{FINDING}2:{FINDING}{last}"]
-    assert finding.formula1 == '"' + ",".join(f.label for f in Finding) + '"'
+    assert drop_down(workbook, finding.formula1) == [f.label for f in Finding]
 
 
 def test_colours_are_conditional_on_score_readiness_findings_overdue_and_status(exported) -> None:
@@ -194,11 +211,12 @@ def test_colours_are_conditional_on_score_readiness_findings_overdue_and_status(
     last = workbook["Criteria"].max_row
     assert f"{SCORE}2:{SCORE}{last}" in ranges["Criteria"]
     rules = [r for cf in workbook["Criteria"].conditional_formatting for r in cf.rules]
+    number = 'IFERROR(VALUE(LEFT($F2,FIND(" ",$F2&" ")-1)),"")'  # "3 - ..." or 3 alike
     assert [r.formula[0] for r in rules] == [
         '$F2="N/A"',
-        "AND(ISNUMBER($F2),$F2>=$D2)",
-        "AND(ISNUMBER($F2),$D2-$F2>=2)",
-        "AND(ISNUMBER($F2),$F2<$D2)",
+        f"AND(ISNUMBER({number}),{number}>=$D2)",
+        f"AND(ISNUMBER({number}),$D2-{number}>=2)",
+        f"AND(ISNUMBER({number}),{number}<$D2)",
     ]
     assert any(r.startswith("D2:") for r in ranges["Clauses"])
     assert any(r.startswith("G2:") for r in ranges["Findings"])
@@ -210,13 +228,20 @@ def test_criteria_rows_match_the_report_data(exported) -> None:
     data, workbook = exported
     sheet = workbook["Criteria"]
     opened = data.assessment
+    scale = opened.checklist.scale
     assert sheet.max_row == 1 + len(opened.checklist.criteria)
     for row, result in enumerate(opened.score.criteria, start=2):
         stored_response = opened.responses.get(result.id)
         response = stored_response.response if stored_response else Response()
         assert sheet[f"{ID}{row}"].value == result.id
         assert sheet[f"{TARGET}{row}"].value == result.target
-        expected_score = "N/A" if response.is_not_applicable else response.score
+        expected_score = (
+            "N/A"
+            if response.is_not_applicable
+            else f"{response.score} - {scale.label(response.score)}"
+            if response.score is not None
+            else None
+        )
         assert sheet[f"{SCORE}{row}"].value == expected_score, result.id
         assert sheet[f"{NA}{row}"].value == (response.not_applicable or None)
         assert sheet[f"{NOTES}{row}"].value == (neutralize(response.notes) or None)
@@ -316,6 +341,152 @@ def test_write_workbook_replaces_the_file_whole_and_leaves_no_temporary(demo, tm
     assert sorted(p.name for p in tmp_path.iterdir() if "out" in p.name) == ["out.xlsx"]
     with pytest.raises(FileNotFoundError):
         write_workbook(data, tmp_path / "no such folder" / "out.xlsx")
+
+
+# --- how the workbook prints -------------------------------------------------------------------
+
+# The Criteria columns that print: everything up to Evidence, not the hidden helpers after it.
+LAST_PRINTED = "M"
+
+
+def test_every_sheet_prints_one_page_wide_with_margins_and_page_numbers(exported) -> None:
+    data, workbook = exported
+    for name in SHEETS:
+        sheet = workbook[name]
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, name
+        # One page wide; 0 pages tall means "as many as it takes".
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0), name
+        margins = sheet.page_margins
+        assert min(margins.left, margins.right, margins.top, margins.bottom) > 0, name
+        assert sheet.oddHeader.left.text == "&A", name  # the sheet's own name
+        assert sheet.oddHeader.right.text == data.assessment.record.title, name
+        assert sheet.oddFooter.right.text == "Page &P of &N", name
+
+
+def test_each_table_repeats_its_header_row_on_every_printed_page(exported) -> None:
+    workbook = exported[1]
+    assert workbook["Summary"].print_title_rows is None  # no table, no header row
+    for name in SHEETS[1:]:
+        assert workbook[name].print_title_rows == "$1:$1", name
+        assert workbook[name].print_options.gridLines, name
+
+
+def test_wide_sheets_print_landscape_and_the_summary_portrait(exported) -> None:
+    workbook = exported[1]
+    orientation = {name: workbook[name].page_setup.orientation for name in SHEETS}
+    assert orientation == {
+        "Summary": "portrait",
+        "Clauses": "landscape",
+        "Criteria": "landscape",
+        "Findings": "landscape",
+        "Actions": "landscape",
+        "Evidence": "landscape",
+    }
+
+
+def test_the_print_area_holds_every_shown_column_and_row_but_not_the_hidden_helpers(
+    exported,
+) -> None:
+    data, workbook = exported
+    last = 1 + len(data.assessment.checklist.criteria)
+    criteria = workbook["Criteria"]
+    assert criteria.print_area == f"'Criteria'!$A$1:${LAST_PRINTED}${last}"
+    assert criteria[f"{LAST_PRINTED}1"].value == "Evidence"
+    assert [criteria.column_dimensions[c].hidden for c in "NOP"] == [True] * 3
+    for name in ("Summary", "Clauses", "Findings", "Actions", "Evidence"):
+        sheet = workbook[name]
+        end = get_column_letter(sheet.max_column)
+        assert sheet.print_area == f"'{name}'!$A$1:${end}${sheet.max_row}", name
+
+
+def test_summary_labels_print_beside_their_values(exported) -> None:
+    """Both columns are in the print area of a sheet printed one page wide, so a label and its
+    value always land on the same page."""
+    sheet = exported[1]["Summary"]
+    assert sheet.print_area == f"'Summary'!$A$1:$B${sheet.max_row}"
+    assert sheet.page_setup.fitToWidth == 1
+    labels = 0
+    for label, value in sheet.iter_rows(min_row=4, max_col=2):
+        if label.value is None:
+            break  # the end of the facts
+        labels += 1
+        assert value.value is not None, label.value  # the value is in the same row
+        assert label.alignment.vertical == value.alignment.vertical == "top", label.value
+    assert labels >= 15
+
+
+def test_rows_are_as_tall_as_their_wrapped_text(exported) -> None:
+    workbook = exported[1]
+    sheet = workbook["Criteria"]
+    width = sheet.column_dimensions["C"].width
+    tallest = 0
+    for row in range(2, sheet.max_row + 1):
+        question = sheet[f"C{row}"]
+        assert question.alignment.wrap_text
+        lines = wrapped_lines(question.value, line_room(width))
+        tallest = max(tallest, lines)
+        height = sheet.row_dimensions[row].height or LINE_HEIGHT
+        assert height >= lines * LINE_HEIGHT, (row, question.value, height)
+    assert tallest >= 3  # the check means something: some questions wrap to three lines
+    # A sheet without wrapping text keeps Excel's own row height.
+    clauses = workbook["Clauses"]
+    assert {clauses.row_dimensions[r].height for r in range(2, clauses.max_row + 1)} == {None}
+
+
+def test_a_long_note_makes_its_row_taller_up_to_excels_limit(demo, tmp_path) -> None:
+    paragraph = "The complaint log was checked against the case files for March. " * 4
+    set_response(demo, admin("deniz"), 2, "4.1.a", Response(3, notes=paragraph), expected_version=1)
+    set_response(
+        demo, admin("deniz"), 2, "4.1.b", Response(3, notes=paragraph * 40), expected_version=1
+    )
+    sheet = openpyxl.load_workbook(export(demo, tmp_path))["Criteria"]
+    room = line_room(sheet.column_dimensions[NOTES].width)
+    assert sheet.row_dimensions[2].height == wrapped_lines(paragraph, room) * LINE_HEIGHT
+    assert sheet.row_dimensions[2].height >= 5 * LINE_HEIGHT
+    assert sheet.row_dimensions[3].height == 409  # the most a row can be
+
+
+def test_the_page_header_shows_an_ampersand_in_the_title_as_typed(demo, tmp_path) -> None:
+    current = open_assessment(demo, ADMIN, 2, today=TODAY)
+    renamed = A.create_assessment(
+        demo, admin("maria"), current.record.organization_id, current.checklist, "R&D & service"
+    )
+    sheet = openpyxl.load_workbook(export(demo, tmp_path, renamed.id))["Criteria"]
+    assert sheet.oddHeader.right.text == "R&&D && service"  # "&&" prints as one "&"
+
+
+@pytest.mark.parametrize(
+    ("text", "room", "lines"),
+    [  # a digit is one unit wide, a space half a unit
+        ("", 10, 1),
+        ("12345", 10, 1),
+        ("1234567890", 10, 1),
+        ("1234 5678", 8.5, 1),
+        ("1234 5678", 8, 2),  # words wrap whole
+        ("1234 5678 9012", 10, 2),
+        ("1" * 25, 10, 3),  # a hash or a link breaks across lines
+        ("1" * 20, 10, 2),
+        ("12 " + "1" * 15, 10, 3),  # "12" / ten digits / five
+        ("1\n2\n\n4", 10, 4),  # each line end starts a line, an empty line too
+        ("1\r\n2", 10, 2),
+        ("1     2", 10, 1),
+    ],
+)
+def test_wrapped_lines_counts_lines_as_a_wrapping_cell_shows_them(text, room, lines) -> None:
+    assert wrapped_lines(text, room) == lines
+
+
+def test_the_line_estimate_agrees_with_what_libreoffice_printed() -> None:
+    """Measured on the demo workbook printed by LibreOffice (DejaVu Sans, wider than Excel's
+    Calibri): the estimate may keep a spare line, but must never promise a line too few."""
+    first_line = "Has the organization stated in its policy or procedure which"
+    assert wrapped_lines(first_line, line_room(50)) == 1  # one line in the Question column
+    assert wrapped_lines(first_line + " complaints-handling", line_room(50)) == 2
+    sha256 = "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"
+    assert wrapped_lines(sha256, line_room(16)) >= 5  # 15 characters a line in 16 units
+    assert text_width("MW") > text_width("ab") > text_width("il")
+    assert line_room(50, font_size=14) < line_room(50)
+    assert line_room(50, bold=True) < line_room(50)
 
 
 # --- the workshop round trip -------------------------------------------------------------------
@@ -419,6 +590,32 @@ def test_a_blank_workbook_works_the_same(demo, tmp_path) -> None:
     }
 
 
+def test_a_level_picked_from_the_list_and_a_number_typed_by_hand_both_import(demo, review) -> None:
+    path = review[1]
+    workbook = openpyxl.load_workbook(path)
+    validation = next(
+        v for v in workbook["Criteria"].data_validations.dataValidation if str(v.sqref)[0] == SCORE
+    )
+    choices = drop_down(workbook, validation.formula1)
+    content = edited(
+        path,
+        set_cells(
+            {
+                "F2": choices[5],  # "5 - Continually improved", as picked in Excel
+                "F3": "1",  # typed by hand, stored as text
+                "F4": 4,  # typed by hand, stored as a number
+                "F5": " 2 \u2013 partly IMPLEMENTED ",  # an en dash from autocorrect, other case
+            }
+        ),
+    )
+    changes = preview(demo, content)
+    assert changes.faults == ()
+    apply_workbook_changes(demo, ACTOR, 2, changes)
+    after = stored(demo)
+    assert choices[5] == "5 - Continually improved"
+    assert [after[c][0].score for c in ("4.1.a", "4.1.b", "4.1.c", "4.2.a")] == [5, 1, 4, 2]
+
+
 @pytest.mark.parametrize(
     ("kind", "cells", "fault"),
     [
@@ -428,7 +625,19 @@ def test_a_blank_workbook_works_the_same(demo, tmp_path) -> None:
         (
             "text in the score",
             {"F2": "good"},
-            "Criteria!F2: 'good' is not a score: pick 0 to 5 or N/A",
+            "Criteria!F2: 'good' is not a score: pick 0 to 5 or N/A from the list "
+            "(such as '5 - Continually improved'), or type the number alone",
+        ),
+        (
+            "a level with another level's label",
+            {"F2": "4 - Implemented and documented"},
+            "Criteria!F2: '4 - Implemented and documented' does not match the scale, where 4 "
+            "is '4 - Measured and managed'",
+        ),
+        (
+            "a level off the scale",
+            {"F2": "6 - Excellent"},
+            "Criteria!F2: '6 - Excellent': 6 is not on the scale (0 to 5)",
         ),
         ("N/A without reason", {"F2": "N/A"}, "Criteria!G2: N/A needs a reason"),
         (

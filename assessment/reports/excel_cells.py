@@ -8,6 +8,7 @@ client changed is checked as a whole (N/A needs a reason, an override needs a re
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
@@ -16,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
-from assessment.checklist import Checklist
+from assessment.checklist import Checklist, Scale
 from assessment.findings import Finding
 from assessment.reports.excel_layout import (
     CRITERIA,
@@ -25,6 +26,7 @@ from assessment.reports.excel_layout import (
     NOT_APPLICABLE_WORDS,
     CellValues,
     cell_text,
+    score_choice,
 )
 from assessment.reports.excel_preview import CellFault, quoted
 from assessment.responses import Response
@@ -33,6 +35,16 @@ _FINDING_WORDS = {
     **{label.lower(): f for label, f in FINDING_CHOICES.items()},
     **{f.value: f for f in Finding},
 }
+
+
+# "3 - Implemented and documented" with any dash Excel's autocorrect may have put in, and any
+# spacing: a number, a dash, the rest.
+_LABELLED = re.compile(r"(\d+)\s*[-\u2010-\u2015]\s*(.+)", re.DOTALL)
+
+
+def _plain(text: str) -> str:
+    """Text compared without regard to case or spacing."""
+    return " ".join(text.split()).casefold()
 
 
 class CellError(Exception):
@@ -83,21 +95,32 @@ class RowReader:
         )
 
 
-def read_score(row: RowReader, scale_values: list[int]) -> tuple[int | None, bool]:
-    """The score cell: (score, False), (None, True) for N/A, (None, False) when empty."""
+def read_score(row: RowReader, scale: Scale) -> tuple[int | None, bool]:
+    """The score cell: (score, False), (None, True) for N/A, (None, False) when empty.
+
+    Taken: a level as the drop-down offers it ("3 - Implemented and documented"), its bare
+    number, typed ("3") or as a number, and N/A. A level whose label does not match its number
+    is refused: which of the two was meant cannot be told.
+    """
     value = row.raw("score")
-    low, high = min(scale_values), max(scale_values)
+    low, high = min(scale.values), scale.maximum
     if isinstance(value, str):
         text = cell_text(value)
         if not text:
             return None, False
         if text.lower() in NOT_APPLICABLE_WORDS:
             return None, True
+        labelled = _LABELLED.fullmatch(text)
+        if labelled:
+            return _read_labelled(row, scale, text, int(labelled[1]), labelled[2]), False
         try:
             value = Decimal(text)
         except InvalidOperation:
+            example = score_choice(scale, high)
             row.fault(
-                "score", f"{quoted(text)} is not a score: pick {low} to {high} or {NOT_APPLICABLE}"
+                "score",
+                f"{quoted(text)} is not a score: pick {low} to {high} or {NOT_APPLICABLE} "
+                f"from the list (such as {quoted(example)}), or type the number alone",
             )
             raise CellError from None
     if value is None:
@@ -112,10 +135,29 @@ def read_score(row: RowReader, scale_values: list[int]) -> tuple[int | None, boo
     if value != int(value):
         row.fault("score", f"{value} is not a whole number on the scale ({low} to {high})")
         raise CellError
-    if int(value) not in scale_values:
+    if int(value) not in scale.values:
         row.fault("score", f"{int(value)} is not on the scale ({low} to {high})")
         raise CellError
     return int(value), False
+
+
+def _read_labelled(row: RowReader, scale: Scale, text: str, number: int, label: str) -> int:
+    """The number of a score given in drop-down form, when its label is that level's."""
+    if number not in scale.values:
+        row.fault(
+            "score",
+            f"{quoted(text)}: {number} is not on the scale ({min(scale.values)} to {scale.maximum})",
+        )
+        raise CellError
+    if _plain(label) != _plain(scale.label(number)):
+        row.fault(
+            "score",
+            f"{quoted(text)} does not match the scale, where {number} is "
+            f"{quoted(score_choice(scale, number))}: pick the level from the list, or type "
+            "the number alone",
+        )
+        raise CellError
+    return number
 
 
 def read_finding(row: RowReader) -> Finding | None:
@@ -136,7 +178,7 @@ def read_cell_values(row: RowReader, checklist: Checklist) -> CellValues:
     """The five response cells, each checked on its own; every bad one is recorded."""
     results: dict[str, object] = {}
     readers = {
-        "score": lambda: read_score(row, checklist.scale.values),
+        "score": lambda: read_score(row, checklist.scale),
         "not_applicable": lambda: row.text("not_applicable"),
         "notes": lambda: row.text("notes"),
         "finding": lambda: read_finding(row),

@@ -36,6 +36,8 @@ from assessment.reports.excel_layout import (
     CellValues,
     joined,
     put,
+    score_choice,
+    score_choices,
     write_table,
     yes_no,
 )
@@ -55,6 +57,18 @@ META_KEYS = (
     "as_of",
     "exported_at",
 )
+
+
+# The drop-down's entries live in a column of the hidden sheet, not in the validation itself:
+# an inline list takes at most 255 characters and no comma, and a checklist's level labels
+# may be long or hold commas.
+SCORE_LIST_COLUMN = 4
+
+
+def score_list_ref(scale_size: int) -> str:
+    """Where the score drop-down takes its entries: the levels and N/A, one a row."""
+    column = get_column_letter(SCORE_LIST_COLUMN)
+    return f"'{META_SHEET}'!${column}$1:${column}${scale_size + 1}"
 
 
 def letter(key: str) -> str:
@@ -84,7 +98,13 @@ def _rows(data: ReportData) -> list[list[object]]:
     for result in opened.score.criteria:
         stored = opened.responses.get(result.id)
         response = stored.response if stored else Response()
-        score: object = NOT_APPLICABLE if response.is_not_applicable else response.score
+        score: object = (
+            NOT_APPLICABLE
+            if response.is_not_applicable
+            else score_choice(opened.checklist.scale, response.score)
+            if response.score is not None
+            else None
+        )
         rows.append(
             [
                 result.id,
@@ -109,20 +129,28 @@ def _rows(data: ReportData) -> list[list[object]]:
 
 
 def _validations(sheet: Worksheet, data: ReportData, last: int) -> None:
-    """Drop-downs: the checklist's scale plus N/A for the score, the classes for the override."""
+    """Drop-downs: the checklist's levels with their labels plus N/A for the score, the
+    classes for the override.
+
+    A score typed as a bare number ("3") only warns, as import takes it; anything else that
+    is not on the list import refuses with the cell's name.
+    """
     scale = data.assessment.checklist.scale
-    values = [str(v) for v in scale.values]
     low, high = min(scale.values), scale.maximum
     score = DataValidation(
         type="list",
-        formula1='"' + ",".join([*values, NOT_APPLICABLE]) + '"',
+        formula1=score_list_ref(len(scale.values)),
         allow_blank=True,
         showErrorMessage=True,
+        errorStyle="warning",
         errorTitle="Not on the scale",
-        error=f"Pick a score from {low} to {high}, or {NOT_APPLICABLE} (then give the reason).",
+        error=(
+            f"Pick a level from the list, type its number ({low} to {high}), or pick "
+            f"{NOT_APPLICABLE} and give the reason. Import refuses anything else."
+        ),
         showInputMessage=True,
         promptTitle="Score",
-        prompt=f"{low} to {high}, or {NOT_APPLICABLE} with a reason in the next column.",
+        prompt=f"Pick a level, or type its number ({low} to {high}); {NOT_APPLICABLE} needs a reason in the next column.",
     )
     score.add(f"{letter('score')}2:{letter('score')}{last}")
     finding = DataValidation(
@@ -140,15 +168,17 @@ def _validations(sheet: Worksheet, data: ReportData, last: int) -> None:
 
 def _colours(sheet: Worksheet, data: ReportData, last: int) -> None:
     """Score against target, live as the client types: at target green, a major gap red,
-    a smaller gap amber, N/A grey."""
+    a smaller gap amber, N/A grey. The number is read from the front of the cell, so a
+    picked "3 - ..." and a typed 3 colour the same."""
     s, t = letter("score"), letter("target")
     major_gap = data.assessment.checklist.scale.major_gap
     target_range = f"{s}2:{s}{last}"
+    number = f'IFERROR(VALUE(LEFT(${s}2,FIND(" ",${s}2&" ")-1)),"")'
     rules = (
         (f'${s}2="{NOT_APPLICABLE}"', GREY),
-        (f"AND(ISNUMBER(${s}2),${s}2>=${t}2)", GREEN),
-        (f"AND(ISNUMBER(${s}2),${t}2-${s}2>={major_gap})", RED),
-        (f"AND(ISNUMBER(${s}2),${s}2<${t}2)", AMBER),
+        (f"AND(ISNUMBER({number}),{number}>=${t}2)", GREEN),
+        (f"AND(ISNUMBER({number}),${t}2-{number}>={major_gap})", RED),
+        (f"AND(ISNUMBER({number}),{number}<${t}2)", AMBER),
     )
     for formula, fill in rules:
         sheet.conditional_formatting.add(
@@ -199,5 +229,7 @@ def write_meta_sheet(workbook: Workbook, data: ReportData, exported_at: datetime
     for row, key in enumerate(META_KEYS, start=1):
         put(sheet.cell(row, 1), key)
         put(sheet.cell(row, 2), values[key])
+    for row, choice in enumerate(score_choices(checklist.scale), start=1):
+        put(sheet.cell(row, SCORE_LIST_COLUMN), choice)
     sheet.sheet_state = "veryHidden"
     sheet.protection.sheet = True

@@ -33,11 +33,13 @@ from assessment.reports.excel_layout import (
     PERCENT_FORMAT,
     RED,
     SUMMARY,
+    WRAP_TOP,
     Column,
     colour_rows,
     put,
     write_table,
 )
+from assessment.reports.excel_print import prepare_for_print
 from assessment.reports.excel_registers import write_actions, write_evidence, write_findings
 from assessment.reports.spreadsheet_safety import write_atomically
 from assessment.verdict import Verdict
@@ -53,7 +55,9 @@ def _summary(sheet: Worksheet, data: ReportData) -> None:
     opened = data.assessment
     record, overall, checklist = opened.record, opened.score.overall, opened.checklist
     put(sheet["A1"], "ISO 10002 readiness self-assessment").font = Font(bold=True, size=14)
-    put(sheet["A2"], DISCLAIMER).font = Font(italic=True)
+    disclaimer = put(sheet["A2"], DISCLAIMER)
+    disclaimer.font, disclaimer.alignment = Font(italic=True), WRAP_TOP
+    sheet.merge_cells("A2:B2")  # the sentence wraps across the page, not in the label column
     open_actions = [a for a in data.actions if a.status in OPEN_STATUSES]
     facts: list[tuple[str, object, str | None]] = [
         ("Organization", record.organization_name, None),
@@ -84,26 +88,35 @@ def _summary(sheet: Worksheet, data: ReportData) -> None:
     row = 4
     for row, (label, value, number_format) in enumerate(facts, start=4):
         put(sheet.cell(row, 1), label).font = Font(bold=True)
+        sheet.cell(row, 1).alignment = WRAP_TOP
         cell = put(sheet.cell(row, 2), value, number_format)
-        cell.alignment = Alignment(horizontal="left", wrap_text=True)
+        cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
         if label == "Verdict":
             cell.fill = VERDICT_FILLS[overall.verdict]
             cell.font = Font(bold=True)
+    # The scale first: it is short, so it stays on the first page beside the facts, and the
+    # list of reasons, as long as it has to be, runs on.
+    row += 2
+    put(sheet.cell(row, 1), "Scale").font = Font(bold=True, size=12)
+    for level in checklist.scale.levels:
+        row += 1
+        put(sheet.cell(row, 1), level.value).alignment = Alignment(
+            horizontal="left", vertical="top"
+        )
+        put(
+            sheet.cell(row, 2), f"{level.label}: {level.description}".rstrip(": ")
+        ).alignment = WRAP_TOP
     row += 2
     heading = "What holds the verdict back" if overall.reasons else "Nothing holds the verdict back"
     put(sheet.cell(row, 1), heading).font = Font(bold=True, size=12)
     for reason in overall.reasons:
         row += 1
-        put(sheet.cell(row, 1), reason.kind.value.replace("_", " ").capitalize())
-        put(sheet.cell(row, 2), reason.message).alignment = Alignment(wrap_text=True)
-    row += 2
-    put(sheet.cell(row, 1), "Scale").font = Font(bold=True, size=12)
-    for level in checklist.scale.levels:
-        row += 1
-        put(sheet.cell(row, 1), level.value).alignment = Alignment(horizontal="left")
-        put(sheet.cell(row, 2), f"{level.label}: {level.description}".rstrip(": "))
-    sheet.column_dimensions["A"].width = 30
-    sheet.column_dimensions["B"].width = 100
+        put(
+            sheet.cell(row, 1), reason.kind.value.replace("_", " ").capitalize()
+        ).alignment = WRAP_TOP
+        put(sheet.cell(row, 2), reason.message).alignment = WRAP_TOP
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 80
 
 
 def _clauses(sheet: Worksheet, data: ReportData) -> None:
@@ -152,6 +165,11 @@ def build_workbook(data: ReportData, *, exported_at: datetime | None = None) -> 
     write_actions(workbook.create_sheet(ACTIONS), data)
     write_evidence(workbook.create_sheet(EVIDENCE), data)
     write_meta_sheet(workbook, data, exported_at or datetime.now(UTC))
+    for sheet in workbook.worksheets:
+        if sheet.sheet_state == "visible":
+            prepare_for_print(
+                sheet, title=data.assessment.record.title, gridlines=sheet is not summary
+            )
     workbook.properties.creator = "iso10002 readiness toolkit"
     return workbook
 

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from assessment.checklist import Scale
 from assessment.findings import Finding
 from assessment.reports.spreadsheet_safety import restore, xlsx_text
 from assessment.responses import Response
@@ -35,6 +36,8 @@ SUMMARY, CLAUSES, CRITERIA, FINDINGS, ACTIONS, EVIDENCE = (
 )
 NOT_APPLICABLE = "N/A"
 NOT_APPLICABLE_WORDS = frozenset({"n/a", "na", "not applicable"})
+# A score as the drop-down offers it and the cell shows it: the number, then what it means.
+SCORE_SEPARATOR = " - "
 # What a person picks in the finding override drop-down; the stored values are taken too.
 FINDING_CHOICES = {f.label: f for f in Finding}
 
@@ -51,19 +54,19 @@ class Column:
 # The Criteria sheet. Import finds columns by header, so a client may reorder them; the
 # editable ones are the five response fields, the last three are hidden helpers.
 CRITERIA_COLUMNS = (
-    Column("id", "ID", 10),
-    Column("clause", "Clause", 9),
-    Column("question", "Question", 60, wrap=True),
-    Column("target", "Target", 8),
-    Column("essential", "Essential", 10),
-    Column("score", "Score", 9),
-    Column("not_applicable", "N/A reason", 30, wrap=True),
-    Column("notes", "Notes", 50, wrap=True),
-    Column("finding", "Finding override", 26),
-    Column("finding_reason", "Finding reason", 30, wrap=True),
-    Column("finding_now", "Finding at export", 26),
-    Column("actions", "Actions", 12),
-    Column("evidence", "Evidence", 14),
+    Column("id", "ID", 8),
+    Column("clause", "Clause", 7),
+    Column("question", "Question", 50, wrap=True),
+    Column("target", "Target", 7),
+    Column("essential", "Essential", 9),
+    Column("score", "Score", 16, wrap=True),
+    Column("not_applicable", "N/A reason", 22, wrap=True),
+    Column("notes", "Notes", 40, wrap=True),
+    Column("finding", "Finding override", 16, wrap=True),
+    Column("finding_reason", "Finding reason", 22, wrap=True),
+    Column("finding_now", "Finding at export", 16, wrap=True),
+    Column("actions", "Actions", 10, wrap=True),
+    Column("evidence", "Evidence", 12, wrap=True),
     Column("key", "Key (do not edit)", 12),
     Column("version", "Version (do not edit)", 10),
     Column("fingerprint", "Fingerprint (do not edit)", 12),
@@ -88,6 +91,17 @@ WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 PERCENT_FORMAT = "0.0%"
+
+
+def score_choice(scale: Scale, value: int) -> str:
+    """A score in the form the drop-down offers, such as "3 - Implemented and documented";
+    import reads it back, and a bare number too."""
+    return f"{value}{SCORE_SEPARATOR}{scale.label(value)}"
+
+
+def score_choices(scale: Scale) -> list[str]:
+    """Every level of the scale in drop-down form, lowest first, then N/A."""
+    return [*(score_choice(scale, value) for value in sorted(scale.values)), NOT_APPLICABLE]
 
 
 def put(cell: Cell, value: object, number_format: str | None = None) -> Cell:
@@ -129,7 +143,10 @@ def write_table(
     first_row: int = 1,
     freeze: str | None = None,
 ) -> int:
-    """A styled header, the rows, widths, a filter and frozen panes; returns the last row."""
+    """A styled header, the rows, widths, a filter and frozen panes; returns the last row.
+
+    The header row repeats on every printed page; `excel_print` does the rest of the page
+    setup once the sheet is complete."""
     for index, column in enumerate(columns, start=1):
         cell = put(sheet.cell(first_row, index), column.header)
         cell.font, cell.fill, cell.border = HEADER_FONT, HEADER_FILL, HEADER_BORDER
@@ -143,6 +160,7 @@ def write_table(
     end = get_column_letter(len(columns))
     sheet.auto_filter.ref = f"A{first_row}:{end}{max(last, first_row)}"
     sheet.freeze_panes = freeze or f"A{first_row + 1}"
+    sheet.print_title_rows = f"{first_row}:{first_row}"
     return last
 
 
