@@ -1,21 +1,39 @@
-"""How numbers are shown to people, the same in the CLI, the app and the reports."""
+"""How numbers are shown to people, the same in the CLI, the app and the reports.
+
+One formatter per kind of number, so a readiness reads the same everywhere: always the same
+number of decimals (82.5%, 5.0%, 100.0%), no space before the sign, and '—' for "nothing to show".
+"""
 
 from __future__ import annotations
 
+NOTHING = "—"
+
 
 def percent(value: float | None, digits: int = 1) -> str:
-    """0.8254 -> '82.5%'; None (nothing applicable) -> '—'."""
+    """A fraction as a percentage with exactly `digits` decimals: 0.8254 -> '82.5%',
+    0.05 -> '5.0%' ('5%' with digits=0); None (nothing applicable) -> '—'."""
     if value is None:
-        return "—"
-    text = f"{value * 100:.{digits}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return f"{text}%"
+        return NOTHING
+    return f"{_unsigned_zero(value * 100, digits):.{digits}f}%"
+
+
+def points(delta: float | None) -> str:
+    """A change between two fractions in percentage points, always signed and with one
+    decimal: 0.11 -> '+11.0 pt', -0.222 -> '-22.2 pt', no change -> '+0.0 pt'; None (one side
+    has nothing to compare) -> '—'."""
+    if delta is None:
+        return NOTHING
+    return f"{_unsigned_zero(delta * 100, 1):+.1f} pt"
 
 
 def decimal(value: float | None, digits: int = 2) -> str:
     """A plain number with up to `digits` decimals; None -> '—'."""
     if value is None:
-        return "—"
+        return NOTHING
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return text or "0"
+
+
+def _unsigned_zero(value: float, digits: int) -> float:
+    """A value that rounds to zero is zero: never '-0.0%' or '-0.0 pt' for a tiny float error."""
+    return 0.0 if round(value, digits) == 0 else value

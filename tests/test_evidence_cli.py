@@ -106,7 +106,7 @@ def test_add_list_status_get_verify(setup, tmp_path):
     ]
     assert lines[2].split()[:4] == ["E1", "file", "approved", "procedure.pdf"]
     assert (
-        "Evidence coverage: 1 of 2 criteria scored above 0 have approved, unexpired evidence (50%)"
+        "Evidence coverage: 1 of 2 criteria scored above 0 have approved, unexpired evidence (50.0%)"
         in listed.output
     )
     assert "  without: 4.1.b" in listed.output

@@ -177,7 +177,7 @@ def test_reasons_name_the_criteria_and_numbers():
     messages = [r.message for r in reasons]
     assert messages == [
         "1 of 10 criteria are not yet assessed: c4",
-        "Overall readiness 83.3% is below the 90% needed for ready",
+        "Overall readiness 83.3% is below the 90.0% needed for ready",
         "Essential criterion c9 scores 1, below its target of 3",
         "Action A7 on the major nonconformity c9 is in progress, not yet verified",
     ]

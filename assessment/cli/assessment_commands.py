@@ -12,7 +12,7 @@ from assessment.cli.score_command import overall_text, score_table
 from assessment.cli.session import acting_user, configured_store
 from assessment.cli.tables import render_table
 from assessment.comparison import Comparison
-from assessment.numbers import percent
+from assessment.numbers import percent, points
 from assessment.portable import dump_assessment, load_assessment_file, write_assessment
 from assessment.services.assessments import list_assessments, open_assessment
 from assessment.services.comparisons import compare_with_baseline
@@ -124,9 +124,6 @@ def import_command(file: Path, checklist_path: Path | None, organization: str | 
 
 
 def comparison_text(comparison: Comparison) -> str:
-    def points(value: float | None) -> str:
-        return "" if value is None else f"{value * 100:+.1f} pt"
-
     clause_rows = [
         [
             "  " * c.depth + c.ref,
@@ -164,7 +161,7 @@ def comparison_text(comparison: Comparison) -> str:
     lines += [
         "",
         f"Overall readiness: {percent(comparison.readiness_before)} -> "
-        f"{percent(comparison.readiness_after)} ({points(comparison.readiness_delta) or 'n/a'})",
+        f"{percent(comparison.readiness_after)} ({points(comparison.readiness_delta)})",
     ]
     return "\n".join(lines)
 
