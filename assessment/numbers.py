@@ -1,7 +1,8 @@
 """How numbers are shown to people, the same in the CLI, the app and the reports.
 
 One formatter per kind of number, so a readiness reads the same everywhere: always the same
-number of decimals (82.5%, 5.0%, 100.0%), no space before the sign, and '—' for "nothing to show".
+number of decimals (82.5%, 5.0%, 100.0%), no space before the sign, and '—' for "nothing to
+show"; and a count always agrees with its noun (1 file, 2 files).
 """
 
 from __future__ import annotations
@@ -24,6 +25,21 @@ def points(delta: float | None) -> str:
     if delta is None:
         return NOTHING
     return f"{_unsigned_zero(delta * 100, 1):+.1f} pt"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """The word that goes with `count`: the singular for exactly one, else the plural (the
+    singular with an 's' unless `plural_form` is given). For verbs and pronouns too, so a
+    sentence agrees with its number: plural(n, "has", "have"), plural(n, "it", "them")."""
+    if count == 1:
+        return singular
+    return plural_form if plural_form is not None else singular + "s"
+
+
+def counted(count: int, singular: str, plural_form: str | None = None) -> str:
+    """A count with its noun: '1 file', '0 files', '3 criteria' (counted(3, "criterion",
+    "criteria")); never '1 files' or 'file(s)'."""
+    return f"{count} {plural(count, singular, plural_form)}"
 
 
 def decimal(value: float | None, digits: int = 2) -> str:

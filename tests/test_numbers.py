@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.numbers import percent, points
+from assessment.numbers import counted, percent, plural, points
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,23 @@ def test_percent_defaults_to_one_decimal():
 )
 def test_points_are_signed_with_one_decimal(delta, shown):
     assert points(delta) == shown
+
+
+@pytest.mark.parametrize(
+    ("count", "words", "shown"),
+    [
+        (0, ("file",), "0 files"),
+        (1, ("file",), "1 file"),
+        (2, ("file record",), "2 file records"),
+        (1, ("criterion", "criteria"), "1 criterion"),
+        (139, ("criterion", "criteria"), "139 criteria"),
+        (0, ("criterion", "criteria"), "0 criteria"),
+    ],
+)
+def test_a_count_agrees_with_its_noun(count, words, shown):
+    assert counted(count, *words) == shown
+
+
+@pytest.mark.parametrize(("count", "verb"), [(0, "have"), (1, "has"), (2, "have")])
+def test_plural_gives_the_verb_that_agrees(count, verb):
+    assert plural(count, "has", "have") == verb

@@ -12,7 +12,7 @@ from assessment.cli.score_command import overall_text, score_table
 from assessment.cli.session import acting_user, configured_store
 from assessment.cli.tables import render_table
 from assessment.comparison import Comparison
-from assessment.numbers import percent, points
+from assessment.numbers import counted, percent, points
 from assessment.portable import dump_assessment, load_assessment_file, write_assessment
 from assessment.services.assessments import list_assessments, open_assessment
 from assessment.services.comparisons import compare_with_baseline
@@ -90,7 +90,8 @@ def export_command(assessment_id: int, out: Path, embed_checklist: bool) -> None
     write_assessment(portable, out)
     click.echo(
         f"exported assessment {assessment_id} to {out} "
-        f"({len(portable.responses)} responses, {len(portable.actions)} actions)"
+        f"({counted(len(portable.responses), 'response')}, "
+        f"{counted(len(portable.actions), 'action')})"
     )
 
 
@@ -119,7 +120,7 @@ def import_command(file: Path, checklist_path: Path | None, organization: str | 
     new = " (new organization)" if result.organization_created else ""
     click.echo(
         f"imported {file} as assessment {record.id} '{record.title}' for {record.organization_name}{new}: "
-        f"{result.responses} responses, {result.actions} actions"
+        f"{counted(result.responses, 'response')}, {counted(result.actions, 'action')}"
     )
 
 
