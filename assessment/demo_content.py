@@ -62,7 +62,7 @@ KESTREL: dict[str, tuple[Answer, Answer, str]] = {
     "4.12.a": (2, 3, "Named owner on every case; a handover reassigns the owner with a note."),
     "4.12.b": (1, 3, "Decision matrix in CS-01 annex C; refunds over €150 carry the manager's approval in the log."),
     "4.12.c": (2, 2, "Missed deadlines are apologized for, but not recorded as handling errors or reviewed."),
-    "4.13.a": (1, 3, "Objective 'repeat complaints down 20 %' in the customer care plan, owned by the complaints manager."),
+    "4.13.a": (1, 3, "Objective 'repeat complaints down 20%' in the customer care plan, owned by the complaints manager."),
     "4.13.b": (1, 2, "Improvement log started six months ago with four entries; none records the effect yet."),
     "4.13.c": (1, 3, "Monthly 'what customers told us' note to warehouse and buying; minutes of two follow-ups seen."),
     "4.14.a": (2, 3, "Competence profiles for handler and team leader, covering vulnerability and data protection."),
@@ -99,7 +99,7 @@ KESTREL: dict[str, tuple[Answer, Answer, str]] = {
     "6.1.a": (1, 3, "CS-01 v4 with a swim-lane map from receipt to closure and review."),
     "6.1.b": (1, 2, "Links to product safety and data protection written in; none to product development."),
     "6.1.c": (1, 2, "New intake form piloted with two agents before roll-out; customers were not asked."),
-    "6.2.a": (2, 3, "Objectives: acknowledge within 1 working day, 80 % resolved within 10, 70 % satisfied with handling."),
+    "6.2.a": (2, 3, "Objectives: acknowledge within 1 working day, 80% resolved within 10, 70% satisfied with handling."),
     "6.2.b": (1, 1, "Contact team has objectives with owners; warehouse and web teams have none."),
     "6.2.c": (0, 2, "Objectives set a year ago and not reviewed since the platform move."),
     "6.3.a": (2, 3, "Every activity in CS-01 has its inputs, outputs and responsible role."),
@@ -214,7 +214,7 @@ KESTREL_OVERRIDES: dict[str, tuple[Finding, str]] = {
     ),
     "6.2.b": (
         Finding.MINOR,
-        "The contact team, which handles about 85 % of cases, has objectives with owners; the gap "
+        "The contact team, which handles about 85% of cases, has objectives with owners; the gap "
         "is confined to two small teams, so minor rather than major.",
     ),
 }

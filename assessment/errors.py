@@ -75,6 +75,14 @@ class InvalidChange(ValueError):
     """A change that the rules do not allow (a score off the scale, a forbidden status move...)."""
 
 
+class ActionAlreadyRaised(InvalidChange):
+    """The criteria already have a corrective action; a second one is raised only when asked."""
+
+    def __init__(self, message: str, existing: tuple[str, ...]) -> None:
+        self.existing = existing  # the refs of the actions already there
+        super().__init__(message)
+
+
 class BackupError(Exception):
     """A backup or restore was refused or failed; the message is a plain sentence for the user.
 

@@ -23,6 +23,7 @@ from assessment.errors import (
     MigrationRefused,
 )
 from assessment.lifecycle import AssessmentStatus
+from assessment.numbers import counted
 from assessment.portable import LoadedAssessment, PortableAction, PortableAssessment
 from assessment.sourcemap import SourceMap, load_file
 from assessment.validation import validate_model
@@ -131,7 +132,9 @@ def load_mapping(path: Path | str) -> LoadedMapping:
             faults.append(source.fault((key,), str(error)))
         except ChecklistError as error:
             faults.append(
-                source.fault((key,), f"checklist {cid} is not valid ({len(error.faults)} faults)")
+                source.fault(
+                    (key,), f"checklist {cid} is not valid ({counted(len(error.faults), 'fault')})"
+                )
             )
     if len(checklists) == 2:
         faults += _fit_faults(mapping, source, *checklists)

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from assessment.errors import Fault
+from assessment.yaml_syntax import syntax_fault
 
 PathPart = str | int
 DataPath = tuple[PathPart, ...]
@@ -72,7 +73,19 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        return self._construct(node)
+
+    def _construct(self, node: yaml.Node) -> Any:
+        """A scalar's value; one that cannot be read (2026-02-30, !!int x, !unknown x) is a
+        fault on its line, and its text stands in for it so the rest of the file is checked."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, yaml.YAMLError) as error:
+            where = _position(node)
+            self.faults.append(
+                Fault(self.source.file, where.line, where.column, _unreadable(node, error))
+            )
+            return node.value if isinstance(node, yaml.ScalarNode) else None
 
     def _mapping(self, node: yaml.MappingNode, path: DataPath) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -83,7 +96,7 @@ class _Builder:
                     Fault(self.source.file, where.line, where.column, "keys must be plain text")
                 )
                 continue
-            key = self.loader.construct_object(key_node)
+            key = self._construct(key_node)
             if not isinstance(key, str | int | float | bool):
                 key = str(key)  # dates and the like as keys: keep the text the user wrote
             if key in result:
@@ -103,6 +116,17 @@ class _Builder:
         return result
 
 
+def _unreadable(node: yaml.Node, error: Exception) -> str:
+    """Why a value that parsed could not be turned into data, in plain words."""
+    text = node.value if isinstance(node, yaml.ScalarNode) else ""
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        return f"'{text}' is not a date on the calendar (write dates as YYYY-MM-DD)"
+    if node.tag.startswith("!") and not node.tag.startswith("!!"):
+        return f"YAML reads a value starting with '!' as a type tag ({node.tag}); put the value in quotes"
+    problem = getattr(error, "problem", None) or str(error)
+    return f"cannot read the value '{text}' as {node.tag.rsplit(':', 1)[-1]}: {problem}"
+
+
 # libyaml composes about ten times faster; the pure-Python parser words syntax errors better,
 # so it is used only to describe a file that libyaml has already refused.
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -116,7 +140,7 @@ def load_text(text: str, file: str) -> LoadedDocument:
         try:
             return _compose(text, file, yaml.SafeLoader)
         except yaml.YAMLError as error:
-            return LoadedDocument(None, SourceMap(file), [_syntax_fault(error, file)])
+            return LoadedDocument(None, SourceMap(file), [syntax_fault(error, text, file)])
 
 
 def _compose(text: str, file: str, loader_class: type) -> LoadedDocument:
@@ -133,24 +157,6 @@ def _compose(text: str, file: str, loader_class: type) -> LoadedDocument:
         return LoadedDocument(data, source, builder.faults)
     finally:
         loader.dispose()
-
-
-def _syntax_fault(error: yaml.YAMLError, file: str) -> Fault:
-    if not isinstance(error, yaml.MarkedYAMLError):
-        return Fault(file, 1, 1, f"YAML error: {error}")
-    mark = error.problem_mark or error.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    problem = error.problem or error.context or "unreadable YAML"
-    context = ""
-    if error.context and error.problem:
-        started = error.context_mark
-        on_line = (
-            f" that starts on line {started.line + 1}"
-            if started and started.line + 1 != line
-            else ""
-        )
-        context = f" ({error.context}{on_line})"
-    return Fault(file, line, column, f"YAML syntax error: {problem}{context}")
 
 
 def load_file(path: Path) -> LoadedDocument:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from assessment.errors import Fault
+from assessment.numbers import counted
 from assessment.sourcemap import DataPath, PathPart, SourceMap
 
 Describe = Callable[[DataPath], str]
@@ -106,7 +107,7 @@ def _problem(error: dict[str, Any], model: type[BaseModel], path: DataPath) -> s
     if kind == "string_too_short":
         return f"'{name}' must not be empty"
     if kind == "too_short":
-        return f"'{name}' must hold at least {ctx.get('min_length')} item(s)"
+        return f"'{name}' must hold at least {counted(int(ctx.get('min_length', 1)), 'item')}"
     if kind == "string_pattern_mismatch":
         return f"'{name}' has characters that are not allowed (got {_shown(value)}; use letters, digits, '.', '-' and '_')"
     if kind == "value_error":

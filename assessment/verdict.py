@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from assessment.actions import ActionLink, ActionStatus
 from assessment.checklist import Checklist
 from assessment.findings import Finding
-from assessment.numbers import percent
+from assessment.numbers import counted, percent, plural
 
 if TYPE_CHECKING:
     from assessment.scoring import CriterionResult
@@ -92,7 +92,8 @@ def judge(
         reasons.append(
             Reason(
                 ReasonKind.INCOMPLETE,
-                f"{len(unanswered)} of {len(criteria)} criteria are not yet assessed: {_listed(unanswered)}",
+                f"{len(unanswered)} of {counted(len(criteria), 'criterion', 'criteria')} "
+                f"{plural(len(unanswered), 'is', 'are')} not yet assessed: {_listed(unanswered)}",
                 tuple(unanswered),
             )
         )
@@ -167,7 +168,9 @@ def judge(
             reasons.append(
                 Reason(
                     ReasonKind.UNSUPPORTED_SCORE,
-                    f"{len(unsupported)} scores at or above target have no approved, current record to show them: {_listed(unsupported)}",
+                    f"{counted(len(unsupported), 'score')} at or above target "
+                    f"{plural(len(unsupported), 'has', 'have')} no approved, current record to "
+                    f"show {plural(len(unsupported), 'it', 'them')}: {_listed(unsupported)}",
                     tuple(unsupported),
                 )
             )

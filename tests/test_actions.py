@@ -227,6 +227,48 @@ def test_raising_from_a_finding_carries_the_worst_finding(store, assessment):
         X.raise_from_finding(store, admin("maria"), assessment.id, ["4.1.b"])
 
 
+def test_raising_again_for_a_criterion_that_has_an_action_is_refused_unless_asked(
+    store, assessment
+):
+    first = X.raise_from_finding(store, admin("maria"), assessment.id, ["7.2.a"])
+    X.move_action(
+        store,
+        admin("maria"),
+        assessment.id,
+        first.ref,
+        ActionStatus.IN_PROGRESS,
+        expected_version=1,
+    )
+    with pytest.raises(InvalidChange) as refused:
+        X.raise_from_finding(store, admin("maria"), assessment.id, ["4.1.a", "7.2.a"])
+    assert str(refused.value) == (
+        "7.2.a already has a corrective action: "
+        "A1 'Address the major nonconformity on 7.2.a' (in progress, on 7.2.a)"
+    )
+    assert [a.ref for a in X.list_actions(store, ADMIN, assessment.id)] == ["A1"]  # nothing added
+    second = X.raise_from_finding(store, admin("maria"), assessment.id, ["7.2.a"], again=True)
+    assert (second.ref, second.criteria) == ("A2", ("7.2.a",))
+
+
+def test_the_refusal_names_every_action_already_there(store, assessment):
+    X.create_action(store, admin("maria"), assessment.id, "Fix intake", criteria=["7.2.a"])
+    X.create_action(store, admin("maria"), assessment.id, "Principles", criteria=["4.1.a", "4.1.b"])
+    with pytest.raises(InvalidChange) as refused:
+        X.raise_from_finding(store, admin("maria"), assessment.id, ["4.1.a", "7.2.a"])
+    assert str(refused.value) == (
+        "4.1.a, 7.2.a already have corrective actions: A1 'Fix intake' (open, on 7.2.a); "
+        "A2 'Principles' (open, on 4.1.a)"
+    )
+    assert refused.value.existing == ("A1", "A2")
+
+
+def test_an_action_title_keeps_no_terminal_escapes(store, assessment):
+    action = X.create_action(
+        store, admin("maria"), assessment.id, "Fix\x1b[2J it\u202e", owner="Ana\x07"
+    )
+    assert (action.title, action.owner) == ("Fix[2J it", "Ana")
+
+
 def test_a_final_assessment_locks_its_actions(store, assessment):
     X.create_action(store, admin("maria"), assessment.id, "Fix it", criteria=["7.2.a"])
     version = assessment.version
@@ -397,6 +439,16 @@ def test_the_action_commands(tmp_path, monkeypatch):
     assert (
         refused.output == "error: action A3 is verified; it can move to in progress, not to open\n"
     )
+    twice = run("action", "raise", "1", "-c", "8.6.a")
+    assert twice.exit_code == 1
+    assert twice.output == (
+        "error: no action was raised: 8.6.a already has a corrective action: "
+        "A3 'Address the major nonconformity on 8.6.a' (verified, on 8.6.a) "
+        "(add --again to raise another anyway)\n"
+    )
+    assert "A4 " not in run("action", "list", "1").output
+    again = run("action", "raise", "1", "-c", "8.6.a", "--again")
+    assert again.output == "raised A4: Address the major nonconformity on 8.6.a\n"
 
 
 def test_the_burndown_command_counts_open_actions_per_week(tmp_path, monkeypatch):

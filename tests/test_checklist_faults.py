@@ -15,15 +15,15 @@ CASES = [
         "title: General: more",
         "title: General: more",
         1,
-        "YAML syntax error: mapping values are not allowed here",
+        "YAML syntax error: a ': ' inside a value; put the whole value in quotes",
     ),
     (
         "yaml unclosed bracket",
         "title: General",
         "title: [General",
-        "criteria:",
+        "title: [General",
         1,
-        "YAML syntax error: expected ',' or ']', but got ':' (while parsing a flow sequence that starts on line 23)",
+        "YAML syntax error: a '[' opens a list here and is never closed with ']'",
     ),
     (
         "unknown key with suggestion",

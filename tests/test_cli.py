@@ -59,7 +59,7 @@ def test_validate_reports_every_fault_on_stderr_and_fails(write_file):
     assert result.stderr.splitlines() == [
         f"{bad}:{line_of(text, 'weight: -2')}:21: criterion 4.1.b: 'weight' must be greater than 0 (got -2)",
         f"{bad}:{line_of(text, 'target: 8')}:21: criterion 7.2.a: target 8 is outside the scale (1 to 5)",
-        "1 of 2 file(s) have faults",
+        "1 of 2 files has faults",
     ]
     assert f"ok  {good}" in result.stdout
     assert "Traceback" not in result.output
@@ -181,7 +181,7 @@ def test_migrate_2014_to_2018(write_file, tmp_path):
     assert new["responses"]["5.2.a"] == {"not_applicable": "we are a sole trader"}
     assert new["responses"]["7.2.a"]["finding"] == "major"
     assert new["actions"][0]["criteria"] == ["7.2.a"]
-    assert "carried 3 answer(s) to iso10002-2018" in result.stderr
+    assert "carried 3 answers to iso10002-2018" in result.stderr
     assert "4.2.c: iso10002-2018 has no counterpart for 4.2.c" in result.stderr
     assert "action A1 no longer links to 4.2.c" in result.stderr
     assert "criteria of iso10002-2018 have no earlier answer and start unanswered" in result.stderr

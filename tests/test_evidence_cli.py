@@ -106,7 +106,7 @@ def test_add_list_status_get_verify(setup, tmp_path):
     ]
     assert lines[2].split()[:4] == ["E1", "file", "approved", "procedure.pdf"]
     assert (
-        "Evidence coverage: 1 of 2 criteria scored above 0 have approved, unexpired evidence (50%)"
+        "Evidence coverage: 1 of 2 criteria scored above 0 has approved, unexpired evidence (50.0%)"
         in listed.output
     )
     assert "  without: 4.1.b" in listed.output
@@ -124,7 +124,7 @@ def test_add_list_status_get_verify(setup, tmp_path):
 
     verified = run("evidence", "verify")
     assert verified.exit_code == 0
-    assert verified.output.startswith("ok: every file is intact (1 file records, 1 files in ")
+    assert verified.output.startswith("ok: every file is intact (1 file record, 1 file in ")
 
 
 def test_verify_lists_each_problem_and_exits_1(setup, tmp_path):
@@ -147,7 +147,7 @@ def test_verify_lists_each_problem_and_exits_1(setup, tmp_path):
     )
     assert lines[1].startswith(f"altered: file {first.parent.name}{first.name} was altered")
     assert lines[1].endswith(f"assessment {aid} E1 'a.txt'")
-    assert lines[2].startswith("2 problem(s) found: 2 file records, 1 files in")
+    assert lines[2].startswith("2 problems found: 2 file records, 1 file in")
     got = run("evidence", "get", aid, "E1", "--out", tmp_path / "copy.txt")
     assert got.exit_code == 1
     assert "was altered" in got.stderr

@@ -66,7 +66,7 @@ def test_a_workbook_filled_offline_comes_back(runner, tmp_path):
     result = runner.invoke(cli, ["import-xlsx", "1", str(book), "--yes"])
     assert result.exit_code == 0, result.output
     assert "4.3.a: score: (empty) → 4" in result.output
-    assert "applied 1 changes" in result.output
+    assert "applied 1 change to assessment" in result.output
     shown = runner.invoke(cli, ["show", "1", "--json"]).output
     assert '"id": "4.3.a"' in shown
 

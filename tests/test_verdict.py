@@ -176,8 +176,8 @@ def test_reasons_name_the_criteria_and_numbers():
     ).overall.reasons
     messages = [r.message for r in reasons]
     assert messages == [
-        "1 of 10 criteria are not yet assessed: c4",
-        "Overall readiness 83.3% is below the 90% needed for ready",
+        "1 of 10 criteria is not yet assessed: c4",
+        "Overall readiness 83.3% is below the 90.0% needed for ready",
         "Essential criterion c9 scores 1, below its target of 3",
         "Action A7 on the major nonconformity c9 is in progress, not yet verified",
     ]
@@ -210,6 +210,31 @@ def test_a_score_at_target_without_a_record_is_unsupported(supported, verdict, u
         (reason,) = found
         assert reason.criteria == unsupported
         assert reason.message.startswith(f"{len(unsupported)} scores at or above target have no")
+
+
+@pytest.mark.parametrize(
+    ("supported", "message"),
+    [
+        (9, "1 score at or above target has no approved, current record to show it: c9"),
+        (8, "2 scores at or above target have no approved, current record to show them: c8, c9"),
+    ],
+)
+def test_the_unsupported_reason_agrees_with_its_count(supported, message):
+    records = {f"c{i}" for i in range(supported)}
+    reasons = score_assessment(TEN, scores(), supported=records).overall.reasons
+    assert [r.message for r in reasons if r.kind is ReasonKind.UNSUPPORTED_SCORE] == [message]
+
+
+@pytest.mark.parametrize(
+    ("answered", "message"),
+    [(9, "1 of 10 criteria is not yet assessed: c9"), (8, "2 of 10 criteria are not yet assessed")],
+)
+def test_the_incomplete_reason_agrees_with_its_count(answered, message):
+    given = scores(*((f"c{i}", None) for i in range(answered, 10)))
+    (reason,) = [
+        r for r in score_assessment(TEN, given).overall.reasons if r.kind is ReasonKind.INCOMPLETE
+    ]
+    assert reason.message.startswith(message)
 
 
 def test_a_score_below_target_needs_no_record_to_be_unsupported():

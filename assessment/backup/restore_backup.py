@@ -19,6 +19,7 @@ from assessment.backup.sqlite_copy import replace_sqlite
 from assessment.backup.table_dump import refuse_unsupported_engine
 from assessment.backup.table_load import load_rows
 from assessment.errors import BackupError
+from assessment.numbers import counted
 from assessment.storage.store import Store
 from assessment.storage.tables import Base
 
@@ -110,8 +111,8 @@ def _refuse_if_holds_data(connection: Connection) -> None:
     if total:
         organizations = counts.get("organization", 0)
         raise BackupError(
-            f"the database already holds data ({organizations} "
-            f"organization{'' if organizations == 1 else 's'}, {total} rows in all); restore "
+            f"the database already holds data ({counted(organizations, 'organization')}, "
+            f"{counted(total, 'row')} in all); restore "
             "into an empty database, or pass --replace to replace all of its data with the backup"
         )
 

@@ -17,6 +17,7 @@ from assessment.backup.archive import TABLES, Manifest
 from assessment.backup.revisions import migrate
 from assessment.backup.table_dump import BATCH, present_tables, read_rows
 from assessment.errors import BackupError
+from assessment.numbers import counted
 from assessment.storage.schema import head_revision
 from assessment.storage.tables import Base
 
@@ -74,7 +75,7 @@ def _insert_table(
         count += len(batch)
     if count != expected:
         raise BackupError(
-            f"{TABLES}{table.name}.jsonl holds {count} rows, but the manifest says {expected}"
+            f"{TABLES}{table.name}.jsonl holds {counted(count, 'row')}, but the manifest says {expected}"
         )
     _reattach(connection, table, later, links)
     return count

@@ -16,7 +16,7 @@ from assessment.actions import (
 from assessment.cli.errors import reports_errors
 from assessment.cli.session import acting_user, configured_store
 from assessment.cli.tables import render_table
-from assessment.errors import NotFound
+from assessment.errors import ActionAlreadyRaised, NotFound
 from assessment.services.actions import (
     check_effectiveness,
     create_action,
@@ -80,6 +80,11 @@ def list_command(assessment_id: int) -> None:
 @click.option(
     "--priority", type=click.Choice([p.value for p in Priority]), default=Priority.MEDIUM.value
 )
+@click.option(
+    "--again",
+    is_flag=True,
+    help="Raise it even though the criteria already have a corrective action.",
+)
 @reports_errors
 def raise_command(
     assessment_id: int,
@@ -88,20 +93,31 @@ def raise_command(
     owner: str,
     due: object,
     priority: str,
+    again: bool,
 ) -> None:
-    """Raise an action from the findings of --criteria, or on its own with --title."""
+    """Raise an action from the findings of --criteria, or on its own with --title.
+
+    A criterion that already has a corrective action is refused, naming it, unless --again.
+    """
     due_date = due.date() if due else None  # type: ignore[attr-defined]
     with configured_store() as store:
         if criteria:
-            raised = raise_from_finding(
-                store,
-                acting_user(store),
-                assessment_id,
-                criteria,
-                title=title,
-                owner=owner,
-                due=due_date,
-            )
+            try:
+                raised = raise_from_finding(
+                    store,
+                    acting_user(store),
+                    assessment_id,
+                    criteria,
+                    title=title,
+                    owner=owner,
+                    due=due_date,
+                    again=again,
+                )
+            except ActionAlreadyRaised as error:
+                raise ActionAlreadyRaised(
+                    f"no action was raised: {error} (add --again to raise another anyway)",
+                    error.existing,
+                ) from None
         else:
             if not title:
                 raise click.UsageError("give --criteria, or --title for an action on its own")

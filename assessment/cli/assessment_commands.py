@@ -12,7 +12,7 @@ from assessment.cli.score_command import overall_text, score_table
 from assessment.cli.session import acting_user, configured_store
 from assessment.cli.tables import render_table
 from assessment.comparison import Comparison
-from assessment.numbers import percent
+from assessment.numbers import counted, percent, points
 from assessment.portable import dump_assessment, load_assessment_file, write_assessment
 from assessment.services.assessments import list_assessments, open_assessment
 from assessment.services.comparisons import compare_with_baseline
@@ -90,7 +90,8 @@ def export_command(assessment_id: int, out: Path, embed_checklist: bool) -> None
     write_assessment(portable, out)
     click.echo(
         f"exported assessment {assessment_id} to {out} "
-        f"({len(portable.responses)} responses, {len(portable.actions)} actions)"
+        f"({counted(len(portable.responses), 'response')}, "
+        f"{counted(len(portable.actions), 'action')})"
     )
 
 
@@ -119,14 +120,11 @@ def import_command(file: Path, checklist_path: Path | None, organization: str | 
     new = " (new organization)" if result.organization_created else ""
     click.echo(
         f"imported {file} as assessment {record.id} '{record.title}' for {record.organization_name}{new}: "
-        f"{result.responses} responses, {result.actions} actions"
+        f"{counted(result.responses, 'response')}, {counted(result.actions, 'action')}"
     )
 
 
 def comparison_text(comparison: Comparison) -> str:
-    def points(value: float | None) -> str:
-        return "" if value is None else f"{value * 100:+.1f} pt"
-
     clause_rows = [
         [
             "  " * c.depth + c.ref,
@@ -164,7 +162,7 @@ def comparison_text(comparison: Comparison) -> str:
     lines += [
         "",
         f"Overall readiness: {percent(comparison.readiness_before)} -> "
-        f"{percent(comparison.readiness_after)} ({points(comparison.readiness_delta) or 'n/a'})",
+        f"{percent(comparison.readiness_after)} ({points(comparison.readiness_delta)})",
     ]
     return "\n".join(lines)
 

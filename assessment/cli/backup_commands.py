@@ -14,12 +14,13 @@ import click
 from assessment.backup import backup, default_evidence_dir, restore
 from assessment.cli.errors import reports_errors
 from assessment.cli.session import acting_user, configured_store, database_location
+from assessment.numbers import counted
 from assessment.services.guard import require_admin
 
 
 def _size(count: int) -> str:
     if count < 1024:
-        return f"{count} bytes"
+        return counted(count, "byte")
     amount = count / 1024
     for unit in ("KiB", "MiB"):
         if amount < 1024:
@@ -43,8 +44,8 @@ def backup_command(out: Path) -> None:
         require_admin(store, acting_user(store), what="back up the whole database")
         summary = backup(store, out, default_evidence_dir())
     click.echo(
-        f"backed up {len(summary.tables)} tables ({summary.rows} rows) and "
-        f"{summary.evidence_files} evidence files from {database_location()} to {summary.path} "
+        f"backed up {counted(len(summary.tables), 'table')} ({counted(summary.rows, 'row')}) and "
+        f"{counted(summary.evidence_files, 'evidence file')} from {database_location()} to {summary.path} "
         f"({_size(summary.bytes)})"
     )
 
@@ -69,8 +70,8 @@ def restore_command(archive: Path, replace: bool) -> None:
         summary = restore(store, archive, default_evidence_dir(), replace=replace)
     replaced = "; the previous data was replaced" if summary.replaced else ""
     click.echo(
-        f"restored {len(summary.tables)} tables ({summary.rows} rows) and "
-        f"{summary.evidence_files} evidence files ({summary.evidence_unchanged} already present) "
+        f"restored {counted(len(summary.tables), 'table')} ({counted(summary.rows, 'row')}) and "
+        f"{counted(summary.evidence_files, 'evidence file')} ({summary.evidence_unchanged} already present) "
         f"into {database_location()} from the backup of {summary.created_at} "
         f"(schema revision {summary.schema_revision}){replaced}"
     )

@@ -12,6 +12,7 @@ from assessment.cli.errors import reports_errors
 from assessment.cli.tables import render_table
 from assessment.errors import ChecklistError, Fault, MappingError
 from assessment.migration import MAPPING_FORMAT, load_mapping
+from assessment.numbers import counted, plural
 from assessment.sourcemap import load_file
 
 
@@ -31,7 +32,8 @@ def _faults_of(path: Path) -> tuple[list[Fault], str]:
             return error.faults, "mapping"
         return (
             [],
-            f"mapping {loaded.mapping.from_id} -> {loaded.mapping.to_id}, {len(loaded.mapping.criteria)} criteria",
+            f"mapping {loaded.mapping.from_id} -> {loaded.mapping.to_id}, "
+            f"{counted(len(loaded.mapping.criteria), 'criterion', 'criteria')}",
         )
     try:
         loaded_checklist = load_checklist(path)
@@ -40,7 +42,8 @@ def _faults_of(path: Path) -> tuple[list[Fault], str]:
     clauses = sum(1 for _ in loaded_checklist.walk())
     return (
         [],
-        f"checklist {loaded_checklist.id}, {clauses} clauses, {len(loaded_checklist.criteria)} criteria",
+        f"checklist {loaded_checklist.id}, {counted(clauses, 'clause')}, "
+        f"{counted(len(loaded_checklist.criteria), 'criterion', 'criteria')}",
     )
 
 
@@ -58,7 +61,10 @@ def validate(paths: tuple[Path, ...]) -> None:
         else:
             click.echo(f"ok  {path}  ({what})")
     if failed:
-        click.echo(f"{failed} of {len(paths)} file(s) have faults", err=True)
+        click.echo(
+            f"{failed} of {counted(len(paths), 'file')} {plural(failed, 'has', 'have')} faults",
+            err=True,
+        )
         raise SystemExit(1)
 
 
@@ -102,7 +108,8 @@ def show(checklist_ref: str) -> None:
     leaves = sum(1 for e in loaded.walk() if not e.clause.clauses)
     essential = sum(c.essential for c in loaded.criteria)
     click.echo(
-        f"\n{len(rows)} clauses ({leaves} leaf clauses), {len(loaded.criteria)} criteria, {essential} essential"
+        f"\n{counted(len(rows), 'clause')} ({counted(leaves, 'leaf clause')}), "
+        f"{counted(len(loaded.criteria), 'criterion', 'criteria')}, {essential} essential"
     )
 
 

@@ -7,6 +7,7 @@ import click
 from assessment.cli.errors import reports_errors
 from assessment.cli.session import acting_user, configured_store
 from assessment.demo import load_demo
+from assessment.numbers import counted
 
 
 @click.command("demo")
@@ -16,7 +17,8 @@ def demo_command() -> None:
     with configured_store() as store:
         summary = load_demo(store, acting_user(store))
     click.echo(
-        f"loaded demo data: {', '.join(summary.organizations)}; {summary.assessments} assessments, "
-        f"{summary.responses} responses, {summary.actions} actions ({summary.overdue_actions} overdue). "
+        f"loaded demo data: {', '.join(summary.organizations)}; "
+        f"{counted(summary.assessments, 'assessment')}, {counted(summary.responses, 'response')}, "
+        f"{counted(summary.actions, 'action')} ({summary.overdue_actions} overdue). "
         "Try `iso10002 assessments`."
     )

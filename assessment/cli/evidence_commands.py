@@ -13,7 +13,7 @@ from assessment.cli.errors import reports_errors
 from assessment.cli.session import acting_user, configured_store
 from assessment.cli.tables import render_table
 from assessment.errors import EvidenceRefused
-from assessment.numbers import percent
+from assessment.numbers import counted, percent, plural
 from assessment.services.evidence import (
     get_evidence,
     list_evidence,
@@ -198,8 +198,10 @@ def list_command(assessment_id: int, as_json: bool) -> None:
         click.echo(render_table(headers, rows))
         click.echo()
     click.echo(
-        f"Evidence coverage: {coverage.supported} of {coverage.scored} criteria scored above 0 "
-        f"have approved, unexpired evidence ({percent(coverage.ratio)})"
+        f"Evidence coverage: {coverage.supported} of "
+        f"{counted(coverage.scored, 'criterion', 'criteria')} scored above 0 "
+        f"{plural(coverage.supported, 'has', 'have')} approved, unexpired evidence "
+        f"({percent(coverage.ratio)})"
     )
     if coverage.unsupported:
         shown = coverage.unsupported[:SHOWN]
@@ -273,13 +275,14 @@ def verify_command() -> None:
         click.echo(f"{problem.problem}: {problem.describe()}")
     extras = []
     if report.unreferenced:
-        extras.append(f"{len(report.unreferenced)} intact files no record uses")
+        extras.append(f"{counted(len(report.unreferenced), 'intact file')} no record uses")
     if report.stray:
-        extras.append(f"{len(report.stray)} other files (not named by a hash)")
-    summary = f"{result.records} file records, {report.checked} files in {vault.root} checked" + (
-        f"; {'; '.join(extras)}" if extras else ""
-    )
+        extras.append(f"{counted(len(report.stray), 'other file')} (not named by a hash)")
+    summary = (
+        f"{counted(result.records, 'file record')}, "
+        f"{counted(report.checked, 'file')} in {vault.root} checked"
+    ) + (f"; {'; '.join(extras)}" if extras else "")
     if result.problems:
-        click.echo(f"{len(result.problems)} problem(s) found: {summary}")
+        click.echo(f"{counted(len(result.problems), 'problem')} found: {summary}")
         raise SystemExit(1)
     click.echo(f"ok: every file is intact ({summary})")

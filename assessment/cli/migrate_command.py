@@ -8,6 +8,7 @@ import click
 
 from assessment.cli.errors import reports_errors
 from assessment.migration import migrate
+from assessment.numbers import counted, plural
 from assessment.portable import dump_assessment, load_assessment_file, write_assessment
 
 
@@ -29,13 +30,15 @@ def migrate_command(file: Path, to_id: str, out: Path | None) -> None:
         click.echo(dump_assessment(result.assessment), nl=False)
     else:
         write_assessment(result.assessment, out)
-    click.echo(f"carried {len(result.carried)} answer(s) to {to_id}", err=True)
+    click.echo(f"carried {counted(len(result.carried), 'answer')} to {to_id}", err=True)
     if result.not_carried:
         click.echo(f"could not carry {len(result.not_carried)}:", err=True)
         for item in result.not_carried:
             click.echo(f"  - {item.criterion_id}: {item.reason}", err=True)
     if result.new_unanswered:
         click.echo(
-            f"{len(result.new_unanswered)} criteria of {to_id} have no earlier answer and start unanswered",
+            f"{counted(len(result.new_unanswered), 'criterion', 'criteria')} of {to_id} "
+            f"{plural(len(result.new_unanswered), 'has', 'have')} no earlier answer and "
+            f"{plural(len(result.new_unanswered), 'starts', 'start')} unanswered",
             err=True,
         )

@@ -9,6 +9,7 @@ import click
 from assessment.cli.errors import reports_errors
 from assessment.cli.session import acting_user, configured_store
 from assessment.errors import AssessmentLocked
+from assessment.numbers import counted
 from assessment.portable import load_assessment_file
 from assessment.reports.csv_export import write_actions_csv, write_criteria_csv
 from assessment.reports.data import ReportData, gather_report, gather_report_from_file
@@ -86,14 +87,15 @@ def import_xlsx_command(assessment_id: int, workbook: Path, yes: bool) -> None:
             for fault in changes.faults:
                 click.echo(str(fault), err=True)
             click.echo(
-                f"error: nothing was imported; fix these {len(changes.faults)} cells first",
+                f"error: nothing was imported; fix the {counted(len(changes.faults), 'cell')} "
+                "above first",
                 err=True,
             )
             raise SystemExit(1)
         if not changes.changes:
             click.echo("The workbook holds no changes.")
             return
-        click.echo(f"{len(changes.changes)} changes in {workbook.name}:")
+        click.echo(f"{counted(len(changes.changes), 'change')} in {workbook.name}:")
         for change in changes.changes:
             click.echo(f"  {change}")
         for missing in changes.missing:
@@ -102,4 +104,4 @@ def import_xlsx_command(assessment_id: int, workbook: Path, yes: bool) -> None:
             click.echo("Nothing was changed.")
             return
         written = apply_workbook_changes(store, actor, assessment_id, changes)
-    click.echo(f"applied {len(written)} changes to assessment {assessment_id}")
+    click.echo(f"applied {counted(len(written), 'change')} to assessment {assessment_id}")

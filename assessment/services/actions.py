@@ -18,14 +18,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from assessment.access import Actor, Permission
 from assessment.actions import (
     MOVES,
+    ActionLink,
     ActionRecord,
     ActionStatus,
     EffectivenessCheck,
     Priority,
     RootCauseMethod,
 )
-from assessment.errors import ConflictError, InvalidChange, NotFound
+from assessment.errors import ActionAlreadyRaised, ConflictError, InvalidChange, NotFound
 from assessment.findings import Finding
+from assessment.numbers import plural
 from assessment.scoring import score_assessment
 from assessment.services.assessments import (
     editable_row,
@@ -38,6 +40,7 @@ from assessment.services.guard import deny, reachable_assessment
 from assessment.services.refs import next_ref
 from assessment.storage.store import Store
 from assessment.storage.tables import ActionRow, Assessment, EvidenceRow, utcnow
+from evidence.names import one_line, without_controls
 
 EDITABLE_FIELDS = (
     "title",
@@ -92,7 +95,7 @@ def _clean(field: str, value: object, criteria_known: Iterable[str]) -> object:
     """One edited value, checked and normalized the same way for create, edit and import."""
     known = set(criteria_known)
     if field == "title":
-        title = " ".join(str(value).split())
+        title = one_line(value)  # printed in tables and messages: no terminal escapes
         if not title:
             raise InvalidChange("an action needs a title")
         return title
@@ -109,9 +112,9 @@ def _clean(field: str, value: object, criteria_known: Iterable[str]) -> object:
     if field == "priority":
         return Priority(value).value
     if field == "owner":
-        return str(value).strip()
+        return one_line(value)
     if field in ("correction", "root_cause", "action_plan"):
-        return str(value).strip()
+        return without_controls(str(value)).strip()
     if field == "due":
         if value is not None and not isinstance(value, date):
             raise InvalidChange("a due date must be a date")
@@ -268,10 +271,14 @@ def raise_from_finding(
     title: str | None = None,
     owner: str = "",
     due: date | None = None,
+    again: bool = False,
 ) -> ActionRecord:
     """Raise an action for the findings of some criteria, carrying over the worst finding.
 
     One click in a workshop: the finding class and a title come from the scores already given.
+    A criterion that already has an action (of any status) is refused with the existing ones
+    named, unless `again`: a second action on the same finding is usually a slip (a repeated
+    command, a double click), and one that is meant says so.
     """
     criteria = list(dict.fromkeys(criteria))
     if not criteria:
@@ -289,6 +296,8 @@ def raise_from_finding(
         for cid in criteria:
             if not checklist.has_criterion(cid):
                 raise InvalidChange(f"no criterion {cid} in checklist {checklist.id}")
+        if not again:
+            _refuse_if_raised(criteria, links)
         scores = score_assessment(checklist, {k: v.response for k, v in responses.items()}, links)
         findings = [scores.criterion(cid).finding for cid in criteria]
         order = [Finding.MAJOR, Finding.MINOR, Finding.OFI]
@@ -310,6 +319,23 @@ def raise_from_finding(
             raised_on=date.today(),
         )
         return to_record(row)
+
+
+def _refuse_if_raised(criteria: list[str], links: Iterable[ActionLink]) -> None:
+    existing = [link for link in links if set(link.criteria) & set(criteria)]
+    if not existing:
+        return
+    covered = [c for c in criteria if any(c in link.criteria for link in existing)]
+    listed = "; ".join(
+        f"{link.id} '{link.title}' ({link.status.label.lower()}, on "
+        f"{', '.join(c for c in link.criteria if c in covered)})"
+        for link in existing
+    )
+    raise ActionAlreadyRaised(
+        f"{', '.join(covered)} already {plural(len(covered), 'has', 'have')} "
+        f"{plural(len(existing), 'a corrective action', 'corrective actions')}: {listed}",
+        tuple(link.id for link in existing),
+    )
 
 
 def _editable_row(

@@ -21,6 +21,7 @@ from assessment.checklist import Checklist
 from assessment.checklist_loader import find_checklist
 from assessment.errors import AssessmentFileError, ChecklistNotFound, InvalidChange
 from assessment.lifecycle import AssessmentStatus, SignOff
+from assessment.numbers import plural
 from assessment.portable import (
     ASSESSMENT_FORMAT,
     LoadedAssessment,
@@ -135,8 +136,9 @@ def _portable_sign_off(sign_off: SignOff | None) -> PortableSignOff | None:
 def _portable_action(a: ActionRecord) -> PortableAction:
     check = None
     if a.check is not None:
-        note = a.check.note or "checked against evidence record(s) " + ", ".join(
-            str(e) for e in a.check.evidence
+        note = a.check.note or (
+            f"checked against {plural(len(a.check.evidence), 'evidence record')} "
+            + ", ".join(str(e) for e in a.check.evidence)
         )
         check = PortableCheck(
             checked_on=a.check.checked_on,

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from assessment.access import Actor
 from assessment.errors import SignInRefused
+from assessment.numbers import counted
 from assessment.passwords import dummy_verify, hash_password, needs_rehash, verify_password
 from assessment.services.accounts import (
     DISABLED,
@@ -162,7 +163,9 @@ def _wrong_password(
         .execution_options(synchronize_session=False)
     ).scalar_one()
     if count < attempts:
-        outcome.refuse(WRONG, row.username, f"wrong password ({count} of {attempts} attempts)")
+        outcome.refuse(
+            WRONG, row.username, f"wrong password ({count} of {counted(attempts, 'attempt')})"
+        )
         return
     until = now + timedelta(minutes=minutes)
     session.execute(
