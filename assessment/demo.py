@@ -35,9 +35,11 @@ from assessment.demo_content import (
     KESTREL_CONTACT,
     KESTREL_CURRENT_ACTIONS,
     KESTREL_CURRENT_NA,
+    KESTREL_CURRENT_WORK,
     KESTREL_OVERRIDES,
     LEAD_ASSESSOR,
     NA,
+    ActionWork,
     _Action,
 )
 from assessment.errors import InvalidChange
@@ -122,9 +124,11 @@ def _kestrel_responses(*, current: bool) -> dict[str, PortableResponse]:
     return responses
 
 
-def _action(spec: _Action, anchor: date) -> PortableAction:
+def _action(spec: _Action, anchor: date, work: ActionWork | None = None) -> PortableAction:
     """One action with a plausible history: raised about two months before it was due, closed
-    a few days before its due date, and verified two weeks after closing."""
+    a few days before its due date, and verified two weeks after closing; `work` is its
+    correction, root cause, method and plan."""
+    correction, root_cause, method, plan = work or ("", "", None, "")
     due = anchor + timedelta(days=spec.due_in_days)
     raised = min(due - timedelta(days=60), anchor)
     closed = min(due - timedelta(days=5), anchor) if spec.status not in OPEN_STATUSES else None
@@ -140,6 +144,10 @@ def _action(spec: _Action, anchor: date) -> PortableAction:
         id=spec.ref,
         title=spec.title,
         criteria=list(spec.criteria),
+        correction=correction,
+        root_cause=root_cause,
+        root_cause_method=method,
+        action_plan=plan,
         owner=spec.owner,
         due=due,
         priority=Priority.HIGH if is_overdue(due, spec.status, anchor) else Priority.MEDIUM,
@@ -150,8 +158,10 @@ def _action(spec: _Action, anchor: date) -> PortableAction:
     )
 
 
-def _actions(specs: tuple[_Action, ...], anchor: date) -> list[PortableAction]:
-    return [_action(spec, anchor) for spec in specs]
+def _actions(
+    specs: tuple[_Action, ...], anchor: date, work: Mapping[str, ActionWork] | None = None
+) -> list[PortableAction]:
+    return [_action(spec, anchor, (work or {}).get(spec.ref)) for spec in specs]
 
 
 def kestrel_baseline(checklist: Checklist, today: date) -> PortableAssessment:
@@ -192,7 +202,7 @@ def kestrel_current(checklist: Checklist, today: date) -> PortableAssessment:
         start_date=today - timedelta(days=75),
         end_date=today + timedelta(days=21),
         responses=_kestrel_responses(current=True),
-        actions=_actions(KESTREL_CURRENT_ACTIONS, today),
+        actions=_actions(KESTREL_CURRENT_ACTIONS, today, KESTREL_CURRENT_WORK),
         evidence=_kestrel_evidence(checklist, _kestrel_responses(current=True), today),
     )
 

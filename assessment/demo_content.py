@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assessment.actions import ActionStatus
+from assessment.actions import ActionStatus, RootCauseMethod
 from assessment.findings import Finding
 
 CONSULTANCY = "Harrow & Lane Quality Consulting"
@@ -269,6 +269,84 @@ KESTREL_CURRENT_ACTIONS = (
     _Action("A12", "Take the complaint count out of the contact-team bonus", ("4.2.c", "7.2.e"), CUSTOMER_CARE, 60, _OPEN),
 )
 # fmt: on
+
+# The work written on this year's actions so far: (correction, root cause, how the cause was
+# found, action plan). Open actions are still partly blank, as real ones are; the PDF action
+# plan shows those parts as not recorded yet.
+_WHYS, _FISHBONE, _OTHER = (
+    RootCauseMethod.FIVE_WHYS,
+    RootCauseMethod.FISHBONE,
+    RootCauseMethod.OTHER,
+)
+ActionWork = tuple[str, str, RootCauseMethod | None, str]
+KESTREL_CURRENT_WORK: dict[str, ActionWork] = {
+    "A1": (
+        "Wrote personally to the 212 web-form complainants who had no acknowledgement, within two days.",
+        "The new shop platform's form does not call the case tool's acknowledgement hook; the migration checklist had no step for it.",
+        _WHYS,
+        "Connect the form to the hook, test it with one complaint from each channel, and add a daily count of unacknowledged cases to the team dashboard.",
+    ),
+    "A2": (
+        "The safety manager reviewed both stove complaints the day they were found; the customers were called and the batch checked.",
+        "The safety flag is optional and sits on the second screen, so agents under pressure skip it.",
+        _FISHBONE,
+        "",
+    ),
+    "A3": (
+        "Two agents moved from sales to complaints for the rest of the season.",
+        "Staffing is set once a year from headcount, not from complaint volumes, so the November peak is never planned for.",
+        _WHYS,
+        "A weekly staffing forecast from the last two years' volumes; the peak roster agreed with operations by September.",
+    ),
+    "A4": (
+        "The 37 cases past their target time were listed and given owners at the team meeting.",
+        "",
+        None,
+        "",
+    ),
+    "A5": (
+        "",
+        "Seasonal staff start in the week of the peak, and their induction leaves complaints to learning on the job.",
+        _OTHER,
+        "A two-hour complaints module in the learning system, done before the first shift; the team leader checks completion.",
+    ),
+    "A6": (
+        "",
+        "",
+        None,
+        "One measurable objective each for the warehouse and web teams, reviewed every quarter.",
+    ),
+    "A7": (
+        "",
+        "The procedure was written before the principles were agreed, and nobody linked the two.",
+        _WHYS,
+        "Add a table to the procedure naming the control for each principle; the complaints manager reviews it.",
+    ),
+    "A8": (
+        "Removed the case-tool access of four people who had left or changed roles.",
+        "Leavers lose their e-mail but not their case-tool account: nobody owns the case tool's user list.",
+        _WHYS,
+        "Every quarter, compare the case-tool users with the staff list from HR; the data protection officer signs it off.",
+    ),
+    "A9": (
+        "Reassigned the two open cases that were being handled by the team they were about.",
+        "The rule was followed by habit but never written down, so new team leaders did not know it.",
+        _OTHER,
+        "Write the rule into the procedure, and have the case tool warn when the handler's team is the subject of the complaint.",
+    ),
+    "A10": (
+        "",
+        "Each channel's owner wrote their own page, and nobody checks that they agree.",
+        _FISHBONE,
+        "",
+    ),
+    "A11": (
+        "",
+        "The quick-close form is optional, so complaints resolved at first contact leave no record.",
+        _WHYS,
+        "Make the form required before a contact can be closed as resolved.",
+    ),
+}
 
 # --- Alder Vale Community Clinics: four clinics (family practice, physiotherapy, dental) ------
 #

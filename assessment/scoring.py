@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from assessment.actions import ActionLink
 from assessment.checklist import Checklist, Clause, Criterion
 from assessment.findings import Finding, finding_from_gap
+from assessment.progress import Progress
 from assessment.responses import Response
 from assessment.verdict import Overall, judge
 
@@ -63,6 +64,12 @@ class ClauseResult:
     applicable: int  # criteria not marked N/A, in the whole subtree
     total: int
 
+    @property
+    def progress(self) -> Progress:
+        """Not assessed, partly answered or complete: ask before showing `readiness`, which
+        counts unanswered criteria as 0."""
+        return Progress(self.answered, self.applicable, self.total)
+
     def to_dict(self) -> dict[str, object]:
         return {
             "ref": self.ref,
@@ -85,6 +92,15 @@ class AssessmentScore:
     @property
     def readiness(self) -> float | None:
         return self.overall.readiness
+
+    @property
+    def progress(self) -> Progress:
+        """How much of the whole assessment is answered (see `ClauseResult.progress`)."""
+        return Progress(
+            sum(c.answered for c in self.criteria),
+            sum(c.attainment is not None for c in self.criteria),
+            len(self.criteria),
+        )
 
     def clause(self, ref: str) -> ClauseResult:
         return next(c for c in self.clauses if c.ref == ref)

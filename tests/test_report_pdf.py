@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -17,11 +18,19 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+from reportlab.graphics.shapes import Drawing, String
 
 from assessment.checklist_loader import checklist_from_text, find_checklist
 from assessment.demo import load_demo
+from assessment.labels import clause_label
+from assessment.numbers import percent
 from assessment.reports.data import ReportData, gather_report
 from assessment.reports.pdf import pdf_bytes, write_pdf
+from assessment.reports.pdf.clauses import clause_results
+from assessment.reports.pdf.context import Context
+from assessment.reports.pdf.summary import charts
+from assessment.reports.pdf.tables import register
 from assessment.responses import Response
 from assessment.services.assessments import (
     create_assessment,
@@ -69,6 +78,7 @@ class ReadBack:
     pages: list[str]
     outline: list[tuple[int, str]]  # (depth, title) in order
     starts: dict[str, int]  # report section title -> index of its first page
+    content: bytes = b""
 
     @property
     def text(self) -> str:
@@ -101,7 +111,7 @@ def read_back(content: bytes) -> ReadBack:
                     starts[item.title] = reader.get_destination_page_number(item)
 
     walk(reader.outline, 0)
-    return ReadBack(pages, outline, starts)
+    return ReadBack(pages, outline, starts, content)
 
 
 @pytest.fixture(scope="module")
@@ -132,18 +142,34 @@ def current(demo_store: Store) -> tuple[ReportData, ReadBack]:
 
 
 @pytest.fixture(scope="module")
+def draft(demo_store: Store) -> tuple[ReportData, ReadBack]:
+    """Alder Vale's draft, barely begun: most clauses have nothing answered."""
+    data = gather_report(demo_store, ADMIN, 3, today=TODAY)
+    return data, read_back(pdf_bytes(data))
+
+
+@pytest.fixture(scope="module")
 def final_baseline(demo_store: Store) -> ReadBack:
     return read_back(pdf_bytes(gather_report(demo_store, ADMIN, 1, today=TODAY)))
 
 
-def test_every_page_has_header_and_page_x_of_y(current: tuple[ReportData, ReadBack]) -> None:
+HEADER = (
+    "Kestrel Outdoor Supply (demo) · ISO 10002 readiness review 2026",
+    "ISO 10002 readiness self-assessment",
+)
+
+
+def test_every_page_but_the_cover_has_the_header_and_all_have_page_x_of_y(
+    current: tuple[ReportData, ReadBack],
+) -> None:
     _, pdf = current
     total = len(pdf.pages)
     assert total > 10
     for number, page in enumerate(pdf.pages, start=1):
         assert f"Page {number} of {total}" in page
-        assert "Kestrel Outdoor Supply (demo) · ISO 10002 readiness review 2026" in page
         assert "Self-assessment against ISO 10002 guidance, not a certification" in page
+        for header in HEADER:
+            assert (header in page) is (number > 1), (number, header)
 
 
 def test_cover_names_checklist_edition_version_hash_dates_team_and_status(
@@ -320,6 +346,10 @@ def test_an_assessment_with_nothing_answered_still_builds(tmp_path: Path) -> Non
         )
         assert "No evidence has been recorded yet." in pdf.section("Evidence index")
         assert "Not yet assessed" in pdf.text
+        summary = pdf.section("Executive summary")
+        assert "Not assessed overall readiness: nothing answered yet" in summary
+        assert "readiness is not assessed" in summary
+        assert not re.search(r"^0(\.0+)?%", summary.removeprefix("DRAFT Executive summary "))
         assert "DRAFT" in pdf.pages[-1]
     store.dispose()
 
@@ -337,3 +367,155 @@ def test_a_logo_is_placed_and_a_broken_one_is_refused(tmp_path: Path, demo_store
         write_pdf(data, tmp_path / "broken.pdf", logo=broken)
     assert not (tmp_path / "broken.pdf").exists()
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
+
+
+def embedded_fonts(content: bytes) -> dict[str, bool]:
+    """Every font the file uses (pages and the forms drawn on them): name -> embedded?"""
+    reader = PdfReader(io.BytesIO(content))
+    found: dict[str, bool] = {}
+
+    def embedded(font: DictionaryObject) -> bool:
+        if font.get("/Subtype") == "/Type0":
+            return all(embedded(d.get_object()) for d in font["/DescendantFonts"])
+        descriptor = font.get("/FontDescriptor")
+        files = ("/FontFile", "/FontFile2", "/FontFile3")
+        return descriptor is not None and any(f in descriptor.get_object() for f in files)
+
+    def visit(resources: object) -> None:
+        if resources is None:
+            return
+        resources = resources.get_object()
+        fonts = resources.get("/Font")
+        for font in (fonts.get_object() if fonts else {}).values():
+            font = font.get_object()
+            found[str(font["/BaseFont"])] = embedded(font)
+        forms = resources.get("/XObject")
+        for form in (forms.get_object() if forms else {}).values():
+            form = form.get_object()
+            if form.get("/Subtype") == "/Form":
+                visit(form.get("/Resources"))
+
+    for page in reader.pages:
+        visit(page.get("/Resources"))
+    return found
+
+
+def test_every_font_is_an_embedded_dejavu(
+    current: tuple[ReportData, ReadBack], draft: tuple[ReportData, ReadBack]
+) -> None:
+    for _, pdf in (current, draft):
+        fonts = embedded_fonts(pdf.content)
+        assert fonts
+        for name, is_embedded in fonts.items():
+            assert "DejaVuSans" in name, name  # not reportlab's Helvetica
+            assert is_embedded, name
+
+
+def test_action_plan_prints_correction_root_cause_method_and_plan(
+    current: tuple[ReportData, ReadBack],
+) -> None:
+    data, pdf = current
+    plan = pdf.section("Corrective-action plan")
+    written = [
+        a
+        for a in data.actions
+        if a.correction and a.root_cause and a.root_cause_method and a.action_plan
+    ]
+    assert written, "the demo has actions with their work written down"
+    for action in written:
+        method = action.root_cause_method.label.lower()
+        assert flat(f"Correction: {action.correction}") in plan, action.ref
+        assert flat(f"Root cause ({method}): {action.root_cause}") in plan, action.ref
+        assert flat(f"Action plan: {action.action_plan}") in plan, action.ref
+    without_plan = [a for a in data.actions if not a.action_plan]
+    assert without_plan, "the demo has actions whose plan is still to be written"
+    assert plan.count("Action plan: not recorded yet") == len(without_plan)
+
+
+def test_gap_register_header_words_are_never_broken(current: tuple[ReportData, ReadBack]) -> None:
+    _, pdf = current
+    gaps = pdf.section("Gap register")
+    assert "Criterion Clause Score / target Gap Finding Corrective action" in gaps
+    with pytest.raises(ValueError, match="'Criterion'"):
+        register(["Criterion"], [], [30])
+    register(["Criterion"], [], [60])
+
+
+def _not_zero(name: str, text: str) -> None:
+    """`name` is never followed by a readiness of 0 (with or without the answered count)."""
+    assert not re.search(re.escape(name) + r" (\d+ / \d+ )?0(\.0+)?%", text), name
+
+
+def test_draft_shows_unanswered_clauses_as_not_assessed_never_as_0(
+    draft: tuple[ReportData, ReadBack],
+) -> None:
+    data, pdf = draft
+    score = data.assessment.score
+    untouched = [c for c in score.clauses if c.answered == 0]
+    partly = [c for c in score.clauses if 0 < c.answered < c.total]
+    assert untouched
+    assert partly
+    assert all(c.readiness == 0 for c in untouched)  # still scored 0: only the display differs
+    results = pdf.section("Clause-by-clause results")
+    charts = pdf.section("Readiness charts")
+    for clause in untouched:
+        name = f"{clause.ref} {clause.title}"
+        assert f"{name} 0 / {clause.total} not assessed" in results  # the overview
+        assert f"{name} Not assessed · 0 of {clause.total} answered" in results  # its heading
+        _not_zero(name, results)
+        if clause.depth == 0:
+            label = clause_label(clause.ref, clause.title)
+            assert charts.count(f"{label} not assessed") == 2  # the radar and the bars
+            _not_zero(label, charts)
+    for clause in partly:
+        line = f"Readiness {percent(clause.readiness)} · partly answered: "
+        assert f"{line}{clause.answered} of {clause.total} answered" in results
+        if clause.depth == 0:
+            label = clause_label(clause.ref, clause.title)
+            figure = f"{label} {percent(clause.readiness)} {clause.answered} of {clause.total}"
+            assert charts.count(f"{figure} answered") == 2
+
+
+def _chart_labels(drawing: Drawing, refs: set[str]) -> list[str]:
+    """The clause labels of a chart: strings that start with a clause ref (lines of a label
+    wrapped on the radar start with the ref only on the first line)."""
+    return [
+        s.text
+        for s in drawing.getContents()
+        if isinstance(s, String) and s.text.split(" ")[0] in refs and "answered" not in s.text
+    ]
+
+
+def test_chart_labels_are_ref_and_short_title_in_checklist_order(
+    current: tuple[ReportData, ReadBack],
+) -> None:
+    data, _ = current
+    checklist = data.assessment.checklist
+    refs = {entry.clause.ref for entry in checklist.walk()}
+    ctx = Context(data)
+    section_bars = [f for f in clause_results(ctx) if isinstance(f, Drawing)]
+    by_section = dict(
+        zip([c.ref for c in checklist.clauses if c.clauses], section_bars, strict=True)
+    )
+    for ref, drawing in by_section.items():
+        children = checklist.clause(ref).clauses
+        assert _chart_labels(drawing, refs) == [clause_label(c.ref, c.title) for c in children]
+    labels = _chart_labels(by_section["4"], refs)
+    assert labels[0] == "4.1 General"
+    assert labels[9] == "4.10 Confidentiality"
+    assert labels[14] == "4.15 Timeliness"
+    assert "8.3 Satisfaction…" in _chart_labels(by_section["8"], refs)
+
+    radar_drawing, bars_drawing = [f for f in charts(ctx) if isinstance(f, Drawing)]
+    sections = [c.ref for c in checklist.clauses]
+    for drawing in (radar_drawing, bars_drawing):
+        assert [label.split(" ")[0] for label in _chart_labels(drawing, refs)] == sections
+
+
+def test_the_report_prints_percentages_only_through_the_one_formatter(
+    current: tuple[ReportData, ReadBack],
+) -> None:
+    _, pdf = current
+    for title in ("Executive summary", "Readiness charts", "Appendix: scale and method"):
+        assert not re.search(r"\d %", pdf.section(title)), title
+    assert f"from {percent(0)} to {percent(1)}" in pdf.section("Readiness charts")

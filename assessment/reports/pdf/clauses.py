@@ -11,6 +11,7 @@ from __future__ import annotations
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak
 
 from assessment.numbers import percent
+from assessment.progress import AnswerState, readiness_text
 from assessment.reports.pdf.charts import Point, bars
 from assessment.reports.pdf.context import RESULTS, Context, day, points
 from assessment.reports.pdf.document import OutlineMark, heading
@@ -43,10 +44,28 @@ def legend(ctx: Context) -> list[Flowable]:
             toned(BAD.word, BAD),
             para(f"major gap; readiness below {percent(rules.conditional_at)}", ctx.style.cell),
         ],
-        [toned(NONE.word, NONE), para("not yet assessed, or not applicable", ctx.style.cell)],
+        [
+            toned(NONE.word, NONE),
+            para("nothing answered yet (shown instead of 0), or not applicable", ctx.style.cell),
+        ],
     ]
     extra = [tone_cell(0, i, tone) for i, tone in enumerate((GOOD, WARN, BAD, NONE), start=1)]
     return [register(["Colour", "Meaning"], rows, [110, 260], extra=extra, zebra=False)]
+
+
+def _change(clause: ClauseResult, before: float | None) -> float | None:
+    """Readiness since the baseline; none for a clause not assessed now (its 0 means nothing)."""
+    if before is None or clause.readiness is None or clause.progress.not_assessed:
+        return None
+    return clause.readiness - before
+
+
+def _readiness_cell(clause: ClauseResult) -> str:
+    """Markup: '41.4%' with 'partly answered' under it, or 'not assessed' instead of 0."""
+    shown = readiness_text(clause.readiness, clause.progress)
+    if clause.progress.state is AnswerState.PARTLY:
+        shown += f'<br/><font size="6.5">{AnswerState.PARTLY.label}</font>'
+    return shown
 
 
 def overview(ctx: Context) -> list[Flowable]:
@@ -54,24 +73,21 @@ def overview(ctx: Context) -> list[Flowable]:
     has_baseline = ctx.data.comparison is not None
     rows, extra = [], []
     for number, clause in enumerate(ctx.score.clauses, start=1):
-        tone = readiness_tone(clause.readiness, ctx.checklist.readiness)
+        tone = readiness_tone(clause.readiness, ctx.checklist.readiness, clause.progress)
         indent = "&nbsp;" * 4 * clause.depth
         label = f"{indent}<b>{text(clause.ref)}</b> {text(clause.title)}"
         row = [
             rich(label, ctx.style.cell),
             f"{clause.answered} / {clause.total}",
-            toned(percent(clause.readiness), tone),
+            toned(_readiness_cell(clause), tone),
         ]
         if has_baseline:
             before = ctx.baseline_by_ref.get(clause.ref)
-            delta = (
-                None if before is None or clause.readiness is None else clause.readiness - before
-            )
-            row += [percent(before), points(delta)]
+            row += [percent(before), points(_change(clause, before))]
         rows.append(row)
         extra.append(tone_cell(2, number, tone))
     header = ["Clause", "Answered", "Readiness"] + (["Baseline", "Change"] if has_baseline else [])
-    widths = [243, 55, 65] + ([60, 60] if has_baseline else [])
+    widths = [228, 55, 80] + ([60, 60] if has_baseline else [])
     aligned = [align(1, "CENTER"), align(3, "RIGHT"), align(4, "RIGHT")]
     return [register(header, rows, widths, extra=[*aligned, *extra])]
 
@@ -135,15 +151,23 @@ def criteria_table(ctx: Context, results: list[CriterionResult]) -> Flowable:
 
 
 def _clause_line(ctx: Context, clause: ClauseResult) -> Flowable:
-    tone = readiness_tone(clause.readiness, ctx.checklist.readiness)
-    line = (
-        f'Readiness <font color="{css(tone.ink)}"><b>{percent(clause.readiness)}</b></font>'
-        f" · {clause.answered} of {clause.total} criteria answered"
-    )
+    """'Readiness 41.4% · partly answered: 18 of 34 answered · baseline ...', or 'Not
+    assessed · 0 of 23 answered' for a clause nobody has answered yet."""
+    progress = clause.progress
+    tone = readiness_tone(clause.readiness, ctx.checklist.readiness, progress)
+    if progress.not_assessed:
+        line = f'<font color="{css(tone.ink)}"><b>Not assessed</b></font> · {progress.counts}'
+    else:
+        line = (
+            f'Readiness <font color="{css(tone.ink)}"><b>{percent(clause.readiness)}</b></font>'
+            f" · {progress.label}"
+        )
     before = ctx.baseline_by_ref.get(clause.ref)
     if ctx.data.comparison is not None:
-        delta = None if before is None or clause.readiness is None else clause.readiness - before
-        line += f" · baseline {percent(before)} ({points(delta)})"
+        change = _change(clause, before)
+        line += f" · baseline {percent(before)}" + (
+            f" ({points(change)})" if change is not None else ""
+        )
     return rich(line, ctx.style.small)
 
 
@@ -153,7 +177,9 @@ def clause_results(ctx: Context) -> list[Flowable]:
         ctx.section(RESULTS),
         para(
             "Each clause's readiness is the weighted mean of its criteria and sub-clauses; a "
-            "criterion not yet answered counts as 0 until it is. Colours:",
+            "criterion not yet answered counts as 0 until it is. A clause with nothing answered "
+            "yet shows as “not assessed” rather than 0, and a partly answered one says how "
+            "many of its criteria are answered. Colours:",
             ctx.style.body,
         ),
         *legend(ctx),
@@ -174,10 +200,7 @@ def clause_results(ctx: Context) -> list[Flowable]:
             story += [PageBreak(), heading(title, ctx.style.h2, mark), _clause_line(ctx, clause)]
             children = [ctx.clause_by_ref[c.ref] for c in entry.clause.clauses]
             if children:
-                spokes = [
-                    Point(f"{c.ref} {c.title}", c.readiness, ctx.baseline_by_ref.get(c.ref))
-                    for c in children
-                ]
+                spokes = [Point.of(c, ctx.baseline_by_ref.get(c.ref)) for c in children]
                 story.append(bars(spokes, rules.ready_at, rules.conditional_at, ctx.width))
         else:
             room = 115 if clause.ref in ctx.criteria_by_clause else 60

@@ -11,12 +11,13 @@ from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable, Image, PageBreak, Spacer
-from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.platypus import Flowable, Image, PageBreak, Spacer, TableStyle
+from reportlab.platypus.tableofcontents import TableOfContents, defaultTableStyle
 
 from assessment.numbers import percent
 from assessment.reports.pdf.context import CONTENTS, COVER, DISCLAIMER, Context, day
 from assessment.reports.pdf.document import OutlineMark, heading
+from assessment.reports.pdf.fonts import REGULAR
 from assessment.reports.pdf.markup import TITLE_LIMIT, para, rich, text
 from assessment.reports.pdf.tables import facts
 
@@ -91,6 +92,10 @@ def cover(ctx: Context, logo: Path | None) -> list[Flowable]:
 
 def contents(ctx: Context) -> list[Flowable]:
     """The table of contents: report sections, and the checklist's sections under the results."""
-    toc = TableOfContents(levelStyles=list(ctx.style.toc), dotsMinLevel=0)
+    # The contents lay out as a table of their own; in DejaVu like every table (see FastTable).
+    table_style = TableStyle(
+        [*defaultTableStyle.getCommands(), ("FONTNAME", (0, 0), (-1, -1), REGULAR)]
+    )
+    toc = TableOfContents(levelStyles=list(ctx.style.toc), dotsMinLevel=0, tableStyle=table_style)
     key, title = CONTENTS
     return [heading(title, ctx.style.h1, OutlineMark(key, title, 0)), toc, PageBreak()]

@@ -1,4 +1,5 @@
-"""The page machinery: A4 frame, header and footer, "Page x of y", DRAFT watermark, outline.
+"""The page machinery: A4 frame, header (not on the cover) and footer, "Page x of y", DRAFT
+watermark, outline.
 
 "Page x of y" needs the page count before the last page exists. reportlab already lays the
 story out more than once to fill the table of contents (multiBuild), so each pass prints the
@@ -19,7 +20,15 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
+)
 from reportlab.platypus.doctemplate import IndexingFlowable
 
 from assessment.reports.pdf.fonts import BOLD, REGULAR
@@ -43,7 +52,15 @@ class FastTable(Table):
     Drawing a table wraps every cell again and is half the cost of a pass; the first pass of
     multiBuild only needs the layout (page breaks, contents, page count), never the ink.
     Splits stay FastTables: reportlab builds them with `self.__class__`.
+
+    Every cell starts in DejaVu: reportlab sets each cell's font before drawing it, even a
+    cell holding a Paragraph, and its default is Helvetica, which would then sit in the file
+    as a font that is not embedded. A table's own style may still choose another face.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR)]))
 
     def draw(self) -> None:
         if not _measuring.get():
@@ -115,6 +132,9 @@ class ReportDocTemplate(BaseDocTemplate):
             topMargin=MARGIN_TOP,
             bottomMargin=MARGIN_BOTTOM,
             creator="ISO 10002 readiness toolkit",
+            # reportlab starts every page's text state in Helvetica, which is then listed in the
+            # file as a font it does not embed; starting in DejaVu keeps every font embedded.
+            initialFontName=REGULAR,
             **info,
         )
         self.decor = decor
@@ -166,9 +186,16 @@ class ReportDocTemplate(BaseDocTemplate):
         canvas.restoreState()
 
     def _over(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
-        """After the content: header, footer and the page number."""
+        """After the content: header (not on the cover, page 1, which shows the same names in
+        large type), footer and the page number."""
         self.pages_found = doc.page
         canvas.saveState()
+        if doc.page > 1:
+            self._header(canvas)
+        self._footer(canvas, doc.page)
+        canvas.restoreState()
+
+    def _header(self, canvas: Canvas) -> None:
         top = PAGE_HEIGHT - 12 * mm
         canvas.setStrokeColor(ACCENT)
         canvas.setLineWidth(0.6)
@@ -181,17 +208,17 @@ class ReportDocTemplate(BaseDocTemplate):
         canvas.setFont(BOLD, 7.5)
         canvas.drawString(MARGIN_X, top, fit_width(self.decor.header_left, BOLD, 7.5, room))
 
+    def _footer(self, canvas: Canvas, page: int) -> None:
         bottom = 11 * mm
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.4)
         canvas.line(MARGIN_X, bottom + 9, PAGE_WIDTH - MARGIN_X, bottom + 9)
-        number = f"Page {doc.page} of {self.page_total}" if self.page_total else f"Page {doc.page}"
+        number = f"Page {page} of {self.page_total}" if self.page_total else f"Page {page}"
         canvas.setFont(BOLD, 7.5)
         canvas.drawRightString(PAGE_WIDTH - MARGIN_X, bottom, number)
         canvas.setFont(REGULAR, 7)
         room = FRAME_WIDTH - stringWidth(number, BOLD, 7.5) - 12
         canvas.drawString(MARGIN_X, bottom, fit_width(self.decor.footer_left, REGULAR, 7, room))
-        canvas.restoreState()
 
 
 def build(doc: ReportDocTemplate, story: list[Flowable]) -> None:

@@ -76,7 +76,7 @@ def gap_register(ctx: Context) -> list[Flowable]:
             )
             extra += [tone_cell(3, number, tone), tone_cell(4, number, tone)]
         header = ["Criterion", "Clause", "Score / target", "Gap", "Finding", "Corrective action"]
-        widths = [46, 105, 50, 30, 112, 140]
+        widths = [50, 105, 50, 30, 108, 140]
         story.append(register(header, rows, widths, extra=[align(2, "CENTER"), *extra]))
     if unanswered:
         story += [

@@ -1,6 +1,8 @@
 """The corrective-action plan and the evidence index.
 
-The action plan marks overdue actions in words ("Overdue by 21 days"), not only in colour.
+The action plan prints, under each action, what an auditor reads: the correction, the root
+cause and its method, the action plan and the effectiveness check ("not recorded yet" where a
+part is missing). It marks overdue actions in words ("Overdue by 21 days"), not only in colour.
 The evidence index prints each file's full SHA-256, so a reader holding the file can check it
 is the very record the assessment relied on.
 """
@@ -15,31 +17,33 @@ from assessment.actions import ActionRecord
 from assessment.numbers import percent
 from assessment.reports.pdf.context import ACTIONS, EVIDENCE, Context, day
 from assessment.reports.pdf.markup import NOTE_LIMIT, TITLE_LIMIT, para, rich, text
-from assessment.reports.pdf.styles import BAD, GOOD, NONE, RULE, Tone
-from assessment.reports.pdf.tables import register, tone_cell, toned
+from assessment.reports.pdf.styles import BAD, GOOD, MUTED, NONE, RULE, Tone, css
+from assessment.reports.pdf.tables import Cell, Command, register, tone_cell, toned
 from evidence.records import EvidenceKind, EvidenceRecord, EvidenceStatus
 
 
-def _action_cell(ctx: Context, action: ActionRecord) -> Flowable:
-    parts = [f"<b>{text(action.title, TITLE_LIMIT)}</b>"]
-    details = [
+def _work_lines(action: ActionRecord) -> list[str]:
+    """What an auditor reads: the correction, the root cause and how it was found, the plan
+    and the effectiveness check. A part not written yet says so, so a gap is visible."""
+    method = action.root_cause_method
+    parts = [
         ("Correction", action.correction),
-        (
-            "Root cause"
-            + (f" ({action.root_cause_method.label.lower()})" if action.root_cause_method else ""),
-            action.root_cause,
-        ),
-        ("Action", action.action_plan),
+        ("Root cause" + (f" ({method.label.lower()})" if method else ""), action.root_cause),
+        ("Action plan", action.action_plan),
     ]
-    parts += [f"{label}: {text(value, NOTE_LIMIT)}" for label, value in details if value]
+    missing = f'<font color="{css(MUTED)}"><i>not recorded yet</i></font>'
+    lines = [
+        f"<b>{label}:</b> {text(value, NOTE_LIMIT) if value else missing}" for label, value in parts
+    ]
     if action.check is not None:
         check = action.check
         verdict = "effective" if check.effective else "not effective"
         note = f": {text(check.note, NOTE_LIMIT)}" if check.note else ""
-        parts.append(
-            f"Checked {day(check.checked_on)} by {text(check.checked_by, 120)}, {verdict}{note}"
+        lines.append(
+            f"<b>Checked</b> {day(check.checked_on)} by {text(check.checked_by, 120)}, "
+            f"{verdict}{note}"
         )
-    return rich("<br/>".join(parts), ctx.style.cell)
+    return lines
 
 
 def _status(ctx: Context, action: ActionRecord) -> tuple[str, Tone | None]:
@@ -67,13 +71,15 @@ def action_plan(ctx: Context) -> list[Flowable]:
         else f"None is overdue as of {day(ctx.data.today)}."
     )
     story.append(para(line, s.body))
-    rows, extra = [], []
-    for number, action in enumerate(actions, start=1):
+    rows: list[list[Cell]] = []
+    extra: list[Command] = []
+    for action in actions:
         status, tone = _status(ctx, action)
+        top = len(rows) + 1
         rows.append(
             [
                 rich(f"<b>{text(action.ref)}</b>", s.cell),
-                _action_cell(ctx, action),
+                rich(f"<b>{text(action.title, TITLE_LIMIT)}</b>", s.cell),
                 para(", ".join(action.criteria), s.cell),
                 para(action.owner or "(no owner)", s.cell, 200),
                 day(action.due),
@@ -81,10 +87,27 @@ def action_plan(ctx: Context) -> list[Flowable]:
                 toned(status, tone, bold=False) if tone else rich(status, s.cell),
             ]
         )
+        # The work under the title, across the whole width: it is the longest text of an
+        # action, and a narrow column would make each action a page tall.
+        rows.append(["", rich("<br/>".join(_work_lines(action)), s.cell), "", "", "", "", ""])
+        extra += [
+            ("SPAN", (1, top + 1), (-1, top + 1)),
+            ("NOSPLIT", (0, top), (-1, top + 1)),
+            ("LINEBELOW", (0, top + 1), (-1, top + 1), 0.25, RULE),
+            ("TOPPADDING", (0, top + 1), (-1, top + 1), 0),
+        ]
         if tone:
-            extra.append(tone_cell(6, number, tone))
+            extra.append(tone_cell(6, top, tone))
     header = ["Ref", "Action", "Criteria", "Owner", "Due", "Priority", "Status"]
-    story += [register(header, rows, [26, 160, 50, 80, 58, 46, 63], extra=extra), PageBreak()]
+    table = register(
+        header,
+        rows,
+        [26, 160, 50, 80, 58, 46, 63],
+        extra=extra,
+        zebra=False,
+        row_rules=False,
+    )
+    story += [table, PageBreak()]
     return story
 
 

@@ -16,6 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 
 from assessment.checklist import ReadinessRules
 from assessment.findings import Finding
+from assessment.progress import Progress
 from assessment.reports.pdf.fonts import BOLD, ITALIC, REGULAR, register_fonts
 from assessment.scoring import CriterionResult
 from assessment.verdict import Verdict
@@ -63,9 +64,15 @@ def criterion_tone(result: CriterionResult) -> Tone:
     return _FINDING_TONES[result.finding]
 
 
-def readiness_tone(readiness: float | None, rules: ReadinessRules) -> Tone:
-    """Green from `ready_at`, amber from `conditional_at`, red below: the verdict's own bars."""
-    if readiness is None:
+def readiness_tone(
+    readiness: float | None, rules: ReadinessRules, progress: Progress | None = None
+) -> Tone:
+    """Green from `ready_at`, amber from `conditional_at`, red below: the verdict's own bars.
+
+    Grey when nothing is answered (`progress` not assessed): its readiness of 0 is only the
+    unanswered criteria counted as 0, and red would say "scored badly".
+    """
+    if readiness is None or (progress is not None and progress.not_assessed):
         return NONE
     if readiness + 1e-9 >= rules.ready_at:
         return GOOD
@@ -102,7 +109,13 @@ def styles() -> Styles:
     """The paragraph styles, made once (fonts must be registered before a style names them)."""
     register_fonts()
     base = ParagraphStyle(
-        "body", fontName=REGULAR, fontSize=9.5, leading=13.5, textColor=INK, spaceAfter=5
+        "body",
+        fontName=REGULAR,
+        bulletFontName=REGULAR,  # reportlab's default for bullets is Helvetica, not embedded
+        fontSize=9.5,
+        leading=13.5,
+        textColor=INK,
+        spaceAfter=5,
     )
 
     def derive(name: str, **changes: object) -> ParagraphStyle:

@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, Ta
 
 from assessment.findings import Finding
 from assessment.numbers import percent
+from assessment.progress import AnswerState
 from assessment.reports.pdf.charts import MAX_BARS, MAX_SPOKES, Point, bars, radar
 from assessment.reports.pdf.context import CHARTS, SUMMARY, Context, points
 from assessment.reports.pdf.document import FastTable
@@ -44,9 +45,23 @@ def _figure(value: str, label: str, ctx: Context, colour: str | None = None) -> 
     return [rich(shown, ctx.style.figure), rich(label, ctx.style.figure_label)]
 
 
+def _readiness_figure(ctx: Context) -> list[Flowable]:
+    """Overall readiness, or "Not assessed" in grey when nothing is answered (not a red 0%)."""
+    overall, progress = ctx.score.overall, ctx.score.progress
+    tone = readiness_tone(overall.readiness, ctx.checklist.readiness, progress)
+    if progress.not_assessed:
+        return _figure(
+            "Not assessed", "overall readiness: nothing answered yet", ctx, css(tone.ink)
+        )
+    label = "overall readiness"
+    if progress.state is AnswerState.PARTLY:
+        label += " so far; unanswered count as 0"
+    return _figure(percent(overall.readiness), label, ctx, css(tone.ink))
+
+
 def key_figures(ctx: Context) -> Table:
-    overall, rules = ctx.score.overall, ctx.checklist.readiness
-    answered = sum(c.answered for c in ctx.score.criteria)
+    overall = ctx.score.overall
+    answered = ctx.score.progress.answered
     comparison = ctx.data.comparison
     change = (
         _figure(
@@ -58,12 +73,7 @@ def key_figures(ctx: Context) -> Table:
         else _figure("—", "no baseline linked", ctx)
     )
     cells = [
-        _figure(
-            percent(overall.readiness),
-            "overall readiness",
-            ctx,
-            css(readiness_tone(overall.readiness, rules).ink),
-        ),
+        _readiness_figure(ctx),
         _figure(
             percent(overall.completion),
             f"answered ({answered} of {len(ctx.score.criteria)} criteria)",
@@ -153,12 +163,21 @@ def executive_summary(ctx: Context) -> list[Flowable]:
     overdue = data.overdue_actions()
     coverage = data.coverage
     story: list[Flowable] = [ctx.section(SUMMARY), key_figures(ctx), Spacer(1, 8)]
+    if ctx.score.progress.not_assessed:
+        reached = (
+            f"has not answered any criterion of {text(ctx.checklist.title)} yet, so its "
+            "readiness is <b>not assessed</b>."
+        )
+    else:
+        reached = (
+            f"reaches <b>{percent(overall.readiness)}</b> overall readiness against "
+            f"{text(ctx.checklist.title)}, with {percent(overall.completion)} of the criteria "
+            "answered."
+        )
     story.append(
         rich(
-            f"As of {data.today.isoformat()}, {text(ctx.record.organization_name)} reaches "
-            f"<b>{percent(overall.readiness)}</b> overall readiness against "
-            f"{text(ctx.checklist.title)}, with {percent(overall.completion)} of the criteria "
-            f"answered. The verdict is <b>{overall.verdict.label.lower()}</b>. "
+            f"As of {data.today.isoformat()}, {text(ctx.record.organization_name)} {reached} "
+            f"The verdict is <b>{overall.verdict.label.lower()}</b>. "
             f"{len(data.actions)} corrective actions are recorded, {len(overdue)} of them "
             f"overdue; {coverage.supported} of the {coverage.scored} criteria scored above 0 "
             f"are backed by approved, current evidence ({percent(coverage.ratio)}).",
@@ -181,21 +200,22 @@ def executive_summary(ctx: Context) -> list[Flowable]:
 def charts(ctx: Context) -> list[Flowable]:
     rules = ctx.checklist.readiness
     sections = [c for c in ctx.score.clauses if c.depth == 0]
-    spokes = [
-        Point(f"{c.ref} {c.title}", c.readiness, ctx.baseline_by_ref.get(c.ref)) for c in sections
-    ]
+    spokes = [Point.of(c, ctx.baseline_by_ref.get(c.ref)) for c in sections]
     story: list[Flowable] = [
         ctx.section(CHARTS),
         para(
-            "Readiness of each section of the checklist, from 0 to 100 %. The dashed line is "
-            f"the {percent(rules.ready_at)} needed for a ready verdict"
-            + ("; the grey line or mark is the baseline." if ctx.data.baseline else "."),
+            f"Readiness of each section of the checklist, from {percent(0)} to {percent(1)}. "
+            f"The dashed line is the {percent(rules.ready_at)} needed for a ready verdict"
+            + ("; the grey line or mark is the baseline" if ctx.data.baseline else "")
+            + ". A section with nothing answered yet is grey and hatched, marked “not "
+            "assessed” rather than drawn at 0; a partly answered one says how many of its "
+            "criteria are answered.",
             ctx.style.body,
         ),
     ]
     if 3 <= len(spokes) <= MAX_SPOKES:
         story += [
-            *ctx.subheading("Readiness by section", 290),
+            *ctx.subheading("Readiness by section", 305),
             radar(spokes, rules.ready_at, ctx.width),
         ]
     story += [

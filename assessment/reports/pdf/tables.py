@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from assessment.reports.pdf.document import FastTable
@@ -18,6 +19,23 @@ from assessment.reports.pdf.styles import ACCENT, ACCENT_TINT, INK, RULE, ZEBRA,
 
 Cell = Flowable | str
 Command = tuple[object, ...]
+
+
+PADDING = 4  # left and right, in every register cell
+
+
+def check_header(labels: Sequence[str], widths: Sequence[float]) -> None:
+    """Refuse a column too narrow for a word of its header: reportlab would break the word
+    ("Criterio / n"), which no reader should see. Header labels are ours, so this is a fault
+    in the report's layout, found by the tests that build a report."""
+    style = styles().head
+    for label, width in zip(labels, widths, strict=True):
+        for word in label.split():
+            needed = stringWidth(word, style.fontName, style.fontSize) + 2 * PADDING
+            if needed > width:
+                raise ValueError(
+                    f"column {label!r} is {width} pt wide; its word {word!r} needs {needed:.1f}"
+                )
 
 
 def head_row(labels: Sequence[str]) -> list[Cell]:
@@ -40,6 +58,7 @@ def register(
     Short values of our own (numbers, dates) may be plain strings: they cost a tenth of a
     Paragraph to lay out, and the font commands below make them look the same.
     """
+    check_header(header, widths)
     table = FastTable(
         [head_row(header), *rows],
         colWidths=list(widths),
@@ -57,8 +76,8 @@ def register(
         ("TEXTCOLOR", (0, 1), (-1, -1), INK),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
     ]
     if row_rules:
         commands.append(("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE))
