@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""The two commands of the quick start: `python3 tasks.py app` and `python3 tasks.py test`.
+"""The commands of the quick start: `python3 tasks.py app` and `python3 tasks.py test`, and
+for developers `python3 tasks.py tour` (screenshots of every page, see tests/tour.py).
 
-Both set the project up first (a virtual environment in .venv with the pinned versions of
+Each sets the project up first (a virtual environment in .venv with the pinned versions of
 requirements.lock), so a fresh machine with only Python 3.11 needs nothing else. Set-up is
 skipped when pyproject.toml and requirements.lock have not changed since the last run.
 Only the standard library is used here, because nothing else exists before set-up.
@@ -146,9 +147,16 @@ def test(extra: list[str]) -> None:
     run(python, "-m", "pytest", *extra)
 
 
-COMMANDS = {"app": app, "test": test}
+def tour(extra: list[str]) -> None:
+    """Photograph every page of the app into tour/ (see tests/tour.py): for developers."""
+    setup()
+    ensure_chromium()
+    run(venv_python(), "-m", "tests.tour", *extra)
+
+
+COMMANDS = {"app": app, "test": test, "tour": tour}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
-        sys.exit("usage: python3 tasks.py app|test [extra arguments]")
+        sys.exit("usage: python3 tasks.py app|test|tour [extra arguments]")
     COMMANDS[sys.argv[1]](sys.argv[2:])
