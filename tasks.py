@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""The two commands of the quick start: `python3 tasks.py app` and `python3 tasks.py test`.
+"""The commands of the quick start: `python3 tasks.py app` and `python3 tasks.py test`, and
+for developers `python3 tasks.py tour` (screenshots of every page, see tests/tour.py).
 
-Both set the project up first (a virtual environment in .venv with the pinned versions of
+Each sets the project up first (a virtual environment in .venv with the pinned versions of
 requirements.lock), so a fresh machine with only Python 3.11 needs nothing else. Set-up is
 skipped when pyproject.toml and requirements.lock have not changed since the last run.
 Only the standard library is used here, because nothing else exists before set-up.
@@ -14,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -60,17 +62,74 @@ def setup() -> None:
     STAMP.write_text(wanted)
 
 
+APT_LOCK_WAIT_S = 300  # how long to wait for another apt or dpkg to finish (5 minutes)
+APT_RETRY_S = 10
+_APT_LOCK_MESSAGES = ("Could not get lock", "Unable to acquire the dpkg", "Unable to lock")
+
+
+def install_chromium(
+    runner=subprocess.run,
+    sleep=time.sleep,
+    clock=time.monotonic,
+    wait_s: float = APT_LOCK_WAIT_S,
+) -> str | None:
+    """`apt-get update` then `apt-get install chromium`; None when both worked, else why not.
+
+    A machine that is updating itself holds apt's lock: each step is tried again every
+    APT_RETRY_S seconds while apt says its lock is held, up to `wait_s` seconds in all. Any
+    other failure is reported at once. Nothing here stops the caller: without Chromium only
+    the browser tests are skipped. `runner`, `sleep` and `clock` are there for the tests.
+    """
+    deadline = clock() + wait_s
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for step in (("update", "-qq"), ("install", "-y", "-qq", "chromium")):
+        said_waiting = False
+        while True:
+            try:
+                result = runner(
+                    ["apt-get", *step], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True
+                )
+            except OSError as error:
+                return f"apt-get could not run ({error})"
+            if result.returncode == 0:
+                break
+            errors = (result.stderr or "").strip()
+            if not any(message in errors for message in _APT_LOCK_MESSAGES):
+                return f"apt-get {step[0]} failed (exit {result.returncode}): {errors[-500:]}"
+            if clock() >= deadline:
+                return (
+                    f"apt's lock was still held by another process after {wait_s:.0f} s: "
+                    f"{errors.splitlines()[-1] if errors else ''}"
+                )
+            if not said_waiting:
+                print(
+                    f"apt is busy (its lock is held by another process); waiting up to "
+                    f"{wait_s:.0f} s in all ...",
+                    flush=True,
+                )
+                said_waiting = True
+            sleep(APT_RETRY_S)
+    return None
+
+
 def ensure_chromium() -> None:
-    """Browser tests drive Debian's Chromium; install it with apt when we may and it is missing."""
-    if CHROMIUM.exists() or shutil.which("apt-get") is None:
+    """Browser tests drive Debian's Chromium; install it with apt when we may and it is missing.
+    When that cannot be done, say why and carry on: the browser tests skip themselves."""
+    if CHROMIUM.exists():
+        return
+    if shutil.which("apt-get") is None:
+        print(f"No {CHROMIUM} and no apt-get to install it: browser tests will be skipped.")
         return
     if hasattr(os, "geteuid") and os.geteuid() != 0:
         print("Chromium is missing and we are not root: browser tests will be skipped.")
         return
     print("Installing Debian's chromium for the browser tests ...", flush=True)
-    quiet = {"DEBIAN_FRONTEND": "noninteractive"}
-    run("apt-get", "update", "-qq", **quiet)
-    run("apt-get", "install", "-y", "-qq", "chromium", **quiet)
+    failure = install_chromium()
+    if failure is None and not CHROMIUM.exists():
+        failure = f"apt-get installed chromium but there is no {CHROMIUM}"
+    if failure:
+        print(f"Chromium was not installed: {failure}")
+        print("Carrying on without it: the browser tests will be skipped.", flush=True)
 
 
 def app(extra: list[str]) -> None:
@@ -88,9 +147,16 @@ def test(extra: list[str]) -> None:
     run(python, "-m", "pytest", *extra)
 
 
-COMMANDS = {"app": app, "test": test}
+def tour(extra: list[str]) -> None:
+    """Photograph every page of the app into tour/ (see tests/tour.py): for developers."""
+    setup()
+    ensure_chromium()
+    run(venv_python(), "-m", "tests.tour", *extra)
+
+
+COMMANDS = {"app": app, "test": test, "tour": tour}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
-        sys.exit("usage: python3 tasks.py app|test [extra arguments]")
+        sys.exit("usage: python3 tasks.py app|test|tour [extra arguments]")
     COMMANDS[sys.argv[1]](sys.argv[2:])

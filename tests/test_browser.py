@@ -8,74 +8,26 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.browser_support import (
+    CHROMIUM,
+    FIRST_START_TITLE,
+    chromium,
+    create_first_admin,
+    data_store,
+    new_page,
+    served_app,
+    sign_in,
+)
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM}"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _serve(data: Path, cwd: Path, **settings: str) -> Iterator[str]:
-    """`streamlit run app.py` on a free port over the data folder `data`."""
-    port = _free_port()
-    env = {**os.environ, "ISO10002_DATA_DIR": str(data), **settings}
-    env.pop("DATABASE_URL", None)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(REPO / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("streamlit did not start")
-            time.sleep(0.3)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 @pytest.fixture
@@ -86,28 +38,14 @@ def data(tmp_path: Path) -> Path:
 @pytest.fixture
 def app_url(data: Path, tmp_path: Path) -> Iterator[str]:
     """The app with sign-in on (the default) and an empty data folder of its own."""
-    yield from _serve(data, tmp_path, ISO10002_AUTH="on")
+    with served_app(data, tmp_path, ISO10002_AUTH="on") as url:
+        yield url
 
 
 @pytest.fixture
-def browser_page(tmp_path: Path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        page.set_default_timeout(60_000)
-        yield page
-        browser.close()
+def browser_page():
+    with chromium() as browser:
+        yield new_page(browser, 1400, 1000)
 
 
 PASSWORD = "a browser test password"
@@ -121,18 +59,6 @@ def _shot(page, tmp_path: Path, name: str) -> None:
         page.screenshot(path=str(Path(os.environ["ISO10002_SCREENSHOTS"]) / name))
 
 
-def _store(data: Path):
-    from assessment.storage.store import Store
-
-    return Store.open(f"sqlite:///{data / 'iso10002.db'}")
-
-
-def _sign_in(page, username: str, password: str) -> None:
-    page.get_by_role("textbox", name="User name").fill(username)
-    page.get_by_role("textbox", name="Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-
-
 def test_the_main_journey_from_first_start_to_a_new_readiness(
     app_url, browser_page, data, tmp_path
 ):
@@ -142,12 +68,8 @@ def test_the_main_journey_from_first_start_to_a_new_readiness(
 
     page = browser_page
     page.goto(app_url)  # the start page (Portfolio) lives at the root
-    page.get_by_text("Welcome: create the administrator account").wait_for()
-    page.get_by_role("textbox", name="User name").fill("rita")
-    page.get_by_label("Your name (shown in the audit trail)").fill("Rita Root")
-    page.get_by_role("textbox", name="Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password again").fill(PASSWORD)
-    page.get_by_role("button", name="Create the administrator").click()
+    page.get_by_text(FIRST_START_TITLE).wait_for()
+    create_first_admin(page, "rita", "Rita Root", PASSWORD)
 
     page.get_by_text("There is nothing here yet").wait_for()
     page.get_by_role("button", name="Load demo data").click()
@@ -155,7 +77,7 @@ def test_the_main_journey_from_first_start_to_a_new_readiness(
     page.get_by_text("Overdue actions").wait_for()
     _shot(page, tmp_path, "portfolio.png")
 
-    store = _store(data)
+    store = data_store(data)
     reader = Actor.local_admin("test")
     before = open_assessment(store, reader, 2)  # the review in progress, opened first
     targets = [c.id for c in before.checklist.criteria if c.id not in before.responses][:3]
@@ -242,7 +164,7 @@ def two_clients(data: Path) -> Path:
     from assessment.services.organizations import list_organizations
 
     data.mkdir(parents=True)
-    store = _store(data)
+    store = data_store(data)
     root = create_first_admin(store, username="rita", display_name="Rita Root", password=PASSWORD)
     admin = actor_for(store, root.id)
     load_demo(store, admin)
@@ -257,7 +179,8 @@ def two_clients(data: Path) -> Path:
 
 @pytest.fixture
 def two_clients_url(two_clients: Path, tmp_path: Path) -> Iterator[str]:
-    yield from _serve(two_clients, tmp_path, ISO10002_AUTH="on")
+    with served_app(two_clients, tmp_path, ISO10002_AUTH="on") as url:
+        yield url
 
 
 def test_two_users_of_different_clients_each_see_only_their_own(
@@ -272,7 +195,7 @@ def test_two_users_of_different_clients_each_see_only_their_own(
     ):
         page.goto(url)
         page.get_by_text("Sign in").first.wait_for()
-        _sign_in(page, username, PASSWORD)
+        sign_in(page, username, PASSWORD)
         page.get_by_text("Signed in as").wait_for()
         page.get_by_text(own).first.wait_for(state="attached")  # a cell of the portfolio table
         assert own in page.content()

@@ -38,6 +38,13 @@ def test_quick_start_is_two_commands_and_ci_runs_the_test_one():
     assert README.index("## Quick start") < README.index("## User guide")
 
 
+def test_every_tasks_command_the_readme_names_exists():
+    import tasks
+
+    named = set(re.findall(r"python3 tasks\.py (\w+)", README))
+    assert named == set(tasks.COMMANDS)  # app, test and the developers' tour
+
+
 def test_checklist_example_is_valid():
     example = next(b for b in code_blocks("yaml") if b.startswith("format: iso10002-checklist/1"))
     checklist = checklist_from_text(example, "README example", file_stem="my-complaints-check")
@@ -69,7 +76,8 @@ def test_every_environment_variable_is_documented():
 
 
 def test_command_line_examples_run(tmp_path: Path):
-    commands = [line for line in code_blocks("sh")[1].splitlines() if line.startswith("iso10002 ")]
+    examples = next(b for b in code_blocks("sh") if "\niso10002 " in f"\n{b}")
+    commands = [line for line in examples.splitlines() if line.startswith("iso10002 ")]
     assert len(commands) >= 5
     for folder in ("checklists", "examples"):
         (tmp_path / folder).symlink_to(REPO / folder)
