@@ -6,16 +6,17 @@ and assessed again now (half-way through the workshops, with notes, N/A reasons,
 corrective actions, some of them overdue), plus a second client that has only just begun.
 
 Everything goes through the same import service as a user's portable file, so the demo is
-audited, pinned to its checklist and scored exactly like real data. Dates are relative to
-`today` and there is no randomness, so a given `today` always yields the same data (tests rely
-on that). Every name is invented and ends in " (demo)"; every note and reason is our own wording,
+audited, pinned to its checklist and scored exactly like real data; each record is credited to
+the member of the assessment's team who wrote it in the story, on the day they did
+(`assessment.demo_timeline`). Dates are relative to `today` and there is no randomness, so a
+given `today` always yields the same data (tests rely on that). Every name is invented and ends in " (demo)"; every note and reason is our own wording,
 never the standard's text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from assessment.access import Actor
@@ -42,6 +43,7 @@ from assessment.demo_content import (
     ActionWork,
     _Action,
 )
+from assessment.demo_timeline import Timeline, timeline, working_day
 from assessment.errors import InvalidChange
 from assessment.findings import Finding
 from assessment.lifecycle import AssessmentStatus
@@ -124,18 +126,23 @@ def _kestrel_responses(*, current: bool) -> dict[str, PortableResponse]:
     return responses
 
 
-def _action(spec: _Action, anchor: date, work: ActionWork | None = None) -> PortableAction:
+def _action(
+    spec: _Action, anchor: date, first: date, last: date, work: ActionWork | None = None
+) -> PortableAction:
     """One action with a plausible history: raised about two months before it was due, closed
-    a few days before its due date, and verified two weeks after closing; `work` is its
-    correction, root cause, method and plan."""
+    a few days before its due date, and verified two weeks after closing; every step within
+    the days its assessment was worked on (`first` to `last`), and due dates from `anchor`.
+    `work` is its correction, root cause, method and plan."""
     correction, root_cause, method, plan = work or ("", "", None, "")
     due = anchor + timedelta(days=spec.due_in_days)
-    raised = min(due - timedelta(days=60), anchor)
-    closed = min(due - timedelta(days=5), anchor) if spec.status not in OPEN_STATUSES else None
+    raised = working_day(max(min(due - timedelta(days=60), last), first), first, last)
+    closed = None
+    if spec.status not in OPEN_STATUSES:
+        closed = working_day(max(min(due - timedelta(days=5), last), raised), raised, last)
     check = None
     if spec.status is ActionStatus.VERIFIED and closed is not None:
         check = PortableCheck(
-            checked_on=min(closed + timedelta(days=14), anchor),
+            checked_on=working_day(min(closed + timedelta(days=14), last), closed, last),
             checked_by=LEAD_ASSESSOR,
             effective=True,
             note="Sampled the records made since the change: the fix holds and nothing recurred.",
@@ -159,14 +166,25 @@ def _action(spec: _Action, anchor: date, work: ActionWork | None = None) -> Port
 
 
 def _actions(
-    specs: tuple[_Action, ...], anchor: date, work: Mapping[str, ActionWork] | None = None
+    specs: tuple[_Action, ...],
+    anchor: date,
+    first: date,
+    last: date,
+    work: Mapping[str, ActionWork] | None = None,
 ) -> list[PortableAction]:
-    return [_action(spec, anchor, (work or {}).get(spec.ref)) for spec in specs]
+    return [_action(spec, anchor, first, last, (work or {}).get(spec.ref)) for spec in specs]
+
+
+def _yesterday(today: date) -> date:
+    """The last day of work so far in a live assessment: nothing in the story happens later
+    than the moment the demo is loaded."""
+    return today - timedelta(days=1)
 
 
 def kestrel_baseline(checklist: Checklist, today: date) -> PortableAssessment:
     """Last year's first gap analysis: final, every criterion answered, its actions closed."""
     end = _one_year_before(today)
+    start = end - timedelta(days=16)
     return PortableAssessment(
         format=ASSESSMENT_FORMAT,
         checklist=checklist.id,
@@ -178,15 +196,16 @@ def kestrel_baseline(checklist: Checklist, today: date) -> PortableAssessment:
         ),
         status=AssessmentStatus.FINAL,
         team=[LEAD_ASSESSOR, KESTREL_CONTACT],
-        start_date=end - timedelta(days=16),
+        start_date=start,
         end_date=end,
         responses=_kestrel_responses(current=False),
-        actions=_actions(KESTREL_BASELINE_ACTIONS, end),
+        actions=_actions(KESTREL_BASELINE_ACTIONS, end, start, end),
     )
 
 
 def kestrel_current(checklist: Checklist, today: date) -> PortableAssessment:
     """This year's review, half-way: the workshops have reached 7.5, a few weeks remain."""
+    start = today - timedelta(days=75)
     return PortableAssessment(
         format=ASSESSMENT_FORMAT,
         checklist=checklist.id,
@@ -199,20 +218,23 @@ def kestrel_current(checklist: Checklist, today: date) -> PortableAssessment:
         ),
         status=AssessmentStatus.IN_PROGRESS,
         team=[LEAD_ASSESSOR, ASSESSOR, KESTREL_CONTACT],
-        start_date=today - timedelta(days=75),
+        start_date=start,
         end_date=today + timedelta(days=21),
         responses=_kestrel_responses(current=True),
-        actions=_actions(KESTREL_CURRENT_ACTIONS, today, KESTREL_CURRENT_WORK),
-        evidence=_kestrel_evidence(checklist, _kestrel_responses(current=True), today),
+        actions=_actions(
+            KESTREL_CURRENT_ACTIONS, today, start, _yesterday(today), KESTREL_CURRENT_WORK
+        ),
+        evidence=_kestrel_evidence(checklist, _kestrel_responses(current=True), today, start),
     )
 
 
 def _kestrel_evidence(
-    checklist: Checklist, responses: Mapping[str, PortableResponse], today: date
+    checklist: Checklist, responses: Mapping[str, PortableResponse], today: date, start: date
 ) -> list[PortableEvidence]:
     """What the assessors saw, as notes: approved for most sections, still in review for the
     last ones reached, one record past its valid-until date and two about to expire, so the verdict has a few
-    unsupported scores to show and the evidence page something to warn about."""
+    unsupported scores to show and the evidence page something to warn about. The records
+    sampled date from the weeks before the review began."""
     at_target = [
         c.id
         for c in checklist.criteria
@@ -233,7 +255,7 @@ def _kestrel_evidence(
                 note=responses[criterion_id].notes
                 or "Sampled the records; they show the practice.",
                 owner=ASSESSOR,
-                effective_date=today - timedelta(days=60),
+                effective_date=start - timedelta(days=14),
                 valid_until=today + timedelta(days=-2 if expired else 20 if expiring else 365),
                 status="in_review" if in_review else "approved",
             )
@@ -243,6 +265,7 @@ def _kestrel_evidence(
 
 def alder_vale_start(checklist: Checklist, today: date) -> PortableAssessment:
     """A second client, a week in: a draft with the kick-off workshop's answers only."""
+    start = today - timedelta(days=6)
     return PortableAssessment(
         format=ASSESSMENT_FORMAT,
         checklist=checklist.id,
@@ -255,10 +278,10 @@ def alder_vale_start(checklist: Checklist, today: date) -> PortableAssessment:
         ),
         status=AssessmentStatus.DRAFT,
         team=[ASSESSOR, CLINICS_CONTACT],
-        start_date=today - timedelta(days=6),
+        start_date=start,
         end_date=today + timedelta(days=60),
         responses={cid: PortableResponse(score=s, notes=n) for cid, (s, n) in ALDER_VALE.items()},
-        actions=_actions(ALDER_VALE_ACTIONS, today),
+        actions=_actions(ALDER_VALE_ACTIONS, today, start, _yesterday(today)),
     )
 
 
@@ -280,14 +303,56 @@ def _overdue(portables: tuple[PortableAssessment, ...], today: date) -> int:
     return sum(is_overdue(a.due, a.status, today) for p in portables for a in p.actions)
 
 
+def _credits(
+    checklist: Checklist, portables: tuple[PortableAssessment, ...], today: date
+) -> tuple[Timeline, ...]:
+    """Who wrote what and when, assessment by assessment: last year's gap analysis over four
+    workshops by the lead assessor and the client's head of customer care, signed off on its
+    end date; this year's review over eight workshops until yesterday by the whole team; the
+    clinics' kick-off workshop a few days ago."""
+    baseline, current, clinics = portables
+    return (
+        timeline(
+            checklist,
+            baseline,
+            last=baseline.end_date or _one_year_before(today),
+            workshops=4,
+            lead=LEAD_ASSESSOR,
+            contact=KESTREL_CONTACT,
+            scribes=(LEAD_ASSESSOR, KESTREL_CONTACT),
+        ),
+        timeline(
+            checklist,
+            current,
+            last=_yesterday(today),
+            workshops=8,
+            lead=LEAD_ASSESSOR,
+            contact=KESTREL_CONTACT,
+            scribes=(ASSESSOR, LEAD_ASSESSOR, KESTREL_CONTACT),
+        ),
+        timeline(
+            checklist,
+            clinics,
+            last=_yesterday(today),
+            workshops=1,
+            lead=ASSESSOR,
+            contact=CLINICS_CONTACT,
+            scribes=(ASSESSOR, CLINICS_CONTACT),
+        ),
+    )
+
+
 def load_demo(store: Store, actor: Actor, *, today: date | None = None) -> DemoSummary:
     """Load the demo consultancy's clients and their assessments; refuse if already loaded.
 
-    The assessments are imported (and audited under the actor, a system administrator) like portable files, with the
-    current review linked to last year's as its baseline, all in one transaction: a failure
+    The assessments are imported like portable files, with the current review linked to last
+    year's as its baseline, all in one transaction: a failure
     or a second loader at the same moment leaves nothing half-loaded. A checklist that was
     replaced (ISO10002_CHECKLISTS_DIR) and does not fit the demo is refused the same way. `today` anchors every date, so a
     test can pin it; by default it is the real today, so some actions are overdue right now.
+    Each record is credited to its team member in the story (see `_credits`); the audit trail
+    says, under the actor (a system administrator) and at the real time, that it was loaded as
+    demo data.
     """
     require_admin(store, actor, what="load the demo data")
     today = today or date.today()
@@ -298,10 +363,13 @@ def load_demo(store: Store, actor: Actor, *, today: date | None = None) -> DemoS
         kestrel_current(checklist, today),
         alder_vale_start(checklist, today),
     )
-    baseline = ImportItem(LoadedAssessment(portables[0], checklist), DEMO_SOURCE)
-    current = ImportItem(LoadedAssessment(portables[1], checklist), DEMO_SOURCE, baseline=0)
-    clinics = ImportItem(LoadedAssessment(portables[2], checklist), DEMO_SOURCE)
-    import_assessments(store, actor, [baseline, current, clinics])  # one transaction
+    credits = _credits(checklist, portables, today)
+    items = [
+        ImportItem(LoadedAssessment(portable, checklist), DEMO_SOURCE, credit=credit.credit)
+        for portable, credit in zip(portables, credits, strict=True)
+    ]
+    items[1] = replace(items[1], baseline=0)  # this year's review against last year's
+    import_assessments(store, actor, items)  # one transaction
     return DemoSummary(
         organizations=DEMO_ORGANIZATIONS,
         assessments=len(portables),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -31,6 +31,7 @@ from assessment.services.assessments import (
 )
 from assessment.services.audit import events
 from assessment.services.comparisons import compare_with_baseline
+from assessment.services.evidence import list_evidence
 from assessment.services.exchange import export_assessment
 from assessment.services.organizations import archive_organization, list_organizations
 from assessment.storage.store import Store
@@ -193,23 +194,115 @@ def test_the_second_client_has_only_just_begun(demo_store):
     assert 1 <= len(list_actions(demo_store, ADMIN, record.id)) <= 3
 
 
-def test_the_audit_trail_names_who_loaded_it(store):
+def test_the_audit_trail_says_truthfully_who_loaded_it_and_when(store):
+    before = datetime.now(UTC)
     load_demo(store, admin("Ana Ruiz (app)"), today=TODAY)
+    after = datetime.now(UTC)
     for record in list_assessments(store, ADMIN):
         trail = events(store, ADMIN, record.id)
-        assert trail
-        assert {e.actor for e in trail} == {"Ana Ruiz (app)"}
-        assert any(e.field == "imported_from" and e.after == "demo data" for e in trail)
+        loader = [e for e in trail if e.actor == "Ana Ruiz (app)"]
+        assert [(e.field, e.after) for e in loader] == [("imported_from", "demo data")]
+        assert before <= _utc(loader[0].at) <= after  # the real moment, not the story's
+        assert trail[-1] == loader[0], "the loading comes after everything in the story"
     _, current = kestrel(store)
     assert any(e.field == "baseline_id" for e in events(store, ADMIN, current.record.id))
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _team_name(member: str) -> str:
+    return member.split(" (")[0]
+
+
+def test_the_reviews_history_is_the_work_of_its_team_over_months(demo_store):
+    _, current = kestrel(demo_store)
+    record = current.record
+    story = [e for e in events(demo_store, ADMIN, record.id) if e.field != "imported_from"]
+    assert {e.actor for e in story} <= set(record.team), "only the assessment's own team"
+    assert len({e.actor for e in story}) >= 3
+    days = sorted({_utc(e.at).date() for e in story})
+    assert len(days) >= 8, days
+    assert days[0] == record.start_date
+    assert (days[-1] - days[0]).days >= 60, "over months, not one second"
+    assert days[-1] < TODAY, "nothing in the story happens after the loading"
+    assert all(day.weekday() < 5 for day in days), "working days"
+    by_criterion = {e.entity_key: e for e in story if e.entity == "response"}
+    for criterion_id, stored in current.responses.items():
+        assert stored.updated_by == by_criterion[criterion_id].actor
+        assert _utc(stored.updated_at) == _utc(by_criterion[criterion_id].at)
+    answered_by = {stored.updated_by for stored in current.responses.values()}
+    assert {_team_name(m) for m in answered_by} == {
+        "Priya Raman",
+        "Tomás Lindqvist",
+        "Grace Adeyemi",
+    }
+
+
+def test_last_years_answers_date_from_its_workshops_before_its_sign_off(demo_store):
+    baseline, _ = kestrel(demo_store)
+    record = baseline.record
+    story = [e for e in events(demo_store, ADMIN, record.id) if e.field != "imported_from"]
+    assert {e.actor for e in story} <= set(record.team)
+    assert len({e.actor for e in story}) == 2
+    assert all(record.start_date <= _utc(e.at).date() <= record.end_date for e in story), (
+        "answered back then, nothing after its sign-off"
+    )
+    assert len({_utc(s.updated_at).date() for s in baseline.responses.values()}) >= 3
+
+
+def test_the_clinics_draft_has_only_its_kick_off(demo_store):
+    (record,) = records(demo_store, CLINICS)
+    opened = open_assessment(demo_store, ADMIN, record.id)
+    answered_on = {_utc(s.updated_at).date() for s in opened.responses.values()}
+    assert answered_on == {record.start_date}
+    assert TODAY - timedelta(days=7) <= record.start_date < TODAY
+    assert {s.updated_by for s in opened.responses.values()} <= set(record.team)
+
+
+def test_actions_and_evidence_are_credited_to_the_step_they_are_at(demo_store):
+    _, current = kestrel(demo_store)
+    trail = events(demo_store, ADMIN, current.record.id)
+    created = {e.entity_key: e for e in trail if e.entity == "action" and e.field == "title"}
+    for action in list_actions(demo_store, ADMIN, current.record.id):
+        written = created[action.ref]
+        if action.check is not None:  # written by whoever checked it, on that day
+            assert (written.actor, _utc(written.at).date()) == (
+                action.check.checked_by,
+                action.check.checked_on,
+            )
+        assert current.record.start_date <= (action.raised_on or TODAY) < TODAY
+        assert action.raised_on <= (action.closed_on or action.raised_on)
+    records_ = list_evidence(demo_store, ADMIN, current.record.id)
+    assert {r.created_by for r in records_} <= set(current.record.team)
+    assert all(r.effective_date <= _utc(r.created_at).date() < TODAY for r in records_)
+
+
+def test_the_same_day_gives_the_same_history(demo_store, tmp_path):
+    other = Store.open(f"sqlite:///{tmp_path / 'other.db'}")
+    try:
+        load_demo(other, ADMIN, today=TODAY)
+
+        def story(store: Store) -> list[tuple[object, ...]]:
+            return [
+                (_utc(e.at), e.actor, e.entity, e.entity_key, e.field)
+                for r in list_assessments(store, ADMIN)
+                for e in events(store, ADMIN, r.id)
+                if e.field != "imported_from"
+            ]
+
+        assert story(demo_store) == story(other)
+    finally:
+        other.dispose()
 
 
 def test_a_second_load_is_refused_and_changes_nothing(store):
     first = load_demo(store, ADMIN)  # the real today: something is overdue right now too
     assert first.overdue_actions >= 3
-    assert {e.actor for e in events(store, ADMIN, list_assessments(store, ADMIN)[0].id)} == {
-        ADMIN.name
-    }
+    trail = events(store, ADMIN, list_assessments(store, ADMIN)[0].id)
+    assert [e.field for e in trail if e.actor == ADMIN.name] == ["imported_from"]
     before = row_counts(store)
     with pytest.raises(InvalidChange, match=r"demo data is already loaded.*\(demo\)"):
         load_demo(store, ADMIN)

@@ -9,7 +9,7 @@ portable file keys on, so it is unique per assessment.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -130,8 +130,10 @@ def _audit(
     field: str,
     before: object,
     after: object,
+    *,
+    at: datetime | None = None,
 ) -> None:
-    record_in(session, actor, assessment, "action", ref, field, before, after)
+    record_in(session, actor, assessment, "action", ref, field, before, after, at=at)
 
 
 def add_action(
@@ -154,8 +156,10 @@ def add_action(
     raised_on: date | None = None,
     closed_on: date | None = None,
     check: EffectivenessCheck | None = None,
+    at: datetime | None = None,
 ) -> ActionRow:
-    """Add one action inside the caller's transaction (an import adds many at once)."""
+    """Add one action inside the caller's transaction (an import adds many at once), written
+    at `at` when the data says when it was recorded, else now."""
     known = _known_criteria(session, assessment)
     values: dict[str, object] = {
         "title": title,
@@ -191,6 +195,7 @@ def add_action(
         closed_on=closed_on,
         created_by=actor,
         updated_by=actor,
+        **({"created_at": at} if at is not None else {}),
         **values,
     )
     if check is not None:
@@ -199,7 +204,8 @@ def add_action(
     session.flush()
     for field in (*values, "status", *(_CHECK_FIELDS if check else ())):
         after = getattr(row, field)
-        _audit(session, actor, assessment, ref, field, None if field != "criteria" else [], after)
+        before = None if field != "criteria" else []
+        _audit(session, actor, assessment, ref, field, before, after, at=at)
     return row
 
 

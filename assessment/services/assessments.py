@@ -208,8 +208,10 @@ def add_assessment(
     start_date: date | None = None,
     end_date: date | None = None,
     status: AssessmentStatus = AssessmentStatus.DRAFT,
+    at: datetime | None = None,
 ) -> Assessment:
-    """Insert one assessment inside the caller's transaction, with its checklist snapshot."""
+    """Insert one assessment inside the caller's transaction, with its checklist snapshot
+    (created at `at` when the data says when, else now)."""
     if organization.archived:
         raise InvalidChange(f"organization '{organization.name}' is archived")
     store_snapshot(session, checklist)
@@ -222,10 +224,11 @@ def add_assessment(
         start_date=start_date,
         end_date=end_date,
         status=AssessmentStatus(status).value,
+        **({"created_at": at} if at is not None else {}),
     )
     session.add(row)
     session.flush()
-    _event(session, actor, row, "created", None, row.title)
+    _event(session, actor, row, "created", None, row.title, at=at)
     return row
 
 
@@ -362,7 +365,14 @@ def _check_version(session: Session, row: Assessment, expected_version: int) -> 
 
 
 def _event(
-    session: Session, actor: str, row: Assessment, field: str, before: object, after: object
+    session: Session,
+    actor: str,
+    row: Assessment,
+    field: str,
+    before: object,
+    after: object,
+    *,
+    at: datetime | None = None,
 ) -> None:
     record(
         session,
@@ -374,12 +384,21 @@ def _event(
         after,
         organization_id=row.organization_id,
         assessment_id=row.id,
+        at=at,
     )
 
 
-def _change(session: Session, actor: str, row: Assessment, field: str, value: object) -> None:
+def _change(
+    session: Session,
+    actor: str,
+    row: Assessment,
+    field: str,
+    value: object,
+    *,
+    at: datetime | None = None,
+) -> None:
     """Set one field and write its audit event; the caller bumps the version once per call."""
-    _event(session, actor, row, field, getattr(row, field), value)
+    _event(session, actor, row, field, getattr(row, field), value, at=at)
     setattr(row, field, value)
 
 
@@ -515,7 +534,12 @@ def archive_assessment(
 
 
 def link_baseline(
-    session: Session, actor: str, row: Assessment, baseline: Assessment | None
+    session: Session,
+    actor: str,
+    row: Assessment,
+    baseline: Assessment | None,
+    *,
+    at: datetime | None = None,
 ) -> None:
     """Name `baseline` as the assessment to compare `row` with (inside the caller's transaction)."""
     if baseline is not None:
@@ -523,7 +547,7 @@ def link_baseline(
             raise InvalidChange("an assessment cannot be its own baseline")
         if baseline.organization_id != row.organization_id:
             raise InvalidChange("a baseline must be an earlier assessment of the same organization")
-    _change(session, actor, row, "baseline_id", baseline.id if baseline else None)
+    _change(session, actor, row, "baseline_id", baseline.id if baseline else None, at=at)
     row.version += 1
 
 

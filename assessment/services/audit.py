@@ -1,4 +1,9 @@
-"""The audit trail: append-only events of who changed what, when, from what to what."""
+"""The audit trail: append-only events of who changed what, when, from what to what.
+
+An event is stamped with the moment it is written, except where a caller writes data that
+carries its own story (the demo's answers over the past year): those pass `at`, and the
+trail is read in time order, so such events fall into place.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from sqlalchemy.orm import Session
 from assessment.access import Actor, Permission
 from assessment.services.guard import reachable_assessment
 from assessment.storage.store import Store
-from assessment.storage.tables import Assessment, AuditEvent
+from assessment.storage.tables import Assessment, AuditEvent, utcnow
 
 
 @dataclass(frozen=True)
@@ -45,13 +50,16 @@ def record(
     *,
     organization_id: int | None = None,
     assessment_id: int | None = None,
+    at: datetime | None = None,
 ) -> None:
-    """Add one event (inside the caller's transaction, so it lands only if the change does)."""
+    """Add one event (inside the caller's transaction, so it lands only if the change does),
+    at `at` when the data says when it happened, else now."""
     before, after = _plain(before), _plain(after)
     if before == after:
         return
     session.add(
         AuditEvent(
+            at=at or utcnow(),
             actor=actor,
             entity=entity,
             entity_key=key,
@@ -74,7 +82,8 @@ def events(
     since: date | None = None,
     until: date | None = None,
 ) -> list[Event]:
-    """An assessment's events, oldest first; optionally only one criterion's, one user's, or
+    """An assessment's events, oldest first (by time, then by the order they were written);
+    optionally only one criterion's, one user's, or
     those of a span of days (`since` and `until` included, UTC)."""
     with store.transaction() as session:
         reachable_assessment(
@@ -93,7 +102,7 @@ def events(
             query = query.where(
                 AuditEvent.at < datetime.combine(until + timedelta(days=1), time.min, UTC)
             )
-        rows = session.scalars(query.order_by(AuditEvent.id)).all()
+        rows = session.scalars(query.order_by(AuditEvent.at, AuditEvent.id)).all()
         return [
             Event(r.at, r.actor, r.entity, r.entity_key, r.field, r.before, r.after) for r in rows
         ]
@@ -135,6 +144,8 @@ def record_in(
     field: str,
     before: Any,
     after: Any,
+    *,
+    at: datetime | None = None,
 ) -> None:
     """One event about a record that belongs to an assessment (a response, action, evidence)."""
     record(
@@ -147,4 +158,5 @@ def record_in(
         after,
         organization_id=assessment.organization_id,
         assessment_id=assessment.id,
+        at=at,
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -144,8 +144,10 @@ def _audit(
     field: str,
     before: object,
     after: object,
+    *,
+    at: datetime | None = None,
 ) -> None:
-    record_in(session, actor, assessment, ENTITY, ref, field, before, after)
+    record_in(session, actor, assessment, ENTITY, ref, field, before, after, at=at)
 
 
 def _same_content(
@@ -186,8 +188,10 @@ def add_evidence_row(
     original_name: str | None = None,
     url: str | None = None,
     note: str | None = None,
+    at: datetime | None = None,
 ) -> EvidenceRow:
-    """Insert one record inside the caller's transaction (an import adds many), audited.
+    """Insert one record inside the caller's transaction (an import adds many), audited, as
+    written at `at` when the data says when it was recorded, else now.
 
     It stores metadata only: a file's content goes into the vault through `add_file`.
     """
@@ -233,7 +237,7 @@ def add_evidence_row(
         "url": content if kind is EvidenceKind.LINK else None,
         "note": content if kind is EvidenceKind.NOTE else None,
     }
-    now = utcnow()
+    now = at or utcnow()
     row = EvidenceRow(
         assessment_id=assessment.id,
         ref=ref,
@@ -247,7 +251,7 @@ def add_evidence_row(
     session.flush()
     for field, after in values.items():
         if after not in (None, "", []):
-            _audit(session, actor, assessment, ref, field, None, after)
+            _audit(session, actor, assessment, ref, field, None, after, at=at)
     return row
 
 

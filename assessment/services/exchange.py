@@ -8,8 +8,9 @@ one, and embeds the pinned checklist otherwise, so a file always scores as it di
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -165,14 +166,31 @@ def _portable_action(a: ActionRecord) -> PortableAction:
     )
 
 
+# Who wrote one record and when: (entity, key) -> (name, moment). The entities are
+# "organization", "assessment", "baseline", "response" (keyed by criterion id), "action" and
+# "evidence" (keyed by ref).
+Credit = Callable[[str, str], tuple[str, datetime]]
+
+
 @dataclass(frozen=True)
 class ImportItem:
-    """One file to import: what was read, where from, and under which organization."""
+    """One file to import: what was read, where from, and under which organization.
+
+    `credit` is for data that tells its own story rather than a file someone brings in now
+    (the demo: answers given by its team over the past year): each record is written under the
+    name and moment it returns. Without it, everything is the importer's, now. Either way the
+    event naming the source is the importer's, at the real moment of the import.
+    """
 
     loaded: LoadedAssessment
     source: str = ""
     organization_name: str | None = None
     baseline: int | None = None  # position of an earlier item in the same batch
+    credit: Credit | None = None
+
+    def credited(self, actor: str, entity: str, key: str) -> tuple[str, datetime | None]:
+        """Who wrote a record and when: the credit's answer, else the importer, now."""
+        return self.credit(entity, key) if self.credit is not None else (actor, None)
 
 
 def _import_one(
@@ -192,7 +210,8 @@ def _import_one(
     created = organization is None
     if organization is None:
         require_admin(store, user, what=f"create the organization '{name}' for an import")
-        organization = add_organization(session, actor, name)
+        by, at = item.credited(actor, "organization", name)
+        organization = add_organization(session, by, name, at=at)
     else:
         reachable_organization(
             session,
@@ -210,9 +229,10 @@ def _import_one(
             organization.id,
             what="import an assessment that is signed off as final",
         )
+    by, at = item.credited(actor, "assessment", portable.title)
     row = add_assessment(
         session,
-        actor,
+        by,
         organization,
         checklist,
         portable.title,
@@ -221,6 +241,7 @@ def _import_one(
         start_date=portable.start_date,
         end_date=portable.end_date,
         status=portable.status,
+        at=at,
     )
     if portable.signed_off is not None:
         row.signed_off_by = portable.signed_off.by
@@ -240,11 +261,13 @@ def _import_one(
             assessment_id=row.id,
         )
     for criterion_id, response in portable.scoring_responses().items():
-        add_response(session, actor, row, criterion_id, response)
+        by, at = item.credited(actor, "response", criterion_id)
+        add_response(session, by, row, criterion_id, response, at=at)
     for action in portable.actions:
+        by, at = item.credited(actor, "action", action.id)
         add_action(
             session,
-            actor,
+            by,
             row,
             action.title,
             criteria=action.criteria,
@@ -261,8 +284,9 @@ def _import_one(
             raised_on=action.raised_on,
             closed_on=action.closed_on,
             check=action.effectiveness_check(),
+            at=at,
         )
-    import_evidence(session, actor, row, portable.evidence)
+    import_evidence(session, actor, row, portable.evidence, credit=item.credit)
     return row, created
 
 
@@ -281,7 +305,8 @@ def import_assessments(
             for item in items:
                 rows.append(_import_one(session, store, actor, item))
                 if item.baseline is not None:
-                    link_baseline(session, actor.name, rows[-1][0], rows[item.baseline][0])
+                    by, at = item.credited(actor.name, "baseline", str(item.baseline))
+                    link_baseline(session, by, rows[-1][0], rows[item.baseline][0], at=at)
             return [
                 ImportResult(
                     assessment_record(session, row),
@@ -338,15 +363,21 @@ def export_evidence(session: Session, assessment_id: int) -> list[PortableEviden
 
 
 def import_evidence(
-    session: Session, actor: str, assessment: Assessment, items: Iterable[PortableEvidence]
+    session: Session,
+    actor: str,
+    assessment: Assessment,
+    items: Iterable[PortableEvidence],
+    *,
+    credit: Credit | None = None,
 ) -> int:
     """Record a portable file's evidence inside the import's transaction (metadata only: a
     file not in the vault is reported missing by `verify` until it is restored)."""
     count = 0
     for item in items:
+        by, at = credit("evidence", item.id) if credit is not None else (actor, None)
         add_evidence_row(
             session,
-            actor,
+            by,
             assessment,
             EvidenceKind(item.kind),
             title=item.title,
@@ -363,6 +394,7 @@ def import_evidence(
             original_name=item.original_name,
             url=item.url,
             note=item.note,
+            at=at,
         )
         count += 1
     return count

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -44,9 +45,12 @@ def get_row(session: Session, organization_id: int) -> Organization:
     return row
 
 
-def add_organization(session: Session, actor: str, name: str) -> Organization:
-    """Insert one organization inside the caller's transaction (an import adds it with the rest)."""
-    row = Organization(name=_clean_name(name))
+def add_organization(
+    session: Session, actor: str, name: str, *, at: datetime | None = None
+) -> Organization:
+    """Insert one organization inside the caller's transaction (an import adds it with the
+    rest), created at `at` when the data says when, else now."""
+    row = Organization(name=_clean_name(name), **({"created_at": at} if at is not None else {}))
     session.add(row)
     session.flush()
     record(
@@ -58,6 +62,7 @@ def add_organization(session: Session, actor: str, name: str) -> Organization:
         None,
         row.name,
         organization_id=row.id,
+        at=at,
     )
     return row
 

@@ -66,29 +66,45 @@ def _audit(
     criterion_id: str,
     before: dict[str, object],
     after: dict[str, object],
+    at: datetime | None = None,
 ) -> None:
     for field in FIELDS:
         record_in(
-            session, actor, assessment, "response", criterion_id, field, before[field], after[field]
+            session,
+            actor,
+            assessment,
+            "response",
+            criterion_id,
+            field,
+            before[field],
+            after[field],
+            at=at,
         )
 
 
 def add_response(
-    session: Session, actor: str, assessment: Assessment, criterion_id: str, response: Response
+    session: Session,
+    actor: str,
+    assessment: Assessment,
+    criterion_id: str,
+    response: Response,
+    *,
+    at: datetime | None = None,
 ) -> ResponseRow:
-    """Insert the first answer to a criterion inside the caller's transaction, audited."""
+    """Insert the first answer to a criterion inside the caller's transaction, audited (as
+    given at `at` when the data says when it was answered, else now)."""
     _check_against(snapshot_checklist(session, assessment.checklist_hash), criterion_id, response)
     row = ResponseRow(
         assessment_id=assessment.id,
         criterion_id=criterion_id,
         updated_by=actor,
-        updated_at=utcnow(),
+        updated_at=at or utcnow(),
         version=1,
         **_values(response),
     )
     session.add(row)
     session.flush()
-    _audit(session, actor, assessment, criterion_id, UNANSWERED, _values(response))
+    _audit(session, actor, assessment, criterion_id, UNANSWERED, _values(response), at)
     return row
 
 
