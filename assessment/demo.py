@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from assessment.access import Actor
 from assessment.actions import OPEN_STATUSES, ActionStatus, Priority, is_overdue
@@ -55,12 +55,15 @@ from assessment.portable import (
     PortableCheck,
     PortableOrganization,
     PortableResponse,
+    PortableSignOff,
 )
 from assessment.portable_evidence import PortableEvidence
+from assessment.scoring import score_assessment
 from assessment.services.exchange import ImportItem, import_assessments
 from assessment.services.guard import require_admin
 from assessment.services.organizations import list_organizations
 from assessment.storage.store import Store
+from assessment.verdict import Verdict
 
 DEMO_SOURCE = "demo data"
 DEMO_CHECKLIST = "iso10002-2018"
@@ -185,7 +188,7 @@ def kestrel_baseline(checklist: Checklist, today: date) -> PortableAssessment:
     """Last year's first gap analysis: final, every criterion answered, its actions closed."""
     end = _one_year_before(today)
     start = end - timedelta(days=16)
-    return PortableAssessment(
+    baseline = PortableAssessment(
         format=ASSESSMENT_FORMAT,
         checklist=checklist.id,
         organization=PortableOrganization(name=RETAILER),
@@ -200,6 +203,31 @@ def kestrel_baseline(checklist: Checklist, today: date) -> PortableAssessment:
         end_date=end,
         responses=_kestrel_responses(current=False),
         actions=_actions(KESTREL_BASELINE_ACTIONS, end, start, end),
+    )
+    return baseline.model_copy(update={"signed_off": _baseline_sign_off(baseline, checklist, end)})
+
+
+def _baseline_sign_off(
+    baseline: PortableAssessment, checklist: Checklist, end: date
+) -> PortableSignOff:
+    """The lead assessor signed the first gap analysis off on its last day, with the verdict
+    it had then (a first gap analysis is rarely ready) and why it was signed off anyway."""
+    verdict = score_assessment(
+        checklist,
+        baseline.scoring_responses(),
+        baseline.action_links(),
+        supported=baseline.supported_criteria(end),
+    ).overall.verdict
+    return PortableSignOff(
+        by=LEAD_ASSESSOR,
+        at=datetime.combine(working_day(end, end - timedelta(days=6), end), time(16, 30), UTC),
+        verdict=verdict,
+        statement=(
+            None
+            if verdict is Verdict.READY
+            else "Agreed with Kestrel's head of customer care as the baseline gap analysis; "
+            "every gap found is in the action plan."
+        ),
     )
 
 

@@ -29,6 +29,7 @@ from assessment.storage.store import Store
 from tests.conftest import unescaped
 from tests.people import ADMIN, admin
 from ui.assessment_settings import NO_BASELINE
+from ui.selection import Choice
 
 KESTREL = "Kestrel Outdoor Supply (demo)"
 FINAL_BANNER = (
@@ -293,7 +294,7 @@ def test_saving_one_field_keeps_team_names_that_hold_commas(demo):
     """The demo names each team member with a role and an employer in brackets."""
     (record,) = [a for a in list_assessments(demo, ADMIN) if a.organization_name != KESTREL]
     assert any("," in name for name in record.team)
-    app = page(org_choice=record.organization_id)
+    app = page(selection_chosen=Choice(record.organization_id, record.id))  # chosen elsewhere
     key = settings_key(record.id, record.version)
     assert app.text_input(key=f"{key}_team").value == ", ".join(record.team)
     app.text_input(key=f"{key}_title").input("Self-assessment 2026, first round")
@@ -474,5 +475,5 @@ def test_signing_off_shows_the_figures_and_needs_a_confirmation_and_a_statement(
     assert record.status is AssessmentStatus.FINAL
     assert record.sign_off is not None
     assert record.sign_off.statement == "Agreed as the baseline"
-    assert "Signed off as final by tester" in shown(app)
+    assert f"Signed off as final by **{record.sign_off.by}** on" in shown(app)
     assert "Agreed as the baseline" in shown(app)

@@ -519,3 +519,22 @@ def test_the_report_prints_percentages_only_through_the_one_formatter(
     for title in ("Executive summary", "Readiness charts", "Appendix: scale and method"):
         assert not re.search(r"\d %", pdf.section(title)), title
     assert f"from {percent(0)} to {percent(1)}" in pdf.section("Readiness charts")
+
+
+def test_the_sign_off_page_names_who_signed_off_when_and_their_statement(
+    demo_store, final_baseline
+):
+    """The demo's final baseline was signed off by its lead assessor, with a statement."""
+    signed = gather_report(demo_store, ADMIN, 1, today=TODAY).assessment.record.sign_off
+    assert signed is not None
+    text = final_baseline.text
+    page = text[text.index("Sign-off recorded in the toolkit") :]
+    assert "Signed off as final by Priya Raman" in page
+    assert f"{signed.at:%Y-%m-%d %H:%M} UTC" in page
+    assert "Verdict at sign-off not ready" in page
+    assert "every gap found is in the action plan" in page
+
+
+def test_a_draft_has_no_sign_off_lines(current):
+    _, pack = current
+    assert "Sign-off recorded in the toolkit" not in pack.text

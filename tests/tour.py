@@ -158,9 +158,11 @@ class Choose:
 
 @dataclass(frozen=True)
 class SwitchOn:
-    """Turn on the toggle (or tick the checkbox) labelled `label`; nothing if it is on."""
+    """Turn on (or, with `on=False`, off) the toggle or checkbox labelled `label`; nothing if
+    it is already so."""
 
     label: str
+    on: bool = True
 
     def run(self, session: Session) -> None:
         page = session.page
@@ -168,7 +170,7 @@ class SwitchOn:
             has=page.get_by_text(self.label, exact=True)
         )
         widget = _control(widget, f"switch {self.label!r}")
-        if not widget.locator("input").is_checked():
+        if widget.locator("input").is_checked() != self.on:
             widget.get_by_text(self.label, exact=True).click()
 
 
@@ -235,9 +237,8 @@ KESTREL = "Kestrel Outdoor Supply (demo)"
 REVIEW = "ISO 10002 readiness review"  # the demo's review in progress (this year)
 BASELINE = "Complaints-handling gap analysis"  # the demo's final assessment (last year)
 
-# The organization and assessment are chosen on every page that has the pickers (Reports has
-# one of its own), so each picture shows the assessment it is named after even where the
-# choice made on the page before does not carry over.
+# The demo opens on its review in progress; the choice then carries over from page to page,
+# so it is made once here, and again only where the tour moves to another assessment.
 THE_REVIEW = (Choose("Organization", KESTREL), Choose("Assessment", REVIEW))
 THE_BASELINE = (Choose("Organization", KESTREL), Choose("Assessment", BASELINE))
 
@@ -246,11 +247,11 @@ MENU_STOPS = tuple(
     for page, expect, actions in (
         ("Portfolio", "Overdue actions", ()),
         ("Scoring", "Next unanswered", THE_REVIEW),
-        ("Corrective actions", "Findings without an action", THE_REVIEW),
-        ("Evidence", "Add evidence", THE_REVIEW),
-        ("Dashboard", "Readiness by section", THE_REVIEW),
-        ("Reports", "What holds it back", (Choose("Assessment", f"{KESTREL} — {REVIEW}"),)),
-        ("History", "Days are UTC days", THE_REVIEW),
+        ("Corrective actions", "Findings without an action", ()),
+        ("Evidence", "Add evidence", ()),
+        ("Dashboard", "Readiness by section", ()),
+        ("Reports", "What holds it back", ()),
+        ("History", "Days are UTC days", ()),
         ("Organizations", "Show archived organizations", ()),
         ("Checklists", "Available checklists", ()),
         ("Users", "Add a user", ()),
@@ -263,12 +264,30 @@ STOPS: tuple[Stop, ...] = (
     Stop("demo loaded", None, "Demo data loaded", (Click("Load demo data"),)),
     *MENU_STOPS,
     Stop("final assessment: Scoring", "Scoring", "final and read-only", THE_BASELINE),
-    Stop("final assessment: Dashboard", "Dashboard", "Readiness by section", THE_BASELINE),
+    Stop("final assessment: Dashboard", "Dashboard", "Readiness by section"),
+    Stop("final assessment: Organizations", "Organizations", "Signed off as final by"),
+    Stop("presentation mode", "Scoring", "Criterion", (*THE_REVIEW, SwitchOn("Presentation mode"))),
     Stop(
-        "presentation mode",
-        "Scoring",
-        "Completion",
-        (*THE_REVIEW, SwitchOn("Presentation mode")),
+        "presentation mode off again",
+        None,
+        "Next unanswered",
+        (SwitchOn("Presentation mode", on=False),),
+    ),
+    Stop(
+        "a draft barely begun: Dashboard",
+        "Dashboard",
+        "So far",
+        (Choose("Organization", "Alder Vale"),),
+    ),
+    Stop(
+        "sign-off dialog",
+        "Organizations",
+        "I have read the figures above",
+        (
+            Choose("Organization", KESTREL),
+            Click("Send to review"),
+            Click("Sign off as final…"),
+        ),
     ),
     Stop(
         "viewer: Portfolio",
@@ -276,7 +295,7 @@ STOPS: tuple[Stop, ...] = (
         "Signed in as",
         (AddUser("vera", "Vera Viewer", "viewer", KESTREL), SignInAs("vera")),
     ),
-    Stop("viewer: Dashboard", "Dashboard", "Readiness by section", THE_REVIEW),
+    Stop("viewer: Dashboard", "Dashboard", "Readiness by section"),
 )
 
 

@@ -40,6 +40,8 @@ from ui import page_links, selection, sign_off_dialog
 from ui.identity import current_actor
 from ui.markdown import md_escape
 from ui.permissions import role_note
+from ui.pickers import record_picker
+from ui.selection import assessment_label
 
 # What a service may refuse a write with; each becomes a plain message, never a traceback.
 REFUSALS = (PermissionDenied, NotFound, InvalidChange, ConflictError, AssessmentLocked)
@@ -132,13 +134,6 @@ def team_of(text: str) -> list[str]:
 TEAM_HELP = "Names separated by commas; a comma inside brackets stays part of the name."
 
 
-def assessment_label(record: AssessmentRecord) -> str:
-    """Plain text (for a select box's options): the title, its dates and its stage."""
-    when = record.start_date.isoformat() if record.start_date else "no start date"
-    archived = ", archived" if record.archived else ""
-    return f"{record.title} ({when}, {record.status.label.lower()}{archived})"
-
-
 def _dates_refused(start: date | None, end: date | None) -> str | None:
     if start is not None and end is not None and end < start:
         return f"the end date {end.isoformat()} is before the start date {start.isoformat()}"
@@ -184,7 +179,7 @@ def _start(store: Store, organization_id: int, key: str, files: list[ChecklistFi
             kind = "warning"
             baseline_note = f" Its baseline was not set: {md_escape(str(error))}."
     selection.select(organization_id, created.id)
-    state[f"{CHOICE_PREFIX}{organization_id}"] = created.id
+    selection.hold(f"{CHOICE_PREFIX}{organization_id}_held", created.id)
     for field in ("title", "scope", "team"):
         state[f"{key}_{field}"] = ""
     for field in ("start", "end"):
@@ -489,9 +484,13 @@ def _archive(store: Store, record: AssessmentRecord, archived: bool) -> None:
 
 def _picked(key: str, by_id: dict[int, AssessmentRecord]) -> None:
     """An active assessment picked here becomes the choice on every page."""
-    record = by_id[st.session_state[key]]
+    value = st.session_state.get(key)
+    if value not in by_id:
+        return
+    record = by_id[value]
     if not record.archived:
         selection.select(record.organization_id, record.id)
+    selection.hold(f"{key}_held", value)
 
 
 def settings(
@@ -504,14 +503,14 @@ def settings(
     """Choose one of `shown` and manage it; `every` (archived too) offers the baselines."""
     key = f"{CHOICE_PREFIX}{organization.id}"
     by_id = {a.id: a for a in shown}
-    if st.session_state.get(key) not in by_id:
-        current = selection.chosen()
-        in_list = current is not None and current.assessment_id in by_id
-        st.session_state[key] = current.assessment_id if in_list else max(by_id)
-    chosen = st.selectbox(
+    current = selection.chosen()
+    held = selection.shown_here(
+        f"{key}_held", by_id, current.assessment_id if current else None, max(by_id)
+    )
+    chosen = record_picker(
         "Assessment",
-        list(by_id),
-        format_func=lambda i: assessment_label(by_id[i]),
+        {i: assessment_label(by_id[i]) for i in by_id},
+        held,
         key=key,
         on_change=_picked,
         args=(key, by_id),

@@ -73,30 +73,35 @@ def render() -> None:
     st.subheader("The clause tree")
     st.plotly_chart(charts.clause_treemap(opened.score))
 
-    left, right = st.columns(2)
-    with left:
-        st.subheader("Open actions per week")
-        st.plotly_chart(charts.burn_down(actions, today))
-    with right:
-        st.subheader("Overdue actions")
-        if overdue:
-            st.dataframe(
-                pd.DataFrame(
-                    [
-                        {
-                            "Action": a.ref,
-                            "Title": a.title,
-                            "Owner": a.owner,
-                            "Due": a.due,
-                            "Days late": (today - a.due).days if a.due else None,
-                        }
-                        for a in overdue
-                    ]
-                ),
-                hide_index=True,
-            )
-        else:
-            st.success("No action is overdue.")
+    st.subheader("Open actions per week")
+    st.plotly_chart(charts.burn_down(actions, today))
+    st.subheader("Overdue actions")
+    if overdue:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Action": a.ref,
+                        "Title": a.title,
+                        "Owner": a.owner,
+                        "Due": a.due,
+                        "Days late": (today - a.due).days if a.due else None,
+                    }
+                    for a in overdue
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Action": st.column_config.TextColumn(width="small"),
+                "Title": st.column_config.TextColumn(width="large"),
+                "Owner": st.column_config.TextColumn(width="medium"),
+                "Due": st.column_config.DateColumn(width="small"),
+                "Days late": st.column_config.NumberColumn(width="small"),
+            },
+        )
+    else:
+        st.success("No action is overdue.")
     if comparison is not None:
         st.subheader("Change against the baseline, by clause")
         st.dataframe(
@@ -105,8 +110,9 @@ def render() -> None:
                     {
                         "Clause": f"{c.ref} {c.title}",
                         "Before": None if c.before is None else c.before * 100,
-                        "Now": None if c.after is None else c.after * 100,
-                        "Change (pt)": None if c.delta is None else c.delta * 100,
+                        # Nothing answered yet is not 0 %: leave it blank, with the count.
+                        "Now": None if c.after is None or not c.answered else c.after * 100,
+                        "Change (pt)": None if c.delta is None or not c.answered else c.delta * 100,
                         "Answered now": f"{c.answered}/{c.total}",
                     }
                     for c in comparison.clauses

@@ -235,6 +235,15 @@ def render() -> None:
         key=TABLE_KEY,
         on_select="rerun",
         selection_mode="single-row",
+        # Room for what changed: the before and after values matter more than a long name.
+        column_config={
+            "When": st.column_config.TextColumn(width="medium"),
+            "Who": st.column_config.TextColumn(width="medium"),
+            "What": st.column_config.TextColumn(width="small"),
+            "Field": st.column_config.TextColumn(width="small"),
+            "Before": st.column_config.TextColumn(width="medium"),
+            "After": st.column_config.TextColumn(width="medium"),
+        },
     )
     _full_event(shown, list(state.selection.rows), zone)
     st.download_button(

@@ -30,8 +30,10 @@ from ui.assessment_settings import REFUSALS, notify, refused, settings, show_not
 from ui.database import app_store
 from ui.identity import current_actor
 from ui.markdown import md_escape
+from ui.pickers import record_picker
 
-CHOICE_KEY = "org_choice"  # the chosen organization's id
+CHOICE_KEY = "org_choice"  # the organization picker
+HELD_KEY = "org_choice_held"  # the organization shown, by id (the picker is given it each run)
 SHOW_ARCHIVED_KEY = "org_show_archived"
 SHOW_ARCHIVED_ASSESSMENTS_KEY = "org_show_archived_assessments"
 NEW_NAME_KEY = "org_new_name"
@@ -98,7 +100,7 @@ def _create(store: Store) -> None:
     except REFUSALS as error:
         refused("organizations", "The organization was not created", error)
         return
-    st.session_state[CHOICE_KEY] = created.id
+    selection.hold(HELD_KEY, created.id)
     st.session_state[NEW_NAME_KEY] = ""
     notify(
         "organizations",
@@ -152,22 +154,32 @@ def _overview(
     st.dataframe(table, hide_index=True, width="stretch")
 
 
+def _organization_picked(
+    by_id: dict[int, OrganizationRecord], assessments: list[AssessmentRecord]
+) -> None:
+    value = st.session_state.get(CHOICE_KEY)
+    if value in by_id:
+        selection.select_organization(value, assessments)
+        selection.hold(HELD_KEY, value)
+
+
 def _choose(
     organizations: list[OrganizationRecord], assessments: list[AssessmentRecord]
 ) -> OrganizationRecord:
     """The organization shown: the one chosen in the sidebar (the same client on every page),
     unless the user picks another here, which then becomes the choice everywhere."""
     by_id = {o.id: o for o in organizations}
-    if st.session_state.get(CHOICE_KEY) not in by_id:
-        current = selection.chosen()
-        in_list = current is not None and current.organization_id in by_id
-        st.session_state[CHOICE_KEY] = current.organization_id if in_list else organizations[0].id
-    chosen = st.selectbox(
+    current = selection.chosen()
+    held = selection.shown_here(
+        HELD_KEY, by_id, current.organization_id if current else None, organizations[0].id
+    )
+    chosen = record_picker(
         "Organization",
-        list(by_id),
-        format_func=lambda i: by_id[i].name + (" (archived)" if by_id[i].archived else ""),
+        {i: o.name + (" (archived)" if o.archived else "") for i, o in by_id.items()},
+        held,
         key=CHOICE_KEY,
-        on_change=lambda: selection.select_organization(st.session_state[CHOICE_KEY], assessments),
+        on_change=_organization_picked,
+        args=(by_id, assessments),
     )
     return by_id[chosen]
 

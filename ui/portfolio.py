@@ -89,7 +89,6 @@ def _table(entries: list[PortfolioEntry]) -> pd.DataFrame:
                 "Verdict": e.verdict.label,
                 "Open": e.open_actions,
                 "Overdue": e.overdue_actions,
-                "Checklist": e.record.checklist_id,
             }
             for e in entries
         ]
@@ -108,9 +107,10 @@ COLUMNS = {
         help="Blank while nothing is answered: not assessed yet.",
     ),
     "Verdict": st.column_config.TextColumn(width="small"),
-    "Open": st.column_config.NumberColumn("Open actions", width="small"),
-    "Overdue": st.column_config.NumberColumn("Overdue", width="small"),
-    "Checklist": st.column_config.TextColumn(width="small"),
+    "Open": st.column_config.NumberColumn("Open", width="small", help="Open corrective actions"),
+    "Overdue": st.column_config.NumberColumn(
+        "Overdue", width="small", help="Corrective actions past their due date"
+    ),
 }
 
 

@@ -18,15 +18,13 @@ ON_KEY = "presentation_on"  # this session's copy of the person's preference
 TOGGLE_KEY = "presentation_toggle"
 
 # Our own fixed style sheet (no user text in it). The root font size scales every rem-based
-# size Streamlit uses; the sidebar is hidden because the toggle on the page brings it back.
+# size Streamlit uses.
 _STYLE = """
 <style>
 html { font-size: 21px; }
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
-[data-testid="stHeader"] { height: 0; min-height: 0; }
-[data-testid="stMainBlockContainer"] { padding-top: 1.2rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] { padding-top: 4rem; max-width: 100%; }
 .st-key-focus_scores button { min-height: 4.2rem; font-size: 1.15rem; }
-.st-key-focus_scores button p { font-size: 1.15rem; }
+.st-key-focus_scores button p { font-size: 1.15rem; word-break: normal; overflow-wrap: normal; }
 .st-key-focus_moves button { min-height: 2.8rem; }
 </style>
 """
@@ -60,6 +58,9 @@ def toggle(store: Store) -> bool:
         "is chosen, keys 0-5 to score, N for the next unanswered, ← → to move. Remembered "
         "for you.",
     )
+    # The sidebar folds away in presentation mode (its arrow brings the menu back) and opens
+    # again when the mode is turned off.
+    st.set_page_config(initial_sidebar_state="collapsed" if on else "auto")
     if on:
         st.markdown(_STYLE, unsafe_allow_html=True)
     return on

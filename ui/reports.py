@@ -68,7 +68,8 @@ def _preview(data: ReportData) -> None:
     if gaps:
         st.markdown("**The largest gaps**")
         checklist = data.assessment.checklist
-        st.dataframe(
+        # A table that wraps: the question is what a reader needs whole.
+        st.table(
             pd.DataFrame(
                 [
                     {
@@ -83,15 +84,7 @@ def _preview(data: ReportData) -> None:
                 ]
             ),
             hide_index=True,
-            width="stretch",
-            column_config={
-                "Criterion": st.column_config.TextColumn(width="small"),
-                "Question": st.column_config.TextColumn(width="large"),
-                "Score": st.column_config.NumberColumn(width="small"),
-                "Target": st.column_config.NumberColumn(width="small"),
-                "Gap": st.column_config.NumberColumn(width="small"),
-                "Finding": st.column_config.TextColumn(width="medium"),
-            },
+            border="horizontal",
         )
     st.caption(
         f"{len(data.actions)} corrective actions ({len(data.overdue_actions())} overdue) · "

@@ -172,17 +172,21 @@ def _heading(opened: OpenAssessment, criterion: Criterion) -> None:
             + "\n".join(f"- {md_escape(item)}" for item in criterion.evidence)
         )
     result = opened.score.criterion(criterion.id)
-    parts = [f"Target {result.target}"]
+    # Target, gap and finding in plain sight (not a grey caption): they are what the room
+    # discusses; who saved it last is the small print.
+    parts = [f"**Target {result.target}**"]
     if result.gap is not None:
-        parts.append(f"gap {result.gap}")
+        parts.append(f"**gap {result.gap}**")
     if result.finding is not None:
-        parts.append(result.finding.label + (" (set by hand)" if result.finding_overridden else ""))
+        parts.append(
+            f"**{result.finding.label}**" + (" (set by hand)" if result.finding_overridden else "")
+        )
+    elif not result.answered:
+        parts.append("**not assessed yet**")
+    st.markdown(" · ".join(parts))
     stored = opened.responses.get(criterion.id)
     if stored is not None:
-        parts.append(f"last saved by {md_escape(stored.updated_by)} at {_when(stored.updated_at)}")
-    else:
-        parts.append("not answered yet")
-    st.caption(" · ".join(parts))
+        st.caption(f"Last saved by {md_escape(stored.updated_by)} at {_when(stored.updated_at)}")
 
 
 def _answer(opened: OpenAssessment, k: Keys, locked: bool) -> None:

@@ -126,7 +126,7 @@ def render() -> None:
             "import an assessment file; then choose it in the sidebar and come back here."
         )
         return
-    heading, switch = st.columns([5, 1], vertical_alignment="center")
+    heading, switch = st.columns([3, 1], vertical_alignment="center")
     with switch:
         presenting = presentation.toggle(store)
     with heading:

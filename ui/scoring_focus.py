@@ -149,8 +149,13 @@ def _scores(opened: OpenAssessment, criterion: Criterion, read_only: bool) -> Re
     stored = _stored(opened, criterion.id)
     levels = opened.checklist.scale.levels
     chosen: Response | None = None
+    # At most three buttons a row: a label like "Implemented and documented" stays readable
+    # in large type on a 1440-pixel screen.
+    per_row = 3 if len(levels) > 4 else len(levels)
     with st.container(key=SCORES_KEY):
-        columns = st.columns(len(levels))
+        columns = [
+            column for start in range(0, len(levels), per_row) for column in st.columns(per_row)
+        ][: len(levels)]
         for column, level in zip(columns, levels, strict=True):
             current = stored.score == level.value and not stored.is_not_applicable
             if column.button(

@@ -14,6 +14,7 @@ read those keys themselves.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import streamlit as st
@@ -23,6 +24,7 @@ from assessment.services.assessments import AssessmentRecord, list_assessments
 from assessment.storage.store import Store
 from ui.identity import current_actor
 from ui.markdown import md_escape
+from ui.pickers import record_picker
 
 ORGANIZATION_PARAM = "org"
 ASSESSMENT_PARAM = "assessment"
@@ -113,6 +115,25 @@ def chosen() -> Choice | None:
     return value if isinstance(value, Choice) else None
 
 
+def shown_here(key: str, ids: Collection[int], wanted: int | None, default: int) -> int:
+    """For a page with a picker of its own (Organizations): what it shows. The latest choice
+    wins: one made on this picker (`hold`) while nothing was chosen elsewhere since, else the
+    choice of every page (`wanted`) when it is in `ids`, else `default`."""
+    held = st.session_state.get(key)
+    if isinstance(held, tuple) and held[0] in ids and held[1] == chosen():
+        return held[0]
+    if wanted in ids:
+        return wanted
+    if isinstance(held, tuple) and held[0] in ids:
+        return held[0]
+    return default
+
+
+def hold(key: str, value: int) -> None:
+    """Remember a pick made on a page's own picker, with the choice it was made against."""
+    st.session_state[key] = (value, chosen())
+
+
 def select_organization(organization_id: int, records: list[AssessmentRecord]) -> None:
     """Choose an organization: its assessment being worked on becomes the choice (a choice
     needs an assessment, so one without any active assessment leaves the choice as it is)."""
@@ -126,16 +147,22 @@ def select_organization(organization_id: int, records: list[AssessmentRecord]) -
 
 
 def _organization_picked(records: list[AssessmentRecord]) -> None:
-    select_organization(st.session_state[ORGANIZATION_KEY], records)
+    value = st.session_state.get(ORGANIZATION_KEY)
+    if isinstance(value, int):
+        select_organization(value, records)
 
 
 def _assessment_picked(organization_id: int) -> None:
-    select(organization_id, st.session_state[ASSESSMENT_KEY])
+    value = st.session_state.get(ASSESSMENT_KEY)
+    if isinstance(value, int):
+        select(organization_id, value)
 
 
 def assessment_label(record: AssessmentRecord) -> str:
-    """Plain text for a picker: the title and its stage."""
-    return f"{record.title} ({record.status.label.lower()})"
+    """Plain text for a picker: the title, its start date and its stage."""
+    when = record.start_date.isoformat() if record.start_date else "no start date"
+    archived = ", archived" if record.archived else ""
+    return f"{record.title} ({when}, {record.status.label.lower()}{archived})"
 
 
 def selected_assessment(store: Store) -> AssessmentRecord | None:
@@ -149,26 +176,25 @@ def selected_assessment(store: Store) -> AssessmentRecord | None:
     chosen = _resolve(records)
     _remember(chosen)
     names = {r.organization_id: r.organization_name for r in records}
-    organizations = sorted(names, key=lambda i: names[i].casefold())
+    organizations = {i: names[i] for i in sorted(names, key=lambda i: names[i].casefold())}
     mine = {r.id: r for r in records if r.organization_id == chosen.organization_id}
-    # The pickers show the choice; they are given it on every run, so they can never disagree.
-    st.session_state[ORGANIZATION_KEY] = chosen.organization_id
-    st.session_state[ASSESSMENT_KEY] = chosen.id
-    st.sidebar.selectbox(
+    record_picker(
         "Organization",
         organizations,
-        format_func=names.__getitem__,
+        chosen.organization_id,
         key=ORGANIZATION_KEY,
         on_change=_organization_picked,
         args=(records,),
+        where=st.sidebar,
     )
-    st.sidebar.selectbox(
+    record_picker(
         "Assessment",
-        sorted(mine, reverse=True),
-        format_func=lambda i: assessment_label(mine[i]),
+        {i: assessment_label(mine[i]) for i in sorted(mine, reverse=True)},
+        chosen.id,
         key=ASSESSMENT_KEY,
         on_change=_assessment_picked,
         args=(chosen.organization_id,),
+        where=st.sidebar,
     )
     notice = st.session_state.pop(NOTICE_KEY, None)
     if notice:

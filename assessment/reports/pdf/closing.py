@@ -17,6 +17,8 @@ from assessment.reports.pdf.document import FastTable
 from assessment.reports.pdf.markup import TITLE_LIMIT, para, text
 from assessment.reports.pdf.styles import INK, RULE
 from assessment.reports.pdf.tables import facts, head_row, register
+from assessment.storage.tables import as_utc
+from assessment.verdict import Verdict
 
 _NAME_AND_ROLE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<role>.+)\)\s*$")
 BLANK_ROWS = ("Management representative", "Approved by")
@@ -39,6 +41,28 @@ def sign_off(ctx: Context) -> list[Flowable]:
             s.body,
         ),
     ]
+    signed = ctx.record.sign_off
+    if ctx.data.is_final and signed is not None:
+        verdict = Verdict(signed.verdict).label.lower() if signed.verdict else "not recorded"
+        lines = [
+            ("Signed off as final by", signed.by),
+            ("On", f"{as_utc(signed.at):%Y-%m-%d %H:%M} UTC"),
+            ("Verdict at sign-off", verdict),
+        ]
+        if signed.statement:
+            lines.append(("Statement", signed.statement))
+        story += [
+            *ctx.subheading("Sign-off recorded in the toolkit", 160),
+            facts([(label, para(value, s.cell)) for label, value in lines], (150, 333)),
+        ]
+    elif ctx.data.is_final:
+        story.append(
+            para(
+                "The assessment is final; who signed it off was not recorded (it was imported "
+                "as final from a file that did not say).",
+                s.body,
+            )
+        )
     if not ctx.data.is_final:
         story.append(
             para(
