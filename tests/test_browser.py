@@ -6,7 +6,6 @@ command installs it when it can). Screenshots go to the test's tmp folder.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,11 +51,9 @@ PASSWORD = "a browser test password"
 
 
 def _shot(page, tmp_path: Path, name: str) -> None:
-    """A screenshot in the test's folder; also in ISO10002_SCREENSHOTS when set (the README's
-    pictures are made that way)."""
+    """A screenshot in the test's folder, to look at when the test fails (the README's
+    pictures come from the tour: `python3 tasks.py tour --readme`)."""
     page.screenshot(path=str(tmp_path / name))
-    if os.environ.get("ISO10002_SCREENSHOTS"):
-        page.screenshot(path=str(Path(os.environ["ISO10002_SCREENSHOTS"]) / name))
 
 
 def test_the_main_journey_from_first_start_to_a_new_readiness(

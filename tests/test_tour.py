@@ -101,3 +101,28 @@ def test_the_index_shows_every_picture_and_lists_the_problems_first(tmp_path):
     assert index.index("Problems") < index.index('<img src="05-scoring-1440x900.png"')
     assert "1440x900" in index
     assert 'href="http://h/scoring"' in index
+
+
+def test_the_readme_pictures_are_the_first_screen_of_their_stops(tmp_path):
+    from PIL import Image
+
+    from tests.tour import (
+        README_PICTURES,
+        Picture,
+        Stop,
+        StopResult,
+        Viewport,
+        update_readme_pictures,
+    )
+
+    (stop_name, size), file_name = next(iter(README_PICTURES.items()))
+    viewport = Viewport.parse(size)
+    Image.new("RGB", (viewport.width, viewport.height * 3), "white").save(tmp_path / "shot.png")
+    result = StopResult(Stop(stop_name, None, "x"), [Picture(viewport, "shot.png", "http://x")])
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    other = StopResult(Stop("not in the README", None, "x"), [Picture(viewport, "shot.png", "")])
+    written = update_readme_pictures([result, other], tmp_path, docs)
+    assert written == [docs / file_name]
+    with Image.open(docs / file_name) as picture:
+        assert picture.size == (viewport.width, viewport.height)

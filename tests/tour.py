@@ -499,6 +499,39 @@ def write_index(results: Sequence[StopResult], path: Path) -> None:
     path.write_text("\n".join(parts) + "\n", encoding="utf-8")
 
 
+# The README's pictures: (stop, viewport) -> file in docs/, the first screen of that picture.
+README_PICTURES = {
+    ("Portfolio", "1440x900"): "portfolio.png",
+    ("Scoring", "1440x900"): "scoring.png",
+    ("presentation mode", "1920x1080"): "presentation.png",
+    ("Corrective actions", "1440x900"): "actions.png",
+    ("Dashboard", "1440x900"): "dashboard.png",
+    ("Reports", "1440x900"): "reports.png",
+    ("sign-off dialog", "1440x900"): "sign-off.png",
+}
+DOCS = REPO / "docs"
+
+
+def update_readme_pictures(
+    results: Sequence[StopResult], out: Path, docs: Path = DOCS
+) -> list[Path]:
+    """Copy the first screen of the README's pictures from the tour into `docs` (Pillow comes
+    with Streamlit); returns the files written."""
+    from PIL import Image
+
+    written = []
+    for result in results:
+        for picture in result.pictures:
+            name = README_PICTURES.get((result.stop.name, picture.viewport.label))
+            if name is None:
+                continue
+            with Image.open(out / picture.file) as image:
+                screen = image.crop((0, 0, picture.viewport.width, picture.viewport.height))
+                screen.save(docs / name, optimize=True)
+            written.append(docs / name)
+    return written
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python3 tasks.py tour",
@@ -513,6 +546,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="append",
         help="WIDTHxHEIGHT; repeat for several (default: 1440x900 and 1920x1080)",
     )
+    parser.add_argument(
+        "--readme",
+        action="store_true",
+        help="also copy the first screen of the README's pictures into docs/",
+    )
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         print(f"The tour needs Debian's Chromium at {CHROMIUM} (apt-get install chromium).")
@@ -520,6 +558,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = args.out.resolve()
     print(f"Touring the app over a fresh data folder; the pictures go to {out}", flush=True)
     results = run_tour(viewports=args.viewport or VIEWPORTS, out=out)
+    if args.readme:
+        for written in update_readme_pictures(results, out):
+            print(f"README picture: {written.relative_to(REPO)}")
     problems = problems_of(results)
     if problems:
         print(f"{len(problems)} problem(s):")

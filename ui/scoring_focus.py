@@ -301,8 +301,10 @@ def show(
     _save_notes_left_behind(store, opened, criterion.id)
     k = Keys(opened.record.id, criterion.id)
     state = st.session_state
-    if k.conflict not in state:
-        state[k.base] = opened.version_of(criterion.id)
+    # A save in this run is based on the version the user saw in the run before (kept at the
+    # end of each run), never on the one just read: a change someone made in between is then
+    # a conflict, not something silently overwritten.
+    state.setdefault(k.base, opened.version_of(criterion.id))
     _position(opened, criterion)
     essential = " · essential" if criterion.essential else ""
     st.markdown(f"## {md_escape(criterion.id)}{essential}: {md_escape(criterion.question)}")
@@ -329,3 +331,5 @@ def show(
             if criterion.evidence:
                 st.markdown("\n".join(f"- {md_escape(item)}" for item in criterion.evidence))
     _moves(opened, criterion)
+    if k.conflict not in state:
+        state[k.base] = opened.version_of(criterion.id)  # what this run showed
