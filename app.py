@@ -10,10 +10,10 @@ from __future__ import annotations
 import streamlit as st
 
 from assessment.errors import AssessmentLocked, NotFound, PermissionDenied, SignInRefused
-from ui.database import app_store
+from ui.components.database import app_store
+from ui.components.selection import keep_in_url
+from ui.components.sign_in import sidebar_identity, signed_in_actor
 from ui.navigation import menu_for
-from ui.selection import keep_in_url
-from ui.sign_in import sidebar_identity, signed_in_actor
 
 st.set_page_config(page_title="ISO 10002 readiness", page_icon="✅", layout="wide")
 store = app_store()

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import yaml
 
-from assessment.checklist_loader import checklist_from_text, load_checklist
-from assessment.responses import Response
-from assessment.scoring import score_assessment
+from assessment.checklist.loader import checklist_from_text, load_checklist
+from assessment.scoring.engine import score_assessment
+from assessment.workflow.response import Response
 
 ROOT = Path(__file__).resolve().parent.parent
 

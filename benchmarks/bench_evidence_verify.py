@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from assessment.checklist_loader import find_checklist
+from assessment.checklist.loader import find_checklist
 from assessment.services import assessments as A
 from assessment.services import organizations as O
 from assessment.services.evidence import verify_evidence

@@ -40,7 +40,7 @@ from bench_portfolio import SEED, percentile, seed_portfolio, sqlite_target
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from assessment.demo import RETAILER, load_demo
+from assessment.demo.builder import RETAILER, load_demo
 from assessment.storage.store import Store
 from assessment.storage.tables import Assessment, Organization
 
@@ -58,7 +58,7 @@ class PageFailed(Exception):
 @dataclass(frozen=True)
 class PageScript:
     title: str
-    module: str  # e.g. "ui.scoring"
+    module: str  # e.g. "ui.pages.scoring_page"
     function: str  # e.g. "render"
 
     @property
@@ -68,7 +68,7 @@ class PageScript:
 
 def app_pages() -> list[PageScript]:
     """The pages of the app's menu (ui/navigation.py, a system administrator's), in menu order."""
-    from assessment.access import Actor
+    from assessment.access.roles import Actor
     from ui.navigation import menu_for
 
     return [
@@ -110,7 +110,7 @@ def timed_run(app: AppTest, name: str) -> float:
 def load_demo_data(store: Store) -> int:
     """Load the demo as its administrator; return the id of its in-progress Kestrel review."""
     if inspect.signature(load_demo).parameters["actor"].default is inspect.Parameter.empty:
-        from assessment.access import Actor  # the services now check who is acting
+        from assessment.access.roles import Actor  # the services now check who is acting
 
         load_demo(store, Actor.local_admin("demo loader"), today=date.today())
     else:
@@ -175,7 +175,8 @@ def bench_scale(scale: str, rounds: int, pages: list[PageScript]) -> ScaleResult
         # Untimed for the pages: import every page module and open the app's cached store.
         imports = "".join(f"import {p.module}\n" for p in pages)
         warmup = AppTest.from_string(
-            f"{imports}from ui.database import app_store\napp_store()\n", default_timeout=TIMEOUT
+            f"{imports}from ui.components.database import app_store\napp_store()\n",
+            default_timeout=TIMEOUT,
         )
         warmup_ms = timed_run(warmup, "the warm-up script")
 

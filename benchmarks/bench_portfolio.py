@@ -48,15 +48,15 @@ from sqlalchemy import Engine, create_engine, event, func, make_url, select, tex
 from sqlalchemy.engine.interfaces import DBAPICursor, ExecutionContext
 
 import assessment.services.assessments as assessments_service
-from assessment.checklist import Checklist
-from assessment.checklist_loader import find_checklist
-from assessment.portable import dump_assessment
-from assessment.responses import Response
+from assessment.checklist.loader import find_checklist
+from assessment.checklist.model import Checklist
+from assessment.portable.assessment_file import dump_assessment
 from assessment.services.assessments import open_assessment, store_snapshot
 from assessment.services.exchange import export_assessment
 from assessment.services.responses import set_response
 from assessment.storage.store import SnapshotCache, Store
 from assessment.storage.tables import Assessment, Base, ResponseRow
+from assessment.workflow.response import Response
 
 POSTGRES_URL = os.environ.get(
     "ISO10002_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -33,17 +33,17 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from assessment.actions import ActionRecord, ActionStatus
-from assessment.checklist_loader import checklist_from_text
-from assessment.demo import load_demo
-from assessment.lifecycle import AssessmentStatus
+from assessment.checklist.loader import checklist_from_text
+from assessment.demo.builder import load_demo
 from assessment.reports.data import ReportData, gather_report
 from assessment.reports.pdf import pdf_bytes
-from assessment.responses import Response
-from assessment.scoring import score_assessment
+from assessment.scoring.engine import score_assessment
 from assessment.services.assessments import AssessmentRecord, OpenAssessment, StoredResponse
 from assessment.services.evidence_metrics import EvidenceCoverage
 from assessment.storage.store import Store
+from assessment.workflow.corrective_action import ActionRecord, ActionStatus
+from assessment.workflow.response import Response
+from assessment.workflow.stages import AssessmentStatus
 from evidence.records import EvidenceKind, EvidenceRecord, EvidenceStatus
 from tests.people import ADMIN
 
@@ -168,7 +168,7 @@ def bare_reportlab(data: ReportData) -> bytes:
             [p("Criterion"), p("Question"), p("Score"), p("Target"), p("Finding")]
         ]
         for result in by_clause.get(clause.ref, []):
-            stored = assessment.responses.get(result.id)
+            stored = assessment.workflow.response.get(result.id)
             question = checklist.criterion(result.id).question
             if stored and stored.response.notes:
                 question += "\n" + stored.response.notes

@@ -171,7 +171,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def demo(data_dir: Path) -> Iterator[Store]:
     """The demo data loaded into that folder's database (assessment 2: the review in progress)."""
-    from assessment.demo import load_demo
+    from assessment.demo.builder import load_demo
     from assessment.storage.database import database_url
 
     store = Store.open(database_url())
@@ -192,7 +192,7 @@ def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     their defaults whatever the environment says."""
     from argon2 import PasswordHasher
 
-    from assessment import passwords
+    from assessment.access import passwords
     from assessment.services import sign_in
 
     monkeypatch.setattr(

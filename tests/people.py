@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assessment.access import Actor
+from assessment.access.roles import Actor
 
 
 def admin(name: str = "tester") -> Actor:

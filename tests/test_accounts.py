@@ -10,10 +10,8 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from assessment import passwords
-from assessment.access import Actor, Role
-from assessment.errors import InvalidChange, NotFound, PermissionDenied, SignInRefused
-from assessment.passwords import (
+from assessment.access import passwords
+from assessment.access.passwords import (
     PasswordRefused,
     check_policy,
     dummy_verify,
@@ -21,6 +19,8 @@ from assessment.passwords import (
     needs_rehash,
     verify_password,
 )
+from assessment.access.roles import Actor, Role
+from assessment.errors import InvalidChange, NotFound, PermissionDenied, SignInRefused
 from assessment.services import accounts as U
 from assessment.services import memberships as M
 from assessment.services import sign_in as S

@@ -8,7 +8,17 @@ from datetime import date
 
 import pytest
 
-from assessment.actions import (
+from assessment.checklist.loader import checklist_from_text
+from assessment.errors import AssessmentFileError, AssessmentLocked, ConflictError, InvalidChange
+from assessment.portable.assessment_file import assessment_to_data, load_assessment_text
+from assessment.scoring.findings import Finding
+from assessment.services import actions as X
+from assessment.services import assessments as A
+from assessment.services import organizations as O
+from assessment.services.audit import events
+from assessment.services.exchange import export_assessment, import_assessment
+from assessment.services.responses import set_response
+from assessment.workflow.corrective_action import (
     ActionRecord,
     ActionStatus,
     EffectivenessCheck,
@@ -17,18 +27,8 @@ from assessment.actions import (
     load_by_owner,
     open_by_week,
 )
-from assessment.checklist_loader import checklist_from_text
-from assessment.errors import AssessmentFileError, AssessmentLocked, ConflictError, InvalidChange
-from assessment.findings import Finding
-from assessment.lifecycle import AssessmentStatus
-from assessment.portable import assessment_to_data, load_assessment_text
-from assessment.responses import Response
-from assessment.services import actions as X
-from assessment.services import assessments as A
-from assessment.services import organizations as O
-from assessment.services.audit import events
-from assessment.services.exchange import export_assessment, import_assessment
-from assessment.services.responses import set_response
+from assessment.workflow.response import Response
+from assessment.workflow.stages import AssessmentStatus
 from tests.conftest import SMALL_CHECKLIST, line_of
 from tests.people import ADMIN, admin
 

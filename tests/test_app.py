@@ -15,11 +15,13 @@ def _own_data_folder(tmp_path, monkeypatch):
 
 def page(module: str) -> AppTest:
     """One page of the app, run on its own (component-level AppTest)."""
-    return AppTest.from_string(f"from ui import {module}\n{module}.render()\n", default_timeout=30)
+    return AppTest.from_string(
+        f"from ui.pages import {module}\n{module}.render()\n", default_timeout=30
+    )
 
 
 def run_app() -> AppTest:
-    app = page("checklist_browser")
+    app = page("checklists_page")
     app.run()
     assert not app.exception, app.exception
     return app
@@ -54,6 +56,6 @@ def test_criteria_show_their_tags_and_records():
 
 
 def test_checklist_text_is_escaped_as_markdown():
-    from ui.markdown import md_escape
+    from ui.components.markdown import md_escape
 
     assert md_escape("**bold** [link](http://x) <b>") == r"\*\*bold\*\* \[link\]\(http\://x\) \<b\>"

@@ -6,11 +6,11 @@ from datetime import date
 
 from streamlit.testing.v1 import AppTest
 
-from assessment.actions import ActionStatus
+from assessment.scoring.verdict import ReasonKind
 from assessment.services.actions import list_actions, move_action, update_action
 from assessment.services.assessments import open_assessment
 from assessment.storage.store import Store
-from assessment.verdict import ReasonKind
+from assessment.workflow.corrective_action import ActionStatus
 from tests.conftest import open_in_url, unescaped
 from tests.people import ADMIN, admin
 
@@ -19,7 +19,7 @@ KESTREL = "Kestrel Outdoor Supply (demo)"
 
 def page(assessment_id: int | None = None) -> AppTest:
     app = AppTest.from_string(
-        "from ui import actions_page\nactions_page.render()\n", default_timeout=60
+        "from ui.pages import actions_page\nactions_page.render()\n", default_timeout=60
     )
     if assessment_id is not None:
         open_in_url(app, assessment_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment.checklist_loader import checklist_from_text
+from assessment.checklist.loader import checklist_from_text
 from tests.conftest import REPO, SMALL_CHECKLIST, line_of, unescaped
 
 # Three kinds of fault at once: an unknown key, a duplicate criterion id, a scale off its range.
@@ -28,7 +28,7 @@ def _builtin_folders_only(monkeypatch):
 
 def page() -> AppTest:
     app = AppTest.from_string(
-        "from ui import checklist_browser\nchecklist_browser.render()\n", default_timeout=30
+        "from ui.pages import checklists_page\nchecklists_page.render()\n", default_timeout=30
     )
     app.run()
     assert not app.exception, app.exception
@@ -172,7 +172,7 @@ def test_the_built_in_tab_keeps_working_next_to_an_upload():
 
 
 def _show(name: str, content: bytes) -> None:
-    from ui.checklist_browser import show_uploaded_checklist
+    from ui.pages.checklists_page import show_uploaded_checklist
 
     show_uploaded_checklist(name, content)
 

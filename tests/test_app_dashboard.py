@@ -14,7 +14,9 @@ from tests.people import ADMIN
 
 
 def page() -> AppTest:
-    app = AppTest.from_string("from ui import dashboard\ndashboard.render()\n", default_timeout=60)
+    app = AppTest.from_string(
+        "from ui.pages import dashboard_page\ndashboard_page.render()\n", default_timeout=60
+    )
     app.run()
     assert not app.exception, app.exception
     return app
@@ -49,10 +51,10 @@ def test_the_dashboard_shows_the_chosen_assessment(demo):
 
 
 def test_chart_labels_show_checklist_text_as_text():
-    from assessment.checklist_loader import checklist_from_text
-    from assessment.scoring import score_assessment
+    from assessment.checklist.loader import checklist_from_text
+    from assessment.scoring.engine import score_assessment
     from tests.conftest import SMALL_CHECKLIST
-    from ui.charts import clause_treemap
+    from ui.components.charts import clause_treemap
 
     hostile = SMALL_CHECKLIST.replace(
         "title: General", "title: <a href='javascript:alert(1)'>x</a>"
@@ -70,7 +72,7 @@ def _demo_score(demo, assessment_id: int):
 
 
 def test_clause_bars_are_categories_in_checklist_order_with_ref_and_title(demo):
-    from ui.charts import clause_bars
+    from ui.components.charts import clause_bars
 
     score, checklist = _demo_score(demo, 2)
     figure = clause_bars(score, checklist)
@@ -86,7 +88,7 @@ def test_clause_bars_are_categories_in_checklist_order_with_ref_and_title(demo):
 
 
 def test_clauses_nobody_answered_are_drawn_as_not_assessed_not_as_zero(demo):
-    from ui.charts import NOT_ASSESSED_TEXT, clause_bars, clause_treemap
+    from ui.components.charts import NOT_ASSESSED_TEXT, clause_bars, clause_treemap
 
     score, checklist = _demo_score(demo, 2)
     figure = clause_bars(score, checklist)

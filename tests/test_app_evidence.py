@@ -21,7 +21,7 @@ TEXT = b"Complaints log sample, week 12: 41 received, 39 acknowledged within 2 d
 
 def page(assessment_id: int | None = None) -> AppTest:
     app = AppTest.from_string(
-        "from ui import evidence_page\nevidence_page.render()\n", default_timeout=60
+        "from ui.pages import evidence_page\nevidence_page.render()\n", default_timeout=60
     )
     if assessment_id is not None:
         open_in_url(app, assessment_id)

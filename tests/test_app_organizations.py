@@ -11,9 +11,8 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment.access import Actor, Role
-from assessment.checklist_loader import find_checklist
-from assessment.lifecycle import AssessmentStatus
+from assessment.access.roles import Actor, Role
+from assessment.checklist.loader import find_checklist
 from assessment.services.accounts import create_user
 from assessment.services.assessments import (
     create_assessment,
@@ -26,10 +25,11 @@ from assessment.services.memberships import members
 from assessment.services.organizations import create_organization, list_organizations
 from assessment.storage.database import database_url
 from assessment.storage.store import Store
+from assessment.workflow.stages import AssessmentStatus
 from tests.conftest import unescaped
 from tests.people import ADMIN, admin
-from ui.assessment_settings import NO_BASELINE
-from ui.selection import Choice
+from ui.components.assessment_settings import NO_BASELINE
+from ui.components.selection import Choice
 
 KESTREL = "Kestrel Outdoor Supply (demo)"
 FINAL_BANNER = (
@@ -44,12 +44,12 @@ def _app() -> None:
     import streamlit as st
 
     if st.session_state.get("test_sidebar"):
-        from ui.database import app_store
-        from ui.selection import selected_assessment
+        from ui.components.database import app_store
+        from ui.components.selection import selected_assessment
 
         selected_assessment(app_store())
         return
-    from ui import organizations_page
+    from ui.pages import organizations_page
 
     organizations_page.render()
 
@@ -355,7 +355,7 @@ def test_a_viewer_sees_everything_and_can_change_nothing(demo):
 
 
 def md(text: str) -> str:
-    from ui.markdown import md_escape
+    from ui.components.markdown import md_escape
 
     return md_escape(text)
 

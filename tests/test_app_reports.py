@@ -14,7 +14,9 @@ from tests.people import ADMIN
 
 
 def page() -> AppTest:
-    app = AppTest.from_string("from ui import reports\nreports.render()\n", default_timeout=60)
+    app = AppTest.from_string(
+        "from ui.pages import reports_page\nreports_page.render()\n", default_timeout=60
+    )
     app.run()
     assert not app.exception, app.exception
     return app

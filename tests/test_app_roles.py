@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment.access import Actor, Role
+from assessment.access.roles import Actor, Role
 from assessment.services.actions import list_actions
 from assessment.services.assessments import get_assessment, open_assessment
 from assessment.services.evidence import list_evidence
@@ -31,7 +31,9 @@ def viewer(org: int) -> Actor:
 
 
 def page(module: str, actor: Actor, assessment_id: int | None = REVIEW) -> AppTest:
-    app = AppTest.from_string(f"from ui import {module}\n{module}.render()\n", default_timeout=60)
+    app = AppTest.from_string(
+        f"from ui.pages import {module}\n{module}.render()\n", default_timeout=60
+    )
     app.session_state["identity_actor"] = actor
     if assessment_id is not None:
         open_in_url(app, assessment_id)
@@ -70,7 +72,7 @@ def edit_table(app: AppTest, rows: dict[int, dict]) -> AppTest:
 
 
 def test_a_viewer_reads_the_scoring_page_without_save_controls(demo, org):
-    app = page("scoring", viewer(org))
+    app = page("scoring_page", viewer(org))
     assert NOTE in texts(app)
     assert not [k for k in keyed(app, "button") if k.endswith("_save")]
     assert app.button_group
@@ -81,10 +83,10 @@ def test_a_viewer_reads_the_scoring_page_without_save_controls(demo, org):
 
 
 def test_a_viewer_sees_what_others_save_meanwhile(demo, org):
-    from assessment.responses import Response
     from assessment.services.responses import set_response
+    from assessment.workflow.response import Response
 
-    app = page("scoring", viewer(org))
+    app = page("scoring_page", viewer(org))
     opened = open_assessment(demo, ADMIN, REVIEW)
     clause = app.selectbox(key="scoring_clause_picker").value
     criterion = opened.checklist.clause(clause).criteria[0].id
@@ -119,7 +121,7 @@ def test_a_viewer_sees_the_board_and_a_read_only_table(demo, org):
 
 
 def test_a_viewer_builds_reports_but_brings_no_workbook_back(demo, org):
-    app = page("reports", viewer(org))
+    app = page("reports_page", viewer(org))
     assert [k for k in keyed(app, "button") if k.startswith("reports_build_")]
     assert not app.get("file_uploader")
     assert (
@@ -131,7 +133,7 @@ def test_a_viewer_builds_reports_but_brings_no_workbook_back(demo, org):
 
 
 def test_a_viewer_reads_the_dashboard(demo, org):
-    app = page("dashboard", viewer(org))
+    app = page("dashboard_page", viewer(org))
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Verdict"] == open_assessment(demo, ADMIN, REVIEW).score.overall.verdict.label
     assert app.get("plotly_chart")
@@ -206,7 +208,7 @@ def test_a_contributor_adds_a_note_and_submits_it_for_review(demo, contributor):
 
 def test_a_contributor_adds_evidence_while_scoring_but_scores_nothing(demo, contributor):
     actor, _ = contributor
-    app = page("scoring", actor)
+    app = page("scoring_page", actor)
     assert "scoring needs an assessor" in " ".join(texts(app))
     assert not [k for k in keyed(app, "button") if k.endswith("_save")]
     assert app.get("file_uploader")
@@ -217,7 +219,7 @@ def test_a_contributor_adds_evidence_while_scoring_but_scores_nothing(demo, cont
 
 def test_an_assessor_scores_and_it_is_stored(demo, org):
     actor = Actor(name="Ann Assessor", roles={org: Role.ASSESSOR})
-    app = page("scoring", actor)
+    app = page("scoring_page", actor)
     assert not [t for t in texts(app) if "lets you read" in t]
     opened = open_assessment(demo, ADMIN, REVIEW)
     clause = app.selectbox(key="scoring_clause_picker").value
@@ -263,7 +265,7 @@ def test_someone_of_another_organization_sees_the_empty_state(demo, module, mess
 
 
 def test_the_portfolio_of_someone_in_no_organization_asks_for_an_administrator(demo):
-    app = page("portfolio", Actor(name="Nina Newcomer"), assessment_id=None)
+    app = page("portfolio_page", Actor(name="Nina Newcomer"), assessment_id=None)
     assert "You do not belong to any organization yet; ask an administrator to add you." in texts(
         app
     )
@@ -273,15 +275,15 @@ def test_the_portfolio_of_someone_in_no_organization_asks_for_an_administrator(d
 
 
 def test_an_empty_portfolio_offers_the_demo_to_administrators_only(data_dir):
-    app = page("portfolio", Actor(name="Nina Newcomer"), assessment_id=None)
+    app = page("portfolio_page", Actor(name="Nina Newcomer"), assessment_id=None)
     assert not app.button
     assert "ask an administrator to add you" in " ".join(texts(app))
-    app = page("portfolio", Actor.local_admin("Ada Admin"), assessment_id=None)
+    app = page("portfolio_page", Actor.local_admin("Ada Admin"), assessment_id=None)
     assert app.button[0].label == "Load demo data"
 
 
 def test_a_viewer_sees_their_portfolio_without_import(demo, org):
-    app = page("portfolio", viewer(org), assessment_id=None)
+    app = page("portfolio_page", viewer(org), assessment_id=None)
     assert set(app.dataframe[0].value["Organization"]) == {KESTREL}
     assert not app.get("file_uploader")
     assert not app.expander

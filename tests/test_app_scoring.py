@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment.demo import load_demo
-from assessment.portable import load_assessment_file
-from assessment.responses import Response
+from assessment.demo.builder import load_demo
+from assessment.portable.assessment_file import load_assessment_file
 from assessment.services.assessments import get_assessment, open_assessment
 from assessment.services.audit import events
 from assessment.services.evidence import list_evidence
@@ -15,10 +14,11 @@ from assessment.services.exchange import import_assessment
 from assessment.services.responses import set_response
 from assessment.storage.database import database_url
 from assessment.storage.store import Store
+from assessment.workflow.response import Response
 from tests.conftest import REPO, unescaped
 from tests.evidence_samples import MZ
 from tests.people import ADMIN, admin
-from ui.identity import local_user_name
+from ui.components.identity import local_user_name
 
 # The Northwind example answers 4.1.a and 4.1.b, so its first criterion left open is 4.1.c.
 OPEN = "4.1.c"
@@ -38,7 +38,9 @@ def northwind(store) -> int:
 
 
 def page() -> AppTest:
-    app = AppTest.from_string("from ui import scoring\nscoring.render()\n", default_timeout=60)
+    app = AppTest.from_string(
+        "from ui.pages import scoring_page\nscoring_page.render()\n", default_timeout=60
+    )
     app.run()
     assert not app.exception, app.exception
     return app

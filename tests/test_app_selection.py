@@ -1,18 +1,18 @@
-"""The chosen organization and assessment (ui/selection.py), presentation mode
-(ui/presentation.py, ui/scoring_focus.py) and the portfolio's rows that open an assessment,
+"""The chosen organization and assessment (ui/components/selection.py), presentation mode
+(ui/components/presentation.py, ui/components/scoring_focus.py) and the portfolio's rows that open an assessment,
 headless (AppTest) on the demo data."""
 
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from assessment.access import Actor
+from assessment.access.roles import Actor
 from assessment.services.assessments import get_assessment, open_assessment
 from assessment.services.preferences import Preference, preference_on
 from tests.conftest import open_in_url, unescaped
 from tests.people import ADMIN
-from ui.identity import local_user_name
-from ui.selection import Choice
+from ui.components.identity import local_user_name
+from ui.components.selection import Choice
 
 BASELINE, REVIEW, DRAFT = 1, 2, 3
 
@@ -25,11 +25,13 @@ def run(changed) -> AppTest:
 
 
 def page(module: str) -> AppTest:
-    return AppTest.from_string(f"from ui import {module}\n{module}.render()\n", default_timeout=60)
+    return AppTest.from_string(
+        f"from ui.pages import {module}\n{module}.render()\n", default_timeout=60
+    )
 
 
 def test_a_link_opens_its_assessment_and_the_url_names_the_organization(demo):
-    app = page("dashboard")
+    app = page("dashboard_page")
     open_in_url(app, BASELINE)
     app = run(app)
     organization = get_assessment(demo, ADMIN, BASELINE).organization_id
@@ -47,7 +49,7 @@ def test_without_a_link_the_session_choice_wins_over_the_default(demo):
 
 
 def test_picking_another_organization_opens_its_assessment_being_worked_on(demo):
-    app = run(page("reports"))  # opens the review in progress first
+    app = run(page("reports_page"))  # opens the review in progress first
     assert app.sidebar.selectbox(key="selection_assessment").value == REVIEW
     alder = get_assessment(demo, ADMIN, DRAFT).organization_id
     app = run(app.sidebar.selectbox(key="selection_organization").select(alder))
@@ -58,7 +60,7 @@ def test_picking_another_organization_opens_its_assessment_being_worked_on(demo)
 def test_a_link_to_another_clients_assessment_opens_nothing_of_theirs(demo):
     kestrel = get_assessment(demo, ADMIN, REVIEW).organization_id
     alder = get_assessment(demo, ADMIN, DRAFT).organization_id
-    app = page("dashboard")
+    app = page("dashboard_page")
     app.session_state["identity_actor"] = Actor(name="Vic", roles={alder: "viewer"})
     app.query_params.update({"org": str(kestrel), "assessment": str(REVIEW)})
     app = run(app)
@@ -68,7 +70,7 @@ def test_a_link_to_another_clients_assessment_opens_nothing_of_theirs(demo):
 
 
 def test_presentation_mode_saves_a_score_on_the_click_and_is_remembered(demo):
-    app = page("scoring")
+    app = page("scoring_page")
     open_in_url(app, REVIEW)
     app = run(app)
     app = run(app.toggle(key="presentation_toggle").set_value(True))
@@ -84,14 +86,14 @@ def test_presentation_mode_saves_a_score_on_the_click_and_is_remembered(demo):
     )
     local = Actor.local_admin(local_user_name())
     assert preference_on(demo, local, Preference.PRESENTATION_MODE)
-    again = page("scoring")  # a new session of the same person
+    again = page("scoring_page")  # a new session of the same person
     open_in_url(again, REVIEW)
     again = run(again)
     assert again.toggle(key="presentation_toggle").value is True
 
 
 def test_presentation_mode_moves_with_next_and_previous(demo):
-    app = page("scoring")
+    app = page("scoring_page")
     open_in_url(app, REVIEW)
     app.session_state["presentation_on"] = True
     app = run(app)
@@ -104,10 +106,10 @@ def test_presentation_mode_moves_with_next_and_previous(demo):
 
 
 def test_a_conflicting_save_in_presentation_mode_keeps_both_answers_on_screen(demo):
-    from assessment.responses import Response
     from assessment.services.responses import set_response
+    from assessment.workflow.response import Response
 
-    app = page("scoring")
+    app = page("scoring_page")
     open_in_url(app, REVIEW)
     app.session_state["presentation_on"] = True
     app = run(app)
@@ -123,7 +125,7 @@ def test_a_conflicting_save_in_presentation_mode_keeps_both_answers_on_screen(de
 
 
 def test_a_selected_portfolio_row_offers_to_open_its_assessment(demo):
-    app = run(page("portfolio"))
+    app = run(page("portfolio_page"))
     table = app.dataframe[0].value
     row = table["Assessment"].tolist().index(get_assessment(demo, ADMIN, BASELINE).title)
     app.session_state["portfolio_table"] = {"selection": {"rows": [row], "columns": []}}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment.access import Role
+from assessment.access.roles import Role
 from assessment.errors import SignInRefused
 from assessment.services.accounts import create_first_admin, create_user, set_active
 from assessment.services.memberships import grant_role
@@ -154,7 +154,7 @@ def test_single_user_mode_says_so(data_dir):
 def test_a_save_after_the_session_ended_is_refused_and_nothing_is_stored(store):
     """A score is chosen in a fragment (app.py does not run again), so the save itself checks
     the session against the database."""
-    from assessment.demo import load_demo
+    from assessment.demo.builder import load_demo
     from assessment.services.assessments import open_assessment
 
     create_first_admin(store, username="root", display_name="Rita Root", password=PASSWORD)
@@ -165,7 +165,9 @@ def test_a_save_after_the_session_ended_is_refused_and_nothing_is_stored(store):
         for c in open_assessment(store, ADMIN, 2).checklist.criteria
         if c.id not in open_assessment(store, ADMIN, 2).responses
     )
-    at = AppTest.from_string("from ui import scoring\nscoring.render()\n", default_timeout=60)
+    at = AppTest.from_string(
+        "from ui.pages import scoring_page\nscoring_page.render()\n", default_timeout=60
+    )
     at.session_state["identity_actor"] = signed.actor
     at.session_state["identity_token"] = signed.token
     at.run()

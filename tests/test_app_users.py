@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment.access import Actor, Role
+from assessment.access.roles import Actor, Role
 from assessment.errors import SignInRefused
 from assessment.services import sign_in as S
 from assessment.services.accounts import DISABLED, create_user, list_users
@@ -17,7 +17,7 @@ from assessment.storage.database import database_url
 from assessment.storage.store import Store
 from tests.conftest import unescaped
 from tests.people import ADMIN
-from ui import users_page
+from ui.pages import users_page
 
 PASSWORD = "correct horse battery"
 CREATE = "FormSubmitter:users_create_0-Add the user"
@@ -38,7 +38,7 @@ def db(data_dir) -> Iterator[Store]:
 
 
 def render() -> None:
-    from ui import users_page
+    from ui.pages import users_page
 
     users_page.render()
 

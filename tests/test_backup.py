@@ -23,17 +23,17 @@ from sqlalchemy import select, text
 
 from assessment import __version__
 from assessment.backup import backup, restore
-from assessment.checklist_loader import checklist_from_text, find_checklist
+from assessment.checklist.loader import checklist_from_text, find_checklist
 from assessment.cli import cli
 from assessment.errors import BackupError
-from assessment.findings import Finding
-from assessment.responses import Response
+from assessment.scoring.findings import Finding
 from assessment.services import assessments as A
 from assessment.services import organizations as O
 from assessment.services.responses import set_response
 from assessment.storage.schema import head_revision, upgrade_database
 from assessment.storage.store import Store
 from assessment.storage.tables import Base
+from assessment.workflow.response import Response
 from tests.conftest import SMALL_CHECKLIST, _postgres_store, row_counts, store_url
 from tests.people import ADMIN, admin
 

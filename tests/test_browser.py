@@ -59,8 +59,8 @@ def _shot(page, tmp_path: Path, name: str) -> None:
 def test_the_main_journey_from_first_start_to_a_new_readiness(
     app_url, browser_page, data, tmp_path
 ):
-    from assessment.access import Actor
-    from assessment.numbers import percent
+    from assessment.access.roles import Actor
+    from assessment.scoring.numbers import percent
     from assessment.services.assessments import open_assessment
 
     page = browser_page
@@ -154,8 +154,8 @@ def test_the_main_journey_from_first_start_to_a_new_readiness(
 @pytest.fixture
 def two_clients(data: Path) -> Path:
     """The demo's two clients, a lead assessor of one and a viewer of the other."""
-    from assessment.access import Role
-    from assessment.demo import load_demo
+    from assessment.access.roles import Role
+    from assessment.demo.builder import load_demo
     from assessment.services.accounts import actor_for, create_first_admin, create_user
     from assessment.services.memberships import grant_role
     from assessment.services.organizations import list_organizations

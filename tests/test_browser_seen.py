@@ -39,7 +39,7 @@ BASELINE_ID, REVIEW_ID, DRAFT_ID = 1, 2, 3  # the demo's assessments
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     """A data folder with the demo loaded, for one person in single-user mode."""
-    from assessment.demo import load_demo
+    from assessment.demo.builder import load_demo
 
     folder = tmp_path / "data"
     folder.mkdir()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.checklist_loader import find_checklist
-from assessment.migration import find_mapping
+from assessment.checklist.editions import find_mapping
+from assessment.checklist.loader import find_checklist
 
 # Clause numbers and titles are facts about the standard (../shared/iso10002.md).
 PRINCIPLES_2018 = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.checklist_loader import checklist_file_faults, load_checklist
+from assessment.checklist.loader import checklist_file_faults, load_checklist
 from tests.conftest import SMALL_CHECKLIST, line_of
 
 # (case, text to replace, replacement, needle for the expected line, occurrence, message part)

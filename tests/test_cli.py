@@ -12,9 +12,9 @@ import yaml
 from click.testing import CliRunner
 
 from assessment.cli import cli
-from assessment.lifecycle import AssessmentStatus
-from assessment.portable import load_assessment_file
+from assessment.portable.assessment_file import load_assessment_file
 from assessment.storage.schema import head_revision
+from assessment.workflow.stages import AssessmentStatus
 from tests.conftest import REPO, SMALL_CHECKLIST, line_of
 
 ASSESSMENT = textwrap.dedent(

@@ -6,17 +6,17 @@ from fractions import Fraction
 
 import pytest
 
-from assessment.checklist_loader import checklist_from_text
-from assessment.comparison import Change, compare_scores
+from assessment.checklist.loader import checklist_from_text
 from assessment.errors import InvalidChange
-from assessment.portable import load_assessment_file
-from assessment.responses import Response
-from assessment.scoring import score_assessment
+from assessment.portable.assessment_file import load_assessment_file
+from assessment.scoring.comparison import Change, compare_scores
+from assessment.scoring.engine import score_assessment
 from assessment.services import assessments as A
 from assessment.services import organizations as O
 from assessment.services.comparisons import compare_with_baseline
 from assessment.services.exchange import import_assessment
 from assessment.services.responses import set_response
+from assessment.workflow.response import Response
 from tests.conftest import REPO, SMALL_CHECKLIST
 from tests.people import ADMIN, admin
 

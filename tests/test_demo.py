@@ -7,9 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from assessment.actions import ActionStatus
-from assessment.checklist_loader import find_checklist
-from assessment.demo import (
+from assessment.checklist.loader import find_checklist
+from assessment.demo.builder import (
     CLINICS,
     CONSULTANCY,
     RETAILER,
@@ -19,9 +18,9 @@ from assessment.demo import (
     load_demo,
 )
 from assessment.errors import AssessmentFileError, InvalidChange
-from assessment.findings import Finding
-from assessment.lifecycle import AssessmentStatus
-from assessment.portable import dump_assessment, load_assessment_text
+from assessment.portable.assessment_file import dump_assessment, load_assessment_text
+from assessment.scoring.findings import Finding
+from assessment.scoring.verdict import ReasonKind, Verdict
 from assessment.services.actions import list_actions
 from assessment.services.assessments import (
     AssessmentRecord,
@@ -35,7 +34,8 @@ from assessment.services.evidence import list_evidence
 from assessment.services.exchange import export_assessment
 from assessment.services.organizations import archive_organization, list_organizations
 from assessment.storage.store import Store
-from assessment.verdict import ReasonKind, Verdict
+from assessment.workflow.corrective_action import ActionStatus
+from assessment.workflow.stages import AssessmentStatus
 from tests.conftest import SMALL_CHECKLIST, _postgres_store, row_counts
 from tests.people import ADMIN, admin
 

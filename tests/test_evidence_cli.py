@@ -9,12 +9,12 @@ from datetime import date, timedelta
 import pytest
 from click.testing import CliRunner
 
-from assessment.checklist_loader import checklist_from_text
+from assessment.checklist.loader import checklist_from_text
 from assessment.cli import cli
-from assessment.responses import Response
 from assessment.services import assessments as A
 from assessment.services import organizations as O
 from assessment.services.responses import set_response
+from assessment.workflow.response import Response
 from evidence.vault import Vault
 from tests import evidence_samples as S
 from tests.conftest import SMALL_CHECKLIST, row_counts, store_url

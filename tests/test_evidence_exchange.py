@@ -10,10 +10,14 @@ from alembic import command
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from assessment.checklist_loader import checklist_from_text
+from assessment.checklist.loader import checklist_from_text
 from assessment.cli import cli
 from assessment.errors import AssessmentFileError
-from assessment.portable import dump_assessment, load_assessment_file, load_assessment_text
+from assessment.portable.assessment_file import (
+    dump_assessment,
+    load_assessment_file,
+    load_assessment_text,
+)
 from assessment.services import assessments as A
 from assessment.services import evidence as E
 from assessment.services import evidence_adding as EA

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from assessment.checklist_loader import checklist_from_text
+from assessment.checklist.loader import checklist_from_text
 from assessment.errors import (
     AssessmentLocked,
     ConflictError,
@@ -16,8 +16,6 @@ from assessment.errors import (
     InvalidChange,
     NotFound,
 )
-from assessment.lifecycle import AssessmentStatus
-from assessment.responses import Response
 from assessment.services import assessments as A
 from assessment.services import evidence as E
 from assessment.services import evidence_adding as EA
@@ -26,6 +24,8 @@ from assessment.services.audit import events
 from assessment.services.evidence_metrics import evidence_coverage, expiring
 from assessment.services.evidence_support import supported_criteria
 from assessment.services.responses import set_response
+from assessment.workflow.response import Response
+from assessment.workflow.stages import AssessmentStatus
 from evidence.records import EvidenceKind, EvidenceStatus
 from evidence.vault import Vault
 from tests import evidence_samples as S

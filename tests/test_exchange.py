@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from assessment.cli import cli
 from assessment.errors import AssessmentFileError, InvalidChange
-from assessment.portable import (
+from assessment.portable.assessment_file import (
     assessment_to_data,
     dump_assessment,
     load_assessment_file,

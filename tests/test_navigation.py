@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.access import Actor, Role
+from assessment.access.roles import Actor, Role
 from ui.navigation import menu_for
 
 EVERYONE = ["Portfolio", "Dashboard", "Reports", "History", "Organizations", "Checklists"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.numbers import counted, percent, plural, points
+from assessment.scoring.numbers import counted, percent, plural, points
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ PostgreSQL, shows no violation", and "a viewer calling a write service, a user o
 asking for client B's assessment by id: each refused with a clear message, each logged".
 
 Each cell is one test, e.g. `test_matrix[sqlite-viewer-score-own]`. What a cell expects comes
-from `assessment.access.GRANTS` (the same table the app and the README read); only the acts
+from `assessment.access.roles.GRANTS` (the same table the app and the README read); only the acts
 with a rule of their own (one's own actions, system-administrator acts, handing out roles)
 spell that rule out below, each with the reason.
 
@@ -39,17 +39,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from assessment.access import GRANTS, Actor, Permission, Role, grantable_roles
-from assessment.actions import ActionStatus, EffectivenessCheck
-from assessment.checklist_loader import checklist_from_text
-from assessment.demo import RETAILER, load_demo
+from assessment.access.roles import GRANTS, Actor, Permission, Role, grantable_roles
+from assessment.checklist.loader import checklist_from_text
+from assessment.demo.builder import RETAILER, load_demo
 from assessment.errors import NotFound, PermissionDenied
-from assessment.lifecycle import AssessmentStatus
-from assessment.portable import LoadedAssessment
+from assessment.portable.assessment_file import LoadedAssessment
 from assessment.reports.data import gather_report
 from assessment.reports.excel_apply import apply_workbook_changes
 from assessment.reports.excel_preview import ResponseChange, WorkbookChanges
-from assessment.responses import Response
 from assessment.services import accounts as U
 from assessment.services import actions as X
 from assessment.services import assessments as A
@@ -74,6 +71,9 @@ from assessment.storage.tables import (
     SecurityEvent,
     utcnow,
 )
+from assessment.workflow.corrective_action import ActionStatus, EffectivenessCheck
+from assessment.workflow.response import Response
+from assessment.workflow.stages import AssessmentStatus
 from evidence.records import EvidenceKind, EvidenceStatus
 from evidence.vault import Vault
 from tests.conftest import SMALL_CHECKLIST, _postgres_store, row_counts

@@ -8,8 +8,12 @@ import textwrap
 import pytest
 
 from assessment.errors import AssessmentFileError
-from assessment.findings import Finding
-from assessment.portable import dump_assessment, load_assessment_file, load_assessment_text
+from assessment.portable.assessment_file import (
+    dump_assessment,
+    load_assessment_file,
+    load_assessment_text,
+)
+from assessment.scoring.findings import Finding
 from tests.conftest import SMALL_CHECKLIST, line_of
 
 VALID = textwrap.dedent(

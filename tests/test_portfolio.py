@@ -7,13 +7,13 @@ from datetime import date
 
 import pytest
 
-from assessment.access import Actor, Role
-from assessment.checklist_loader import checklist_from_text
-from assessment.responses import Response
+from assessment.access.roles import Actor, Role
+from assessment.checklist.loader import checklist_from_text
 from assessment.services import assessments as A
 from assessment.services import organizations as O
 from assessment.services import portfolio as P
 from assessment.services.responses import set_response
+from assessment.workflow.response import Response
 from tests.conftest import SMALL_CHECKLIST
 from tests.people import ADMIN
 

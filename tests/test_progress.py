@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.checklist_loader import checklist_from_text, find_checklist
-from assessment.labels import SHORT_TITLE, clause_label, short_title
-from assessment.numbers import percent
-from assessment.progress import AnswerState, Progress, readiness_text
-from assessment.responses import Response
-from assessment.scoring import score_assessment
+from assessment.checklist.loader import checklist_from_text, find_checklist
+from assessment.scoring.engine import score_assessment
+from assessment.scoring.labels import SHORT_TITLE, clause_label, short_title
+from assessment.scoring.numbers import percent
+from assessment.scoring.progress import AnswerState, Progress, readiness_text
+from assessment.workflow.response import Response
 from tests.conftest import SMALL_CHECKLIST
 
 SMALL = checklist_from_text(SMALL_CHECKLIST, "small.yaml")

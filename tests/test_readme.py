@@ -10,9 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from assessment.checklist import Checklist, Clause, Criterion, ReadinessRules, Scale, ScaleLevel
-from assessment.checklist_loader import checklist_from_text
-from assessment.portable import load_assessment_text
+from assessment.checklist.loader import checklist_from_text
+from assessment.checklist.model import (
+    Checklist,
+    Clause,
+    Criterion,
+    ReadinessRules,
+    Scale,
+    ScaleLevel,
+)
+from assessment.portable.assessment_file import load_assessment_text
 from tests.conftest import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -92,3 +99,42 @@ def test_command_line_examples_run(tmp_path: Path):
     assert (tmp_path / "northwind-2018-migrated.yaml").exists()
     assert (tmp_path / "data" / "iso10002.db").exists()
     assert (tmp_path / "kestrel-2026.yaml").exists()
+
+
+def _architecture_paths() -> list[str]:
+    """The paths the README's architecture tree names (indentation makes the nesting)."""
+    block = section("Development").split("### Architecture", 1)[1].split("```")[1]
+    paths, parents = [], []
+    for line in block.splitlines():
+        name = line.strip().split(" ", 1)[0]
+        if not name or not (name.endswith("/") or "." in name):
+            continue  # a continuation of the description above
+        depth = (len(line) - len(line.lstrip())) // 2
+        parents[depth:] = [name]
+        paths.append("".join(parents))
+    return paths
+
+
+def test_the_architecture_tree_matches_the_source_tree():
+    paths = _architecture_paths()
+    assert "assessment/scoring/" in paths
+    missing = [p for p in paths if not (REPO / p).exists() and p != "tour/"]
+    assert missing == [], f"the README names what does not exist: {missing}"
+    packages = {
+        f"{folder.relative_to(REPO).as_posix()}/"
+        for root in ("assessment", "ui", "evidence")
+        for folder in [REPO / root, *(REPO / root).rglob("*")]
+        if folder.is_dir() and (folder / "__init__.py").exists()
+    }
+    unlisted = sorted(
+        p
+        for p in packages
+        if p not in paths and not p.startswith(("assessment/storage/", "assessment/reports/pdf"))
+    )
+    assert unlisted == [], f"packages the README's architecture leaves out: {unlisted}"
+    stray = sorted(
+        f.relative_to(REPO).as_posix()
+        for f in (REPO / "assessment").glob("*.py")
+        if f.name not in ("__init__.py", "__main__.py")
+    )
+    assert [f"{p}" for p in stray if f"{p}" not in paths] == []

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from assessment.demo import load_demo
+from assessment.demo.builder import load_demo
 from assessment.reports.csv_export import (
     ACTIONS_HEADER,
     CRITERIA_HEADER,
@@ -27,10 +27,10 @@ from assessment.reports.spreadsheet_safety import (
     write_atomically,
     xlsx_text,
 )
-from assessment.responses import Response
 from assessment.services.actions import create_action
 from assessment.services.responses import set_response
 from assessment.storage.store import Store
+from assessment.workflow.response import Response
 from tests.people import ADMIN, admin
 
 TODAY = date(2026, 3, 15)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from assessment.demo import load_demo
-from assessment.portable import load_assessment_file
+from assessment.demo.builder import load_demo
+from assessment.portable.assessment_file import load_assessment_file
 from assessment.reports.data import gather_report, gather_report_from_file
 from assessment.services.exchange import import_assessment
 from tests.conftest import REPO

@@ -17,10 +17,8 @@ import pytest
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from assessment.demo import load_demo
+from assessment.demo.builder import load_demo
 from assessment.errors import AssessmentLocked
-from assessment.findings import Finding
-from assessment.numbers import percent
 from assessment.reports.data import ReportData, gather_report
 from assessment.reports.excel_export import write_workbook
 from assessment.reports.excel_import import (
@@ -33,7 +31,8 @@ from assessment.reports.excel_import import (
 from assessment.reports.excel_layout import META_SHEET
 from assessment.reports.excel_print import LINE_HEIGHT, line_room, text_width, wrapped_lines
 from assessment.reports.spreadsheet_safety import neutralize
-from assessment.responses import Response
+from assessment.scoring.findings import Finding
+from assessment.scoring.numbers import percent
 from assessment.services import assessments as A
 from assessment.services.actions import create_action
 from assessment.services.assessments import open_assessment
@@ -41,6 +40,7 @@ from assessment.services.audit import events
 from assessment.services.evidence_adding import add_note
 from assessment.services.responses import set_response
 from assessment.storage.store import Store
+from assessment.workflow.response import Response
 from tests.people import ADMIN, admin
 
 TODAY = date(2026, 3, 15)

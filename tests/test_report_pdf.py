@@ -21,17 +21,17 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 from reportlab.graphics.shapes import Drawing, String
 
-from assessment.checklist_loader import checklist_from_text, find_checklist
-from assessment.demo import load_demo
-from assessment.labels import clause_label
-from assessment.numbers import percent
+from assessment.checklist.loader import checklist_from_text, find_checklist
+from assessment.demo.builder import load_demo
 from assessment.reports.data import ReportData, gather_report
 from assessment.reports.pdf import pdf_bytes, write_pdf
 from assessment.reports.pdf.clauses import clause_results
 from assessment.reports.pdf.context import Context
 from assessment.reports.pdf.summary import charts
 from assessment.reports.pdf.tables import register
-from assessment.responses import Response
+from assessment.scoring.labels import clause_label
+from assessment.scoring.numbers import percent
+from assessment.scoring.verdict import ReasonKind
 from assessment.services.assessments import (
     create_assessment,
     edit_assessment,
@@ -46,7 +46,7 @@ from assessment.services.organizations import (
 )
 from assessment.services.responses import set_response
 from assessment.storage.store import Store
-from assessment.verdict import ReasonKind
+from assessment.workflow.response import Response
 from evidence.vault import Vault
 from tests.conftest import SMALL_CHECKLIST
 from tests.people import ADMIN, admin

@@ -7,10 +7,10 @@ from fractions import Fraction as F
 
 import pytest
 
-from assessment.checklist_loader import checklist_from_text
-from assessment.findings import Finding
-from assessment.responses import Response
-from assessment.scoring import score_assessment
+from assessment.checklist.loader import checklist_from_text
+from assessment.scoring.engine import score_assessment
+from assessment.scoring.findings import Finding
+from assessment.workflow.response import Response
 
 # Section A (weight 1) has sub-clauses A.1 (weight 1: a1 weight 1, a2 weight 2) and A.2
 # (weight 3: a3 with target 4). Section B (weight 3) has criteria of its own (b1, b2) and a

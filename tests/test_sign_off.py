@@ -8,13 +8,13 @@ import textwrap
 import pytest
 
 from assessment.errors import AssessmentFileError, InvalidChange
-from assessment.lifecycle import AssessmentStatus
-from assessment.portable import dump_assessment, load_assessment_text
+from assessment.portable.assessment_file import dump_assessment, load_assessment_text
+from assessment.scoring.verdict import Verdict
 from assessment.services.assessments import get_assessment, set_status
 from assessment.services.audit import events
 from assessment.services.exchange import export_assessment, import_assessment
 from assessment.services.sign_off import review_sign_off
-from assessment.verdict import Verdict
+from assessment.workflow.stages import AssessmentStatus
 from tests.conftest import SMALL_CHECKLIST
 from tests.people import ADMIN
 

@@ -10,17 +10,17 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError
 
-from assessment.checklist_loader import checklist_from_text, find_checklist
+from assessment.checklist.loader import checklist_from_text, find_checklist
 from assessment.errors import AssessmentLocked, ConflictError, InvalidChange, NotFound
-from assessment.findings import Finding
-from assessment.lifecycle import AssessmentStatus
-from assessment.responses import Response
+from assessment.scoring.findings import Finding
 from assessment.services import assessments as A
 from assessment.services import organizations as O
 from assessment.services.audit import events
 from assessment.services.responses import set_response
 from assessment.storage.schema import current_revision, head_revision, upgrade_database
 from assessment.storage.tables import Base
+from assessment.workflow.response import Response
+from assessment.workflow.stages import AssessmentStatus
 from tests.conftest import SMALL_CHECKLIST
 from tests.people import ADMIN, admin
 

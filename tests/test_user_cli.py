@@ -10,8 +10,8 @@ from argon2 import PasswordHasher
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from assessment import passwords
-from assessment.checklist_loader import checklist_from_text
+from assessment.access import passwords
+from assessment.checklist.loader import checklist_from_text
 from assessment.cli import cli
 from assessment.services import assessments as A
 from assessment.services import organizations as O

@@ -6,12 +6,12 @@ import textwrap
 
 import pytest
 
-from assessment.actions import ActionLink, ActionStatus
-from assessment.checklist_loader import checklist_from_text
-from assessment.findings import Finding
-from assessment.responses import Response
-from assessment.scoring import score_assessment
-from assessment.verdict import ReasonKind, Verdict
+from assessment.checklist.loader import checklist_from_text
+from assessment.scoring.engine import score_assessment
+from assessment.scoring.findings import Finding
+from assessment.scoring.verdict import ReasonKind, Verdict
+from assessment.workflow.corrective_action import ActionLink, ActionStatus
+from assessment.workflow.response import Response
 
 # Ten equal criteria c0..c9 in one clause, target 3; c9 is essential.
 criteria = "\n".join(

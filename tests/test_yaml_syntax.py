@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.checklist_loader import checklist_file_faults
+from assessment.checklist.loader import checklist_file_faults
 from assessment.errors import AssessmentFileError
-from assessment.portable import load_assessment_text
-from assessment.sourcemap import load_text
+from assessment.files.sourcemap import load_text
+from assessment.portable.assessment_file import load_assessment_text
 from tests.conftest import REPO, SMALL_CHECKLIST, line_of
 
 QUOTE = "a quoted value starts here and is never closed"

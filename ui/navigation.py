@@ -10,19 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from assessment.access import Actor, Permission
-from ui import (
-    actions_page,
-    checklist_browser,
-    dashboard,
-    evidence_page,
-    history_page,
-    organizations_page,
-    portfolio,
-    reports,
-    scoring,
-    users_page,
-)
+from assessment.access.roles import Actor, Permission
+from ui.pages import actions_page, evidence_page, history_page, organizations_page, users_page
+from ui.pages import checklists_page as checklist_browser
+from ui.pages import dashboard_page as dashboard
+from ui.pages import portfolio_page as portfolio
+from ui.pages import reports_page as reports
+from ui.pages import scoring_page as scoring
 
 
 @dataclass(frozen=True)

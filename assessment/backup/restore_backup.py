@@ -19,7 +19,7 @@ from assessment.backup.sqlite_copy import replace_sqlite
 from assessment.backup.table_dump import refuse_unsupported_engine
 from assessment.backup.table_load import load_rows
 from assessment.errors import BackupError
-from assessment.numbers import counted
+from assessment.scoring.numbers import counted
 from assessment.storage.store import Store
 from assessment.storage.tables import Base
 

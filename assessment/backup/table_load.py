@@ -17,7 +17,7 @@ from assessment.backup.archive import TABLES, Manifest
 from assessment.backup.revisions import migrate
 from assessment.backup.table_dump import BATCH, present_tables, read_rows
 from assessment.errors import BackupError
-from assessment.numbers import counted
+from assessment.scoring.numbers import counted
 from assessment.storage.schema import head_revision
 from assessment.storage.tables import Base
 

@@ -6,16 +6,9 @@ from datetime import date, timedelta
 
 import click
 
-from assessment.actions import (
-    ActionStatus,
-    EffectivenessCheck,
-    Priority,
-    load_by_owner,
-    open_by_week,
-)
 from assessment.cli.errors import reports_errors
+from assessment.cli.output import render_table
 from assessment.cli.session import acting_user, configured_store
-from assessment.cli.tables import render_table
 from assessment.errors import ActionAlreadyRaised, NotFound
 from assessment.services.actions import (
     check_effectiveness,
@@ -25,6 +18,13 @@ from assessment.services.actions import (
     raise_from_finding,
 )
 from assessment.storage.store import Store
+from assessment.workflow.corrective_action import (
+    ActionStatus,
+    EffectivenessCheck,
+    Priority,
+    load_by_owner,
+    open_by_week,
+)
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 

@@ -8,12 +8,16 @@ from pathlib import Path
 import click
 
 from assessment.cli.errors import reports_errors
+from assessment.cli.output import render_table
 from assessment.cli.score_command import overall_text, score_table
 from assessment.cli.session import acting_user, configured_store
-from assessment.cli.tables import render_table
-from assessment.comparison import Comparison
-from assessment.numbers import counted, percent, points
-from assessment.portable import dump_assessment, load_assessment_file, write_assessment
+from assessment.portable.assessment_file import (
+    dump_assessment,
+    load_assessment_file,
+    write_assessment,
+)
+from assessment.scoring.comparison import Comparison
+from assessment.scoring.numbers import counted, percent, points
 from assessment.services.assessments import list_assessments, open_assessment
 from assessment.services.comparisons import compare_with_baseline
 from assessment.services.exchange import export_assessment, import_assessment

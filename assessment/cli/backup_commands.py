@@ -14,7 +14,7 @@ import click
 from assessment.backup import backup, default_evidence_dir, restore
 from assessment.cli.errors import reports_errors
 from assessment.cli.session import acting_user, configured_store, database_location
-from assessment.numbers import counted
+from assessment.scoring.numbers import counted
 from assessment.services.guard import require_admin
 
 

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from assessment.checklist import Checklist
-from assessment.checklist_loader import available_checklists, find_checklist, load_checklist
+from assessment.checklist.editions import MAPPING_FORMAT, load_mapping
+from assessment.checklist.loader import available_checklists, find_checklist, load_checklist
+from assessment.checklist.model import Checklist
 from assessment.cli.errors import reports_errors
-from assessment.cli.tables import render_table
+from assessment.cli.output import render_table
 from assessment.errors import ChecklistError, Fault, MappingError
-from assessment.migration import MAPPING_FORMAT, load_mapping
-from assessment.numbers import counted, plural
-from assessment.sourcemap import load_file
+from assessment.files.sourcemap import load_file
+from assessment.scoring.numbers import counted, plural
 
 
 @click.group()

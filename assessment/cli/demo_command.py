@@ -6,8 +6,8 @@ import click
 
 from assessment.cli.errors import reports_errors
 from assessment.cli.session import acting_user, configured_store
-from assessment.demo import load_demo
-from assessment.numbers import counted
+from assessment.demo.builder import load_demo
+from assessment.scoring.numbers import counted
 
 
 @click.command("demo")

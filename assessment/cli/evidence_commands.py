@@ -10,10 +10,10 @@ from pathlib import Path
 import click
 
 from assessment.cli.errors import reports_errors
+from assessment.cli.output import render_table
 from assessment.cli.session import acting_user, configured_store
-from assessment.cli.tables import render_table
 from assessment.errors import EvidenceRefused
-from assessment.numbers import counted, percent, plural
+from assessment.scoring.numbers import counted, percent, plural
 from assessment.services.evidence import (
     get_evidence,
     list_evidence,

@@ -6,10 +6,14 @@ from pathlib import Path
 
 import click
 
+from assessment.checklist.editions import migrate
 from assessment.cli.errors import reports_errors
-from assessment.migration import migrate
-from assessment.numbers import counted, plural
-from assessment.portable import dump_assessment, load_assessment_file, write_assessment
+from assessment.portable.assessment_file import (
+    dump_assessment,
+    load_assessment_file,
+    write_assessment,
+)
+from assessment.scoring.numbers import counted, plural
 
 
 @click.command("migrate")

@@ -9,14 +9,14 @@ import click
 from assessment.cli.errors import reports_errors
 from assessment.cli.session import acting_user, configured_store
 from assessment.errors import AssessmentLocked
-from assessment.numbers import counted
-from assessment.portable import load_assessment_file
+from assessment.portable.assessment_file import load_assessment_file
 from assessment.reports.csv_export import write_actions_csv, write_criteria_csv
 from assessment.reports.data import ReportData, gather_report, gather_report_from_file
 from assessment.reports.excel_apply import apply_workbook_changes
 from assessment.reports.excel_export import write_workbook
 from assessment.reports.excel_import import read_workbook
 from assessment.reports.pdf import write_pdf
+from assessment.scoring.numbers import counted
 from assessment.services.assessments import open_assessment
 
 

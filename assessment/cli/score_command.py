@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 
 from assessment.cli.errors import reports_errors
-from assessment.cli.tables import render_table
-from assessment.numbers import decimal, percent
-from assessment.portable import load_assessment_file
-from assessment.scoring import AssessmentScore, score_assessment
+from assessment.cli.output import render_table
+from assessment.portable.assessment_file import load_assessment_file
+from assessment.scoring.engine import AssessmentScore, score_assessment
+from assessment.scoring.numbers import decimal, percent
 
 
 def score_table(result: AssessmentScore) -> str:

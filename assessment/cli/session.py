@@ -17,7 +17,7 @@ import click
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
 
-from assessment.access import Actor, os_user_name
+from assessment.access.roles import Actor, os_user_name
 from assessment.services.accounts import actor_for_username
 from assessment.storage.database import database_url
 from assessment.storage.store import Store

@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 
 import click
 
-from assessment.access import Actor, Role
+from assessment.access.passwords import check_policy
+from assessment.access.roles import Actor, Role
 from assessment.cli.errors import reports_errors
+from assessment.cli.output import render_table
 from assessment.cli.session import acting_user, configured_store
-from assessment.cli.tables import render_table
 from assessment.errors import InvalidChange, NotFound
-from assessment.passwords import check_policy
 from assessment.services.accounts import (
     as_utc,
     create_first_admin,

@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from assessment.numbers import decimal
 from assessment.reports.data import ReportData
 from assessment.reports.spreadsheet_safety import neutralize, write_atomically
+from assessment.scoring.numbers import decimal
 
 CRITERIA_HEADER = (
     "criterion_id",

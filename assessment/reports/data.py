@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from assessment.access import Actor
-from assessment.actions import ActionRecord
-from assessment.comparison import Comparison
+from assessment.access.roles import Actor
 from assessment.errors import InvalidChange
-from assessment.portable import LoadedAssessment
-from assessment.scoring import CriterionResult
+from assessment.portable.assessment_file import LoadedAssessment
+from assessment.scoring.comparison import Comparison
+from assessment.scoring.engine import CriterionResult
 from assessment.services.actions import list_actions
 from assessment.services.assessments import OpenAssessment, open_assessment
 from assessment.services.comparisons import compare_with_baseline
@@ -18,6 +17,7 @@ from assessment.services.evidence import list_evidence
 from assessment.services.evidence_metrics import EvidenceCoverage, evidence_coverage
 from assessment.services.exchange import import_assessment
 from assessment.storage.store import Store
+from assessment.workflow.corrective_action import ActionRecord
 from evidence.records import EvidenceRecord
 
 

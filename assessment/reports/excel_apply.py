@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assessment.access import Actor, Permission
-from assessment.checklist import Checklist
+from assessment.access.roles import Actor, Permission
+from assessment.checklist.model import Checklist
 from assessment.reports.excel_layout import CRITERIA
 from assessment.reports.excel_preview import (
     CellFault,

@@ -17,8 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
-from assessment.checklist import Checklist, Scale
-from assessment.findings import Finding
+from assessment.checklist.model import Checklist, Scale
 from assessment.reports.excel_layout import (
     CRITERIA,
     FINDING_CHOICES,
@@ -29,7 +28,8 @@ from assessment.reports.excel_layout import (
     score_choice,
 )
 from assessment.reports.excel_preview import CellFault, quoted
-from assessment.responses import Response
+from assessment.scoring.findings import Finding
+from assessment.workflow.response import Response
 
 _FINDING_WORDS = {
     **{label.lower(): f for label, f in FINDING_CHOICES.items()},

@@ -41,8 +41,8 @@ from assessment.reports.excel_layout import (
     write_table,
     yes_no,
 )
-from assessment.responses import Response
-from assessment.scoring import CriterionResult
+from assessment.scoring.engine import CriterionResult
+from assessment.workflow.response import Response
 
 # Every key the hidden sheet holds, in order; import reads them by name.
 META_KEYS = (

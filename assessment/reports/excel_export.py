@@ -17,8 +17,6 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from assessment.actions import OPEN_STATUSES
-from assessment.numbers import percent
 from assessment.reports.data import ReportData
 from assessment.reports.excel_criteria import write_criteria_sheet, write_meta_sheet
 from assessment.reports.excel_layout import (
@@ -42,7 +40,9 @@ from assessment.reports.excel_layout import (
 from assessment.reports.excel_print import prepare_for_print
 from assessment.reports.excel_registers import write_actions, write_evidence, write_findings
 from assessment.reports.spreadsheet_safety import write_atomically
-from assessment.verdict import Verdict
+from assessment.scoring.numbers import percent
+from assessment.scoring.verdict import Verdict
+from assessment.workflow.corrective_action import OPEN_STATUSES
 
 DISCLAIMER = (
     "A self-assessment of readiness against the guidance of ISO 10002. It is not a "

@@ -19,10 +19,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from assessment.checklist import Scale
-from assessment.findings import Finding
+from assessment.checklist.model import Scale
 from assessment.reports.spreadsheet_safety import restore, xlsx_text
-from assessment.responses import Response
+from assessment.scoring.findings import Finding
+from assessment.workflow.response import Response
 
 WORKBOOK_FORMAT = "iso10002-workbook/1"
 META_SHEET = "_iso10002"  # very hidden: which assessment and checklist the workbook holds

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from assessment.findings import Finding
 from assessment.reports.excel_layout import CRITERIA, EDITABLE, NOT_APPLICABLE
-from assessment.responses import Response
+from assessment.scoring.findings import Finding
+from assessment.workflow.response import Response
 
 FIELD_LABELS = {
     "score": "score",

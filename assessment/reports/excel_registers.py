@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from assessment.findings import Finding
 from assessment.reports.data import ReportData
 from assessment.reports.excel_layout import (
     AMBER,
@@ -24,6 +23,7 @@ from assessment.reports.excel_layout import (
     write_table,
     yes_no,
 )
+from assessment.scoring.findings import Finding
 from evidence.records import EvidenceStatus
 
 FINDING_ORDER = {Finding.MAJOR: 0, Finding.MINOR: 1, Finding.OFI: 2}

@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from assessment.access import Actor, Role
+from assessment.access.passwords import hash_password
+from assessment.access.roles import Actor, Role
 from assessment.errors import (
     ConflictError,
     InvalidChange,
@@ -25,7 +26,6 @@ from assessment.errors import (
     PermissionDenied,
     SignInRefused,
 )
-from assessment.passwords import hash_password
 from assessment.services.guard import deny, require_admin
 from assessment.services.security_log import SecurityEventKind, log_event
 from assessment.storage.store import Store

@@ -15,20 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from assessment.access import Actor, Permission
-from assessment.actions import (
-    MOVES,
-    ActionLink,
-    ActionRecord,
-    ActionStatus,
-    EffectivenessCheck,
-    Priority,
-    RootCauseMethod,
-)
+from assessment.access.roles import Actor, Permission
 from assessment.errors import ActionAlreadyRaised, ConflictError, InvalidChange, NotFound
-from assessment.findings import Finding
-from assessment.numbers import plural
-from assessment.scoring import score_assessment
+from assessment.scoring.engine import score_assessment
+from assessment.scoring.findings import Finding
+from assessment.scoring.numbers import plural
 from assessment.services.assessments import (
     editable_row,
     ensure_editable,
@@ -40,6 +31,15 @@ from assessment.services.guard import deny, reachable_assessment
 from assessment.services.refs import next_ref
 from assessment.storage.store import Store
 from assessment.storage.tables import ActionRow, Assessment, EvidenceRow, utcnow
+from assessment.workflow.corrective_action import (
+    MOVES,
+    ActionLink,
+    ActionRecord,
+    ActionStatus,
+    EffectivenessCheck,
+    Priority,
+    RootCauseMethod,
+)
 from evidence.names import one_line, without_controls
 
 EDITABLE_FIELDS = (

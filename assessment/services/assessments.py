@@ -13,14 +13,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assessment.access import Actor, Permission
-from assessment.actions import ActionLink, ActionStatus
-from assessment.checklist import Checklist
+from assessment.access.roles import Actor, Permission
+from assessment.checklist.model import Checklist
 from assessment.errors import AssessmentLocked, ConflictError, InvalidChange, NotFound
-from assessment.findings import Finding
-from assessment.lifecycle import AssessmentStatus, SignOff
-from assessment.responses import Response
-from assessment.scoring import AssessmentScore, score_assessment
+from assessment.scoring.engine import AssessmentScore, score_assessment
+from assessment.scoring.findings import Finding
+from assessment.scoring.verdict import Verdict
 from assessment.services.audit import last_change, record
 from assessment.services.evidence_support import supported_criteria
 from assessment.services.guard import reachable_assessment, reachable_organization, require
@@ -35,7 +33,9 @@ from assessment.storage.tables import (
     as_utc,
     utcnow,
 )
-from assessment.verdict import Verdict
+from assessment.workflow.corrective_action import ActionLink, ActionStatus
+from assessment.workflow.response import Response
+from assessment.workflow.stages import AssessmentStatus, SignOff
 
 # Which stage may follow which. Reopening (final -> in progress) also needs a reason.
 TRANSITIONS: dict[AssessmentStatus, set[AssessmentStatus]] = {

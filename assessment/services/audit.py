@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assessment.access import Actor, Permission
+from assessment.access.roles import Actor, Permission
 from assessment.services.guard import reachable_assessment
 from assessment.storage.store import Store
 from assessment.storage.tables import Assessment, AuditEvent, utcnow

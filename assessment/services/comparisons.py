@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from assessment.access import Actor
-from assessment.comparison import Comparison, compare_scores
+from assessment.access.roles import Actor
+from assessment.checklist.editions import find_mapping
 from assessment.errors import ChecklistNotFound, InvalidChange
-from assessment.migration import find_mapping
+from assessment.scoring.comparison import Comparison, compare_scores
 from assessment.services.assessments import OpenAssessment, open_assessment
 from assessment.storage.store import Store
 

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from assessment.access import Actor, Permission
+from assessment.access.roles import Actor, Permission
 from assessment.errors import ConflictError, EvidenceRefused, InvalidChange, NotFound
 from assessment.services.assessments import editable_row, get_row, snapshot_checklist
 from assessment.services.audit import last_change, record_in

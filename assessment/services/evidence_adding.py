@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assessment.access import Actor, Permission
+from assessment.access.roles import Actor, Permission
 from assessment.errors import InvalidChange
 from assessment.services.assessments import editable_row
 from assessment.services.evidence import add_evidence_row, to_record

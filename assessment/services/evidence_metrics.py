@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from assessment.access import Actor, Permission
+from assessment.access.roles import Actor, Permission
 from assessment.services.assessments import snapshot_checklist
 from assessment.services.evidence import list_evidence
 from assessment.services.evidence_support import supported_criteria

@@ -16,14 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assessment.access import Actor, Permission
-from assessment.actions import ActionRecord
-from assessment.checklist import Checklist
-from assessment.checklist_loader import find_checklist
+from assessment.access.roles import Actor, Permission
+from assessment.checklist.loader import find_checklist
+from assessment.checklist.model import Checklist
 from assessment.errors import AssessmentFileError, ChecklistNotFound, InvalidChange
-from assessment.lifecycle import AssessmentStatus, SignOff
-from assessment.numbers import plural
-from assessment.portable import (
+from assessment.files.sourcemap import SourceMap
+from assessment.portable.assessment_file import (
     ASSESSMENT_FORMAT,
     LoadedAssessment,
     PortableAction,
@@ -34,7 +32,9 @@ from assessment.portable import (
     PortableSignOff,
     content_faults,
 )
-from assessment.portable_evidence import PortableEvidence
+from assessment.portable.evidence_file import PortableEvidence
+from assessment.scoring.numbers import plural
+from assessment.scoring.verdict import Verdict
 from assessment.services.actions import add_action
 from assessment.services.actions import to_record as action_record
 from assessment.services.assessments import (
@@ -54,10 +54,10 @@ from assessment.services.guard import (
 )
 from assessment.services.organizations import add_organization, find_by_name
 from assessment.services.responses import add_response
-from assessment.sourcemap import SourceMap
 from assessment.storage.store import Store
 from assessment.storage.tables import ActionRow, Assessment, EvidenceRow
-from assessment.verdict import Verdict
+from assessment.workflow.corrective_action import ActionRecord
+from assessment.workflow.stages import AssessmentStatus, SignOff
 from evidence.records import EvidenceKind, EvidenceStatus
 
 

@@ -12,7 +12,7 @@ from typing import NoReturn
 
 from sqlalchemy.orm import Session
 
-from assessment.access import Actor, Permission
+from assessment.access.roles import Actor, Permission
 from assessment.errors import NotFound, PermissionDenied
 from assessment.services.security_log import SecurityEventKind, log_event
 from assessment.storage.store import Store

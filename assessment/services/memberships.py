@@ -1,7 +1,7 @@
 """Who belongs to an organization, with which role.
 
 Managing the team needs the manage-team permission in that organization, and only the roles
-`assessment.access.grantable_roles` allows for the granting user's own role: a lead assessor
+`assessment.access.roles.grantable_roles` allows for the granting user's own role: a lead assessor
 adds assessors, contributors and viewers, but makes no admins and cannot change or remove an
 admin. Every change is written to the security log.
 """
@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assessment.access import Actor, Permission, Role, grantable_roles
+from assessment.access.roles import Actor, Permission, Role, grantable_roles
 from assessment.errors import ConflictError, InvalidChange, NotFound
 from assessment.services.accounts import existing_user, shown
 from assessment.services.guard import deny, reachable_organization

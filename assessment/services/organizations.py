@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assessment.access import Actor, Permission
+from assessment.access.roles import Actor, Permission
 from assessment.errors import ConflictError, InvalidChange, NotFound
 from assessment.services.audit import last_change, record
 from assessment.services.guard import reachable_organization, require_admin

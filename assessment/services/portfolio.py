@@ -17,12 +17,12 @@ from weakref import WeakKeyDictionary
 
 from sqlalchemy import func, select
 
-from assessment.access import Actor
-from assessment.actions import OPEN_STATUSES, ActionStatus, is_overdue
+from assessment.access.roles import Actor
+from assessment.scoring.verdict import Verdict
 from assessment.services.assessments import AssessmentRecord, list_assessments, open_assessment
 from assessment.storage.store import Store
 from assessment.storage.tables import ActionRow, AuditEvent, Organization
-from assessment.verdict import Verdict
+from assessment.workflow.corrective_action import OPEN_STATUSES, ActionStatus, is_overdue
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from assessment.access import Actor
+from assessment.access.roles import Actor
 from assessment.errors import InvalidChange
 from assessment.storage.store import Store
 from assessment.storage.tables import UserPreference

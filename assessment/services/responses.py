@@ -14,10 +14,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assessment.access import Actor, Permission
-from assessment.checklist import Checklist
+from assessment.access.roles import Actor, Permission
+from assessment.checklist.model import Checklist
 from assessment.errors import ConflictError, InvalidChange
-from assessment.responses import Response
 from assessment.services.assessments import (
     StoredResponse,
     editable_row,
@@ -26,6 +25,7 @@ from assessment.services.assessments import (
 from assessment.services.audit import record_in
 from assessment.storage.store import Store
 from assessment.storage.tables import Assessment, ResponseRow, utcnow
+from assessment.workflow.response import Response
 
 FIELDS = ("score", "not_applicable", "notes", "finding", "finding_reason")
 # What an unanswered criterion "was" before its first answer, for the audit trail.

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
-from assessment.access import Actor
+from assessment.access.roles import Actor
 from assessment.storage.store import Store
 from assessment.storage.tables import SecurityEvent
 

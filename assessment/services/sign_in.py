@@ -23,10 +23,10 @@ from typing import NoReturn
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from assessment.access import Actor
+from assessment.access.passwords import dummy_verify, hash_password, needs_rehash, verify_password
+from assessment.access.roles import Actor
 from assessment.errors import SignInRefused
-from assessment.numbers import counted
-from assessment.passwords import dummy_verify, hash_password, needs_rehash, verify_password
+from assessment.scoring.numbers import counted
 from assessment.services.accounts import (
     DISABLED,
     actor_of,

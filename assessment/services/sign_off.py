@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from assessment.access import Actor
-from assessment.actions import ActionStatus
-from assessment.findings import Finding
+from assessment.access.roles import Actor
+from assessment.scoring.findings import Finding
+from assessment.scoring.verdict import Reason, Verdict
 from assessment.services.assessments import AssessmentRecord, OpenAssessment, open_assessment
 from assessment.storage.store import Store
-from assessment.verdict import Reason, Verdict
+from assessment.workflow.corrective_action import ActionStatus
 
 NONCONFORMITIES = (Finding.MAJOR, Finding.MINOR)
 

@@ -10,7 +10,7 @@ from threading import Lock
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from assessment.checklist import Checklist
+from assessment.checklist.model import Checklist
 from assessment.storage.database import make_engine, session_factory
 from assessment.storage.schema import upgrade_database
 

@@ -245,7 +245,7 @@ class AppUser(Base):
 
 
 class Membership(Base):
-    """One user's role in one organization (see `assessment.access.Role`)."""
+    """One user's role in one organization (see `assessment.access.roles.Role`)."""
 
     __tablename__ = "membership"
     __table_args__ = (UniqueConstraint("user_id", "organization_id"),)

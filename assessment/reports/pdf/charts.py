@@ -5,7 +5,7 @@ sharp at any zoom and searchable. The scale is always 0-100% readiness (reportla
 SpiderChart scales to the largest value, which would make 40% look like a full circle).
 
 Clauses are categories in checklist order, each labelled with its ref and a short title
-(`assessment.labels.clause_label`, the same label as the app's charts). A clause nobody has
+(`assessment.scoring.labels.clause_label`, the same label as the app's charts). A clause nobody has
 answered is drawn grey and hatched and labelled "not assessed", never as a bar or point at 0:
 its readiness of 0 only counts the unanswered criteria. A partly answered clause says how many
 of its criteria are answered.
@@ -21,13 +21,13 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, 
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from assessment.labels import clause_label
-from assessment.numbers import percent
-from assessment.progress import AnswerState, Progress
 from assessment.reports.pdf.fonts import BOLD, ITALIC, REGULAR
 from assessment.reports.pdf.markup import fit_width, plain
 from assessment.reports.pdf.styles import ACCENT, INK, MUTED, NONE, RULE, WATERMARK, ZEBRA
-from assessment.scoring import ClauseResult
+from assessment.scoring.engine import ClauseResult
+from assessment.scoring.labels import clause_label
+from assessment.scoring.numbers import percent
+from assessment.scoring.progress import AnswerState, Progress
 
 TARGET_INK = INK
 BASELINE_INK = WATERMARK

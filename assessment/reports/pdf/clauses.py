@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak
 
-from assessment.numbers import percent
-from assessment.progress import AnswerState, readiness_text
 from assessment.reports.pdf.charts import Point, bars
 from assessment.reports.pdf.context import RESULTS, Context, day, points
 from assessment.reports.pdf.document import OutlineMark, heading
@@ -26,7 +24,9 @@ from assessment.reports.pdf.styles import (
     readiness_tone,
 )
 from assessment.reports.pdf.tables import align, register, tone_cell, toned
-from assessment.scoring import ClauseResult, CriterionResult
+from assessment.scoring.engine import ClauseResult, CriterionResult
+from assessment.scoring.numbers import percent
+from assessment.scoring.progress import AnswerState, readiness_text
 
 
 def legend(ctx: Context) -> list[Flowable]:

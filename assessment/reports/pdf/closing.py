@@ -11,14 +11,14 @@ import re
 
 from reportlab.platypus import Flowable, PageBreak, Paragraph, TableStyle
 
-from assessment.numbers import percent
 from assessment.reports.pdf.context import APPENDIX, DISCLAIMER, SIGN_OFF, Context
 from assessment.reports.pdf.document import FastTable
 from assessment.reports.pdf.markup import TITLE_LIMIT, para, text
 from assessment.reports.pdf.styles import INK, RULE
 from assessment.reports.pdf.tables import facts, head_row, register
+from assessment.scoring.numbers import percent
+from assessment.scoring.verdict import Verdict
 from assessment.storage.tables import as_utc
-from assessment.verdict import Verdict
 
 _NAME_AND_ROLE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<role>.+)\)\s*$")
 BLANK_ROWS = ("Management representative", "Approved by")

@@ -13,14 +13,14 @@ from functools import cached_property
 
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 
-from assessment.actions import ActionRecord
-from assessment.checklist import Checklist
+from assessment.checklist.model import Checklist
 from assessment.reports.data import ReportData
 from assessment.reports.pdf.document import FRAME_WIDTH, OutlineMark, heading
 from assessment.reports.pdf.markup import para
 from assessment.reports.pdf.styles import Styles, styles
-from assessment.scoring import AssessmentScore, ClauseResult, CriterionResult
+from assessment.scoring.engine import AssessmentScore, ClauseResult, CriterionResult
 from assessment.services.assessments import AssessmentRecord
+from assessment.workflow.corrective_action import ActionRecord
 
 # The report's own sections, in order: (outline key, title). Titles are ours, never user text.
 COVER = ("cover", "Cover")

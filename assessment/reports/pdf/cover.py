@@ -14,12 +14,12 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Image, PageBreak, Spacer, TableStyle
 from reportlab.platypus.tableofcontents import TableOfContents, defaultTableStyle
 
-from assessment.numbers import percent
 from assessment.reports.pdf.context import CONTENTS, COVER, DISCLAIMER, Context, day
 from assessment.reports.pdf.document import OutlineMark, heading
 from assessment.reports.pdf.fonts import REGULAR
 from assessment.reports.pdf.markup import TITLE_LIMIT, para, rich, text
 from assessment.reports.pdf.tables import facts
+from assessment.scoring.numbers import percent
 
 LOGO_BOX = (55 * mm, 24 * mm)  # the most a logo may take: width, height
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, PageBreak
 
-from assessment.actions import ActionRecord
-from assessment.findings import Finding
 from assessment.reports.pdf.context import GAPS, Context, day
 from assessment.reports.pdf.markup import NOTE_LIMIT, para, rich, text
 from assessment.reports.pdf.styles import BAD, criterion_tone, css
 from assessment.reports.pdf.tables import align, register, tone_cell, toned
-from assessment.scoring import CriterionResult
+from assessment.scoring.engine import CriterionResult
+from assessment.scoring.findings import Finding
+from assessment.workflow.corrective_action import ActionRecord
 
 LISTED = (Finding.MAJOR, Finding.MINOR, Finding.OFI)
 

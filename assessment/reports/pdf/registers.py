@@ -13,12 +13,12 @@ from collections import Counter
 
 from reportlab.platypus import Flowable, PageBreak
 
-from assessment.actions import ActionRecord
-from assessment.numbers import percent
 from assessment.reports.pdf.context import ACTIONS, EVIDENCE, Context, day
 from assessment.reports.pdf.markup import NOTE_LIMIT, TITLE_LIMIT, para, rich, text
 from assessment.reports.pdf.styles import BAD, GOOD, MUTED, NONE, RULE, Tone, css
 from assessment.reports.pdf.tables import Cell, Command, register, tone_cell, toned
+from assessment.scoring.numbers import percent
+from assessment.workflow.corrective_action import ActionRecord
 from evidence.records import EvidenceKind, EvidenceRecord, EvidenceStatus
 
 

@@ -14,12 +14,12 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 
-from assessment.checklist import ReadinessRules
-from assessment.findings import Finding
-from assessment.progress import Progress
+from assessment.checklist.model import ReadinessRules
 from assessment.reports.pdf.fonts import BOLD, ITALIC, REGULAR, register_fonts
-from assessment.scoring import CriterionResult
-from assessment.verdict import Verdict
+from assessment.scoring.engine import CriterionResult
+from assessment.scoring.findings import Finding
+from assessment.scoring.progress import Progress
+from assessment.scoring.verdict import Verdict
 
 ACCENT = colors.HexColor("#1f5fa8")
 ACCENT_TINT = colors.HexColor("#e7eef7")

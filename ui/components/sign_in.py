@@ -1,0 +1,187 @@
+"""The sign-in gate: first-start administrator, sign-in form, identity provider, sign-out.
+
+`app.py` calls `signed_in_actor(store)` before it builds the navigation. It returns the acting
+user for this run, or None while the person still has to sign in (the form is then drawn).
+The session token lives only in this browser tab's session state; the database keeps its
+SHA-256, its idle and absolute expiry, and the security log of every attempt.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assessment.access.passwords import MAX_LENGTH, MIN_LENGTH
+from assessment.access.roles import Actor
+from assessment.errors import InvalidChange, PermissionDenied, SignInRefused
+from assessment.services.accounts import create_first_admin, has_users
+from assessment.services.sign_in import (
+    resume_session,
+    sign_in,
+    sign_in_by_email,
+    sign_out,
+)
+from assessment.storage.store import Store
+from ui.components.identity import (
+    auth_enabled,
+    current_actor,
+    local_user_name,
+    session_token,
+    set_actor,
+)
+from ui.components.markdown import md_escape
+
+NOTICE_KEY = "sign_in_notice"
+OIDC_KEY = "sign_in_oidc_done"
+
+
+def _oidc_configured() -> bool:
+    """Whether `.streamlit/secrets.toml` has an [auth] section for st.login."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all; Streamlit raises its own error type here
+        return False
+
+
+def _user_is_logged_in_with_provider() -> bool:
+    try:
+        return bool(st.user.is_logged_in)
+    except Exception:  # st.user is unavailable without an [auth] configuration
+        return False
+
+
+def _first_administrator(store: Store) -> None:
+    st.title("Welcome: create the administrator account")
+    st.write(
+        "This installation has no user accounts yet. The first account administers it: it "
+        "creates organizations and the other accounts. There is no default password."
+    )
+    with st.form("sign_in_first_admin"):
+        username = st.text_input("User name", help="Letters, digits and . _ - @")
+        display_name = st.text_input("Your name (shown in the audit trail)")
+        email = st.text_input("E-mail (optional; used for sign-in through an identity provider)")
+        password = st.text_input(
+            "Password", type="password", help=f"{MIN_LENGTH} to {MAX_LENGTH} characters"
+        )
+        again = st.text_input("Password again", type="password")
+        submitted = st.form_submit_button("Create the administrator", type="primary")
+    if not submitted:
+        return
+    if password != again:
+        st.error("The two passwords differ; type them again.")
+        return
+    try:
+        create_first_admin(
+            store,
+            username=username,
+            display_name=display_name,
+            password=password,
+            email=email or None,
+        )
+        signed = sign_in(store, username, password)
+    except (InvalidChange, PermissionDenied, SignInRefused) as error:
+        st.error(str(error))
+        return
+    set_actor(signed.actor, signed.token)
+    st.rerun()
+
+
+def _sign_in_form(store: Store) -> None:
+    st.title("Sign in")
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        st.info(notice)
+    with st.form("sign_in_form"):
+        username = st.text_input("User name")
+        password = st.text_input("Password", type="password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        try:
+            signed = sign_in(store, username, password)
+        except SignInRefused as error:
+            st.error(str(error))
+        else:
+            set_actor(signed.actor, signed.token)
+            st.rerun()
+    if _oidc_configured():
+        st.divider()
+        st.button("Sign in with your organization's account", on_click=st.login)
+
+
+def _provider_sign_in(store: Store) -> Actor | None:
+    """Map a person the identity provider has signed in to the local account with that e-mail."""
+    email = str(st.user.get("email") or "")
+    try:
+        signed = sign_in_by_email(store, email)
+    except SignInRefused as error:
+        st.session_state[OIDC_KEY] = True
+        st.error(str(error))
+        st.button("Sign out of the identity provider", on_click=st.logout)
+        return None
+    set_actor(signed.actor, signed.token)
+    return signed.actor
+
+
+def signed_in_actor(store: Store) -> Actor | None:
+    """The acting user of this run, or None after drawing what the person must do first."""
+    if not auth_enabled():
+        return Actor.local_admin(local_user_name())
+    token = session_token()
+    if token is not None:
+        try:
+            actor = resume_session(store, token)
+        except SignInRefused as error:
+            set_actor(None)
+            st.session_state[NOTICE_KEY] = str(error)
+        else:
+            set_actor(actor)
+            return actor
+    if not has_users(store):
+        _first_administrator(store)
+        return None
+    if _oidc_configured() and _user_is_logged_in_with_provider():
+        if not st.session_state.get(OIDC_KEY):
+            actor = _provider_sign_in(store)
+            if actor is not None:
+                return actor
+        return None
+    _sign_in_form(store)
+    return None
+
+
+def sidebar_identity(store: Store, actor: Actor) -> None:
+    """Who is signed in, with the sign-out button; or the single-user mode warning."""
+    if not auth_enabled():
+        st.sidebar.warning(
+            f"Single-user mode (ISO10002_AUTH=off): no sign-in; everything is recorded as "
+            f"{md_escape(actor.name)}. Do not use it on a shared installation."
+        )
+        return
+    who = md_escape(actor.name)
+    role = "system administrator" if actor.is_admin else f"{len(actor.roles)} organization(s)"
+    st.sidebar.caption(f"Signed in as **{who}** ({role})")
+    if st.sidebar.button("Sign out", key="sign_in_sign_out"):
+        token = session_token()
+        if token is not None:
+            sign_out(store, token)
+        set_actor(None)
+        st.session_state[NOTICE_KEY] = "You have signed out."
+        if _user_is_logged_in_with_provider():
+            st.logout()
+        st.rerun()
+
+
+def refresh_actor(store: Store) -> Actor:
+    """The acting user checked against the database again, for a write made from a fragment:
+    a fragment's rerun skips app.py, so an expired session or a changed role would otherwise
+    go unnoticed until the next full run."""
+    token = session_token()
+    if not auth_enabled() or token is None:  # single-user mode, or an actor set by a test
+        return current_actor()
+    try:
+        actor = resume_session(store, token)
+    except SignInRefused as error:
+        set_actor(None)
+        st.session_state[NOTICE_KEY] = str(error)
+        st.rerun(scope="app")
+    set_actor(actor)
+    return actor
