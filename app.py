@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assessment.errors import AssessmentLocked, NotFound, PermissionDenied, SignInRefused
+from assessment.errors import UserError
 from ui.components.database import app_store
+from ui.components.markdown import md_escape
 from ui.components.selection import keep_in_url
 from ui.components.sign_in import sidebar_identity, signed_in_actor
 from ui.navigation import menu_for
@@ -33,5 +34,5 @@ page = st.navigation(
 )
 try:
     page.run()
-except (PermissionDenied, NotFound, AssessmentLocked, SignInRefused) as refusal:
-    st.error(str(refusal))
+except UserError as refusal:  # the one handler of the app: a plain message, never a traceback
+    st.error(md_escape(str(refusal)))

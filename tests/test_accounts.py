@@ -20,7 +20,13 @@ from assessment.access.passwords import (
     verify_password,
 )
 from assessment.access.roles import Actor, Role
-from assessment.errors import InvalidChange, NotFound, PermissionDenied, SignInRefused
+from assessment.errors import (
+    InvalidChange,
+    InvalidSetting,
+    NotFound,
+    PermissionDenied,
+    SignInRefused,
+)
 from assessment.services import accounts as U
 from assessment.services import memberships as M
 from assessment.services import sign_in as S
@@ -634,7 +640,7 @@ READERS = {
 def test_an_unusable_setting_is_refused_by_name(monkeypatch, setting, value):
     monkeypatch.setenv(setting, value)
     with pytest.raises(
-        ValueError, match=f"^{setting} must be a whole number from 1 to .*not '{value}'"
+        InvalidSetting, match=f"^{setting} must be a whole number from 1 to .*not '{value}'"
     ):
         READERS[setting]()
 
@@ -642,9 +648,9 @@ def test_an_unusable_setting_is_refused_by_name(monkeypatch, setting, value):
 def test_sign_in_refuses_an_unusable_setting_before_doing_anything(store, admin, monkeypatch):
     token = S.sign_in(store, "maria", PASSWORD, now=T0).token
     monkeypatch.setenv(S.SESSION_SETTING, "0")
-    with pytest.raises(S.InvalidSetting, match=S.SESSION_SETTING):
+    with pytest.raises(InvalidSetting, match=S.SESSION_SETTING):
         S.sign_in(store, "maria", PASSWORD, now=T0)
-    with pytest.raises(S.InvalidSetting, match=S.SESSION_SETTING):
+    with pytest.raises(InvalidSetting, match=S.SESSION_SETTING):
         S.resume_session(store, token, now=T0)
     assert len(session_rows(store)) == 1
     assert events(store, SecurityEventKind.SIGNED_IN) == ["signed in with a password"]

@@ -252,11 +252,11 @@ def test_a_role_withdrawn_between_two_runs_is_a_message(demo, org, contributor):
 @pytest.mark.parametrize(
     ("module", "message"),
     [
-        ("scoring", "no assessment to score yet"),
+        ("scoring_page", "no assessment to score yet"),
         ("evidence_page", "There are no assessments yet"),
         ("actions_page", "There are no assessments yet"),
-        ("dashboard", "Nothing to show yet"),
-        ("reports", "no assessment to report on yet"),
+        ("dashboard_page", "Nothing to show yet"),
+        ("reports_page", "no assessment to report on yet"),
     ],
 )
 def test_someone_of_another_organization_sees_the_empty_state(demo, module, message):

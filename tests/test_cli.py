@@ -245,3 +245,24 @@ def test_an_approved_current_record_in_the_file_supports_a_score(
     result = invoke("score", str(assessment_file), "--json")
     kinds = [r["kind"] for r in json.loads(result.output)["overall"]["reasons"]]
     assert ("unsupported_score" in kinds) is unsupported
+
+
+def test_a_logo_that_is_not_an_image_is_a_plain_error_not_a_traceback(tmp_path):
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(b"not an image")
+    result = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            str(REPO / "examples" / "northwind-2018.yaml"),
+            "--format",
+            "pdf",
+            "--out",
+            str(tmp_path / "pack.pdf"),
+            "--logo",
+            str(logo),
+        ],
+    )
+    assert result.exit_code == 1
+    assert "cannot use" in result.output
+    assert "Traceback" not in result.output

@@ -18,13 +18,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assessment.demo.builder import load_demo
-from assessment.errors import AssessmentLocked
+from assessment.errors import AssessmentLocked, WorkbookRefused
 from assessment.reports.data import ReportData, gather_report
 from assessment.reports.excel_export import write_workbook
 from assessment.reports.excel_import import (
     CellFault,
     WorkbookChanges,
-    WorkbookRefused,
     apply_workbook_changes,
     read_workbook,
 )

@@ -23,6 +23,7 @@ from reportlab.graphics.shapes import Drawing, String
 
 from assessment.checklist.loader import checklist_from_text, find_checklist
 from assessment.demo.builder import load_demo
+from assessment.errors import InvalidInput
 from assessment.reports.data import ReportData, gather_report
 from assessment.reports.pdf import pdf_bytes, write_pdf
 from assessment.reports.pdf.clauses import clause_results
@@ -363,7 +364,7 @@ def test_a_logo_is_placed_and_a_broken_one_is_refused(tmp_path: Path, demo_store
 
     broken = tmp_path / "logo-broken.png"
     broken.write_bytes(b"not an image")
-    with pytest.raises(ValueError, match="cannot use"):
+    with pytest.raises(InvalidInput, match="cannot use"):
         write_pdf(data, tmp_path / "broken.pdf", logo=broken)
     assert not (tmp_path / "broken.pdf").exists()
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []

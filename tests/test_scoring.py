@@ -8,6 +8,7 @@ from fractions import Fraction as F
 import pytest
 
 from assessment.checklist.loader import checklist_from_text
+from assessment.errors import InvalidInput
 from assessment.scoring.engine import score_assessment
 from assessment.scoring.findings import Finding
 from assessment.workflow.response import Response
@@ -227,5 +228,5 @@ def test_override_keeps_its_reason():
     ],
 )
 def test_response_refuses_contradictions(kwargs, problem):
-    with pytest.raises(ValueError, match=problem):
+    with pytest.raises(InvalidInput, match=problem):
         Response(**kwargs)

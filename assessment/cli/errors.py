@@ -1,4 +1,5 @@
-"""How the command line reports the library's domain errors: plainly, on stderr, exit 1."""
+"""The command line's one handler of the errors a user is told about: plainly, on stderr,
+exit 1. A programming error is not caught here, so it shows as the bug it is."""
 
 from __future__ import annotations
 
@@ -10,41 +11,9 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from assessment.cli.session import database_location
-from assessment.errors import (
-    AssessmentLocked,
-    BackupError,
-    ChecklistNotFound,
-    ConflictError,
-    EvidenceIntegrityError,
-    EvidenceRefused,
-    EvidenceStoreError,
-    FileFaults,
-    InvalidChange,
-    MigrationRefused,
-    NotFound,
-    PermissionDenied,
-    SignInRefused,
-)
-from assessment.reports.excel_preview import WorkbookRefused
+from assessment.errors import FileFaults, UserError
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-# Refusals whose message is already a plain sentence for the user.
-PLAIN_REFUSALS = (
-    ChecklistNotFound,
-    MigrationRefused,
-    NotFound,
-    InvalidChange,
-    ConflictError,
-    AssessmentLocked,
-    BackupError,
-    EvidenceRefused,
-    EvidenceIntegrityError,
-    EvidenceStoreError,
-    WorkbookRefused,
-    PermissionDenied,
-    SignInRefused,
-)
 
 
 def reports_errors(command: F) -> F:
@@ -58,7 +27,7 @@ def reports_errors(command: F) -> F:
             for fault in error.faults:
                 click.echo(str(fault), err=True)
             raise SystemExit(1) from None
-        except PLAIN_REFUSALS as error:
+        except UserError as error:  # every error a user is told about: one sentence
             click.echo(f"error: {error}", err=True)
             raise SystemExit(1) from None
         except SQLAlchemyError as error:

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from assessment.access.roles import Actor, Permission
 from assessment.checklist.model import Checklist
+from assessment.errors import WorkbookRefused
 from assessment.reports.excel_layout import CRITERIA
 from assessment.reports.excel_preview import (
     CellFault,
     ResponseChange,
     WorkbookChanges,
-    WorkbookRefused,
     conflict_fault,
 )
 from assessment.services.assessments import (

@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from assessment.errors import WorkbookRefused
 from assessment.reports.excel_apply import apply_workbook_changes
 from assessment.reports.excel_cells import (
     CellError,
@@ -48,7 +49,6 @@ from assessment.reports.excel_preview import (
     FieldChange,
     ResponseChange,
     WorkbookChanges,
-    WorkbookRefused,
     conflict_fault,
     quoted,
 )
@@ -59,7 +59,6 @@ __all__ = [
     "FieldChange",
     "ResponseChange",
     "WorkbookChanges",
-    "WorkbookRefused",
     "apply_workbook_changes",
     "read_workbook",
 ]

@@ -34,15 +34,6 @@ class CellFault:
         return f"{self.sheet}!{self.cell}: {self.message}"
 
 
-class WorkbookRefused(ValueError):
-    """The workbook cannot be imported; nothing was written. `faults` lists every bad cell
-    (empty when the whole workbook is refused, e.g. one of another assessment)."""
-
-    def __init__(self, message: str, faults: tuple[CellFault, ...] = ()) -> None:
-        self.faults = faults
-        super().__init__("\n".join([message, *(str(f) for f in faults)]))
-
-
 @dataclass(frozen=True)
 class FieldChange:
     field: str

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from assessment.access.passwords import dummy_verify, hash_password, needs_rehash, verify_password
 from assessment.access.roles import Actor
-from assessment.errors import SignInRefused
+from assessment.errors import InvalidSetting, SignInRefused
 from assessment.scoring.numbers import counted
 from assessment.services.accounts import (
     DISABLED,
@@ -48,10 +48,6 @@ SLIDE_EVERY = timedelta(minutes=1)
 ATTEMPTS_SETTING = "ISO10002_LOCKOUT_ATTEMPTS"
 LOCKOUT_SETTING = "ISO10002_LOCKOUT_MINUTES"
 SESSION_SETTING = "ISO10002_SESSION_MINUTES"
-
-
-class InvalidSetting(ValueError):
-    """An environment setting holds a value the program cannot use; the message names it."""
 
 
 def positive_setting(name: str, default: int, maximum: int) -> int:

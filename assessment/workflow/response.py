@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assessment.errors import InvalidInput
 from assessment.scoring.findings import Finding
 
 
@@ -23,11 +24,11 @@ class Response:
 
     def __post_init__(self) -> None:
         if self.score is not None and self.not_applicable is not None:
-            raise ValueError("a response is either scored or not applicable, not both")
+            raise InvalidInput("a response is either scored or not applicable, not both")
         if self.not_applicable is not None and not self.not_applicable.strip():
-            raise ValueError("not applicable needs a reason")
+            raise InvalidInput("not applicable needs a reason")
         if self.finding is not None and not (self.finding_reason or "").strip():
-            raise ValueError("a finding override needs a reason")
+            raise InvalidInput("a finding override needs a reason")
 
     @property
     def is_not_applicable(self) -> bool:

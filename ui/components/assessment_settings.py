@@ -17,11 +17,7 @@ from assessment.access.roles import Actor, Permission
 from assessment.checklist.loader import ChecklistFile, available_checklists, checklist_dirs
 from assessment.checklist.model import Checklist
 from assessment.errors import (
-    AssessmentLocked,
-    ConflictError,
-    InvalidChange,
-    NotFound,
-    PermissionDenied,
+    UserError,
 )
 from assessment.services.assessments import (
     EDITABLE_FIELDS,
@@ -42,9 +38,6 @@ from ui.components.markdown import md_escape
 from ui.components.permissions import role_note
 from ui.components.pickers import record_picker
 from ui.components.selection import assessment_label
-
-# What a service may refuse a write with; each becomes a plain message, never a traceback.
-REFUSALS = (PermissionDenied, NotFound, InvalidChange, ConflictError, AssessmentLocked)
 
 NOTICE_KEY = "org_notice"  # {area: (kind, markdown text, show the Scoring link)}
 CHOICE_PREFIX = "org_assessment_choice_"  # + organization id: the assessment being managed
@@ -165,7 +158,7 @@ def _start(store: Store, organization_id: int, key: str, files: list[ChecklistFi
             start_date=start,
             end_date=end,
         )
-    except REFUSALS as error:
+    except UserError as error:
         refused("start", "The assessment was not started", error)
         return
     kind, baseline_note = "success", ""
@@ -175,7 +168,7 @@ def _start(store: Store, organization_id: int, key: str, files: list[ChecklistFi
             created = set_baseline(
                 store, actor, created.id, baseline_id, expected_version=created.version
             )
-        except REFUSALS as error:
+        except UserError as error:
             kind = "warning"
             baseline_note = f" Its baseline was not set: {md_escape(str(error))}."
     selection.select(organization_id, created.id)
@@ -258,7 +251,7 @@ def _move(store: Store, assessment_id: int, target: str, version: int, reason_ke
         moved = set_status(
             store, current_actor(), assessment_id, status, expected_version=version, reason=reason
         )
-    except REFUSALS as error:
+    except UserError as error:
         refused("settings", f"The assessment was not moved to {status.label.lower()}", error)
         return
     st.session_state.pop(reason_key, None)
@@ -378,7 +371,7 @@ def _save(store: Store, record: AssessmentRecord, key: str) -> None:
         saved = edit_assessment(
             store, current_actor(), record.id, expected_version=record.version, **changes
         )
-    except REFUSALS as error:
+    except UserError as error:
         refused("settings", "Not saved", error)
         return
     names = ", ".join(f.replace("_", " ") for f in changes)
@@ -428,7 +421,7 @@ def _link_baseline(store: Store, record: AssessmentRecord, key: str) -> None:
             None if baseline_id == NO_BASELINE else baseline_id,
             expected_version=record.version,
         )
-    except REFUSALS as error:
+    except UserError as error:
         refused("settings", "The baseline was not changed", error)
         return
     text = "no baseline" if saved.baseline_id is None else "the baseline chosen"
@@ -469,7 +462,7 @@ def _archive(store: Store, record: AssessmentRecord, archived: bool) -> None:
         saved = archive_assessment(
             store, current_actor(), record.id, expected_version=record.version, archived=archived
         )
-    except REFUSALS as error:
+    except UserError as error:
         refused("settings", "Nothing was changed", error)
         return
     if archived:

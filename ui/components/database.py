@@ -10,13 +10,10 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from assessment.errors import DatabaseUnavailable
 from assessment.storage.database import database_url
 from assessment.storage.schema import current_revision, head_revision
 from assessment.storage.store import Store
-
-
-class DatabaseUnavailable(Exception):
-    """The database cannot be opened or is not at this version's schema; the message says why."""
 
 
 def _open(url: str) -> Store:

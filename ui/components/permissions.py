@@ -13,11 +13,8 @@ from contextlib import contextmanager
 import streamlit as st
 
 from assessment.access.roles import GRANTS, Actor, Permission, Role
-from assessment.errors import NotFound, PermissionDenied
+from assessment.errors import UserError
 from ui.components.markdown import md_escape
-
-# What a service raises when the actor may not act here, or no longer reaches the record.
-REFUSED = (PermissionDenied, NotFound)
 
 
 def least_role(permission: Permission) -> Role:
@@ -46,5 +43,5 @@ def shows_refusals(what: str = "") -> Iterator[None]:
     """
     try:
         yield
-    except REFUSED as error:
+    except UserError as error:
         st.error(md_escape(f"{what}{error}"))

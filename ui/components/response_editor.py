@@ -13,13 +13,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from assessment.checklist.model import Criterion
-from assessment.errors import (
-    AssessmentLocked,
-    ConflictError,
-    EvidenceRefused,
-    EvidenceStoreError,
-    InvalidChange,
-)
+from assessment.errors import ConflictError, InvalidInput, UserError
 from assessment.scoring.findings import Finding
 from assessment.services.assessments import OpenAssessment
 from assessment.services.evidence_adding import AddedEvidence, add_file, add_link, add_note
@@ -28,12 +22,10 @@ from assessment.storage.store import Store
 from assessment.workflow.response import Response
 from evidence.records import EvidenceRecord
 from ui.components.markdown import md_escape
-from ui.components.permissions import REFUSED
 from ui.components.sign_in import refresh_actor
 from ui.components.uploads import evidence_limit_mb
 
 NO_OVERRIDE = ""
-REFUSALS = (AssessmentLocked, InvalidChange, EvidenceRefused, EvidenceStoreError, *REFUSED)
 
 
 class Keys:
@@ -94,7 +86,7 @@ def _discard_draft(k: Keys) -> None:
 
 
 def _draft(k: Keys) -> Response:
-    """The answer on screen as a Response; ValueError (a plain message) when it is incomplete."""
+    """The answer on screen as a Response; InvalidInput (a plain message) when incomplete."""
     state = st.session_state
     not_applicable = state.get(k.na, False)
     finding = state.get(k.finding, NO_OVERRIDE)
@@ -110,7 +102,7 @@ def _draft(k: Keys) -> Response:
 def _save(store: Store, opened: OpenAssessment, criterion_id: str, k: Keys, version: int) -> None:
     try:
         response = _draft(k)
-    except ValueError as error:
+    except InvalidInput as error:
         st.error(f"Not saved: {md_escape(str(error))}. Fill it in, then save again.")
         return
     try:
@@ -125,7 +117,7 @@ def _save(store: Store, opened: OpenAssessment, criterion_id: str, k: Keys, vers
     except ConflictError as error:
         st.session_state[k.conflict] = (str(error), error.current_version)
         st.rerun()  # show it above the answer, which stays as the user left it
-    except (AssessmentLocked, InvalidChange, *REFUSED) as error:
+    except UserError as error:
         st.error(f"Not saved: {md_escape(str(error))}.")
         return
     st.session_state[k.base] = stored.version
@@ -280,7 +272,7 @@ def _evidence(
                 _added(
                     k, "The note was", add_note(store, refresh_actor(store), aid, note, criteria)
                 )
-        except REFUSALS as error:
+        except UserError as error:
             st.error(f"Not added: {md_escape(str(error))}.")
 
 

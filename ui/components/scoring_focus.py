@@ -17,13 +17,12 @@ from dataclasses import replace
 import streamlit as st
 
 from assessment.checklist.model import Criterion
-from assessment.errors import AssessmentLocked, ConflictError, InvalidChange
+from assessment.errors import ConflictError, UserError
 from assessment.services.assessments import OpenAssessment
 from assessment.services.responses import set_response
 from assessment.storage.store import Store
 from assessment.workflow.response import Response
 from ui.components.markdown import md_escape
-from ui.components.permissions import REFUSED
 from ui.components.sign_in import refresh_actor
 
 FOCUS_KEY = "focus_criterion"  # {assessment id: the criterion on screen}
@@ -92,7 +91,7 @@ def _save(store: Store, opened: OpenAssessment, criterion_id: str, response: Res
     except ConflictError as error:
         state[k.conflict] = (str(error), error.current_version, response)
         return
-    except (AssessmentLocked, InvalidChange, *REFUSED) as error:
+    except UserError as error:
         state[k.problem] = f"Not saved: {error}."
         return
     state[k.base] = stored.version

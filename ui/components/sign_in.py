@@ -12,7 +12,7 @@ import streamlit as st
 
 from assessment.access.passwords import MAX_LENGTH, MIN_LENGTH
 from assessment.access.roles import Actor
-from assessment.errors import InvalidChange, PermissionDenied, SignInRefused
+from assessment.errors import SignInRefused, UserError
 from assessment.services.accounts import create_first_admin, has_users
 from assessment.services.sign_in import (
     resume_session,
@@ -78,7 +78,7 @@ def _first_administrator(store: Store) -> None:
             email=email or None,
         )
         signed = sign_in(store, username, password)
-    except (InvalidChange, PermissionDenied, SignInRefused) as error:
+    except UserError as error:
         st.error(str(error))
         return
     set_actor(signed.actor, signed.token)

@@ -15,11 +15,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from assessment.errors import (
-    AssessmentLocked,
-    ConflictError,
-    InvalidChange,
-    NotFound,
-    PermissionDenied,
+    UserError,
 )
 from assessment.scoring.numbers import percent
 from assessment.scoring.verdict import Verdict
@@ -31,7 +27,6 @@ from assessment.workflow.stages import AssessmentStatus
 from ui.components.identity import current_actor
 from ui.components.markdown import md_escape
 
-REFUSALS = (PermissionDenied, NotFound, InvalidChange, ConflictError, AssessmentLocked)
 SHOWN_REASONS = 8
 
 
@@ -108,7 +103,7 @@ def show(store: Store, record: AssessmentRecord, on_signed: Callable[[Assessment
         _, confirm_key, statement_key, submit_key = _keys(record.id)
         try:
             review = review_sign_off(store, current_actor(), record.id)
-        except REFUSALS as error:
+        except UserError as error:
             st.error(md_escape(str(error)))
             return
         st.markdown(
@@ -152,7 +147,7 @@ def show(store: Store, record: AssessmentRecord, on_signed: Callable[[Assessment
                     expected_version=record.version,
                     statement=statement,
                 )
-            except REFUSALS as error:
+            except UserError as error:
                 st.error(f"Not signed off: {md_escape(str(error))}")
                 return
             _close(record.id)

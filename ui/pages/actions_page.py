@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from assessment.access.roles import Permission
-from assessment.errors import AssessmentLocked, ConflictError, InvalidChange, NotFound
+from assessment.errors import AssessmentLocked, ConflictError, NotFound, UserError
 from assessment.scoring.findings import Finding
 from assessment.scoring.verdict import ReasonKind
 from assessment.services.actions import (
@@ -39,7 +39,7 @@ from ui.components import charts
 from ui.components.database import app_store
 from ui.components.identity import current_actor
 from ui.components.markdown import md_escape
-from ui.components.permissions import REFUSED, shows_refusals
+from ui.components.permissions import shows_refusals
 from ui.components.selection import page_heading, selected_assessment
 
 NOTICE_KEY = "actions_notice"  # (kind, text) shown once at the top of the next run
@@ -49,7 +49,6 @@ EDITOR_KEY = "actions_editor"
 CHECK_FORM_KEY = "actions_check_form"
 CHECK_ROUND_KEY = "actions_check_round"  # bumped after each recorded check
 
-REFUSALS = (InvalidChange, ConflictError, AssessmentLocked, *REFUSED)
 
 # Table column -> the action field it edits.
 COLUMNS = {
@@ -94,7 +93,7 @@ def _move(store: Store, assessment_id: int, ref: str, target: str, version: int)
             expected_version=version,
             reason=reason,
         )
-    except REFUSALS as error:
+    except UserError as error:
         _notify("error", f"Action {ref} was not moved: {_refusal(error)}")
         return
     _notify("success", f"Action {ref} is now {moved.status.label.lower()}.")
@@ -159,7 +158,7 @@ def _findings_without_action(store: Store, record: AssessmentRecord, today: date
         if right.button("Raise action", key=key):
             try:
                 raised = raise_from_finding(store, current_actor(), record.id, reason.criteria)
-            except REFUSALS as error:
+            except UserError as error:
                 st.error(f"No action was raised: {_refusal(error)}")
                 return
             _notify("success", f"Raised action {raised.ref}: {raised.title}.")
@@ -257,7 +256,7 @@ def _save_edits(
             )
         except ConflictError as error:
             refused.append((ref, f"{error}. Your edit was not saved; the table shows theirs."))
-        except REFUSALS as error:
+        except UserError as error:
             refused.append((ref, _refusal(error)))
             kept[ref] = {c: _cell(c, row[c]) for c in ("Ref", "Status", *COLUMNS)}
         else:
@@ -380,7 +379,7 @@ def _check_form(store: Store, actions: list[ActionRecord], assessment_id: int) -
         result = check_effectiveness(
             store, current_actor(), assessment_id, ref, check, expected_version=action.version
         )
-    except REFUSALS as error:
+    except UserError as error:
         st.error(f"The check was not recorded: {_refusal(error)}")
         return
     _notify("success", f"Check recorded: action {ref} is now {result.status.label.lower()}.")

@@ -9,13 +9,10 @@ import streamlit as st
 
 from assessment.access.roles import Permission
 from assessment.errors import (
-    AssessmentLocked,
-    ConflictError,
     EvidenceIntegrityError,
     EvidenceRefused,
-    EvidenceStoreError,
-    InvalidChange,
     NotFound,
+    UserError,
 )
 from assessment.scoring.numbers import percent
 from assessment.services.assessments import AssessmentRecord, open_assessment
@@ -34,20 +31,11 @@ from evidence.records import MOVES, STORED_STATUSES, EvidenceKind, EvidenceRecor
 from ui.components.database import app_store
 from ui.components.identity import current_actor
 from ui.components.markdown import md_escape
-from ui.components.permissions import REFUSED
 from ui.components.selection import page_heading, selected_assessment
 from ui.components.uploads import evidence_limit_mb
 
 NOTICE_KEY = "evidence_notice"  # (headline, notices) shown once after an addition
 GENERATION_KEY = "evidence_form_generation"  # bumped after an addition to clear the inputs
-REFUSALS = (
-    EvidenceRefused,
-    InvalidChange,
-    ConflictError,
-    AssessmentLocked,
-    EvidenceStoreError,
-    *REFUSED,
-)
 EXPIRY_DAYS = 30
 
 
@@ -115,7 +103,7 @@ def _add_forms(store: Store, record: AssessmentRecord) -> None:
                         title=inputs["title"],
                         valid_until=inputs["valid_until"],
                     )
-                except REFUSALS as error:
+                except UserError as error:
                     _refused("file", error)
                 else:
                     _added(result)
@@ -133,7 +121,7 @@ def _add_forms(store: Store, record: AssessmentRecord) -> None:
                     title=inputs["title"],
                     valid_until=inputs["valid_until"],
                 )
-            except REFUSALS as error:
+            except UserError as error:
                 _refused("link", error)
             else:
                 _added(result)
@@ -153,7 +141,7 @@ def _add_forms(store: Store, record: AssessmentRecord) -> None:
                     title=inputs["title"],
                     valid_until=inputs["valid_until"],
                 )
-            except REFUSALS as error:
+            except UserError as error:
                 _refused("note", error)
             else:
                 _added(result)
@@ -223,7 +211,7 @@ def _status_form(
                 expected_version=chosen.version,
                 reason=reason,
             )
-        except REFUSALS as error:
+        except UserError as error:
             st.error(f"The status of {md_escape(ref)} was not changed: {md_escape(str(error))}")
             return
         st.session_state[NOTICE_KEY] = (f"{ref} is now {changed.status.label.lower()}.", ())
@@ -253,7 +241,7 @@ def _downloads(store: Store, records: list[EvidenceRecord], assessment_id: int) 
                 "or add it again."
             )
             continue
-        except REFUSALS as error:
+        except UserError as error:
             st.error(md_escape(str(error)))
             continue
         right.download_button(

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 import streamlit as st
 
-from assessment.errors import NotFound, PermissionDenied
+from assessment.errors import UserError
 from assessment.reports.csv_export import csv_bytes
 from assessment.services.assessments import AssessmentRecord, open_assessment
 from assessment.services.audit import Event, event_users, events
@@ -215,7 +215,7 @@ def render() -> None:
             since=since,
             until=until,
         )
-    except (NotFound, PermissionDenied) as error:
+    except UserError as error:
         st.warning(f"The history of this assessment cannot be shown: {md_escape(str(error))}")
         return
     if not trail:

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from assessment.access.roles import GRANTS, Actor, Permission, Role, grantable_roles
+from assessment.errors import UserError
 from assessment.services.accounts import list_users
 from assessment.services.assessments import AssessmentRecord, list_assessments
 from assessment.services.memberships import MemberRecord, grant_role, members, revoke_role
@@ -27,7 +28,6 @@ from assessment.services.organizations import (
 from assessment.storage.store import Store
 from ui.components import selection
 from ui.components.assessment_settings import (
-    REFUSALS,
     notify,
     refused,
     settings,
@@ -104,7 +104,7 @@ def _create(store: Store) -> None:
         created = create_organization(
             store, current_actor(), st.session_state.get(NEW_NAME_KEY, "")
         )
-    except REFUSALS as error:
+    except UserError as error:
         refused("organizations", "The organization was not created", error)
         return
     selection.hold(HELD_KEY, created.id)
@@ -203,7 +203,7 @@ def _rename(store: Store, organization: OrganizationRecord, key: str) -> None:
             st.session_state.get(key, ""),
             expected_version=organization.version,
         )
-    except REFUSALS as error:
+    except UserError as error:
         refused("organization", "Not renamed", error)
         return
     notify("organization", "success", f"The organization is now **{md_escape(saved.name)}**.")
@@ -218,7 +218,7 @@ def _archive(store: Store, organization: OrganizationRecord, archived: bool) -> 
             archived=archived,
             expected_version=organization.version,
         )
-    except REFUSALS as error:
+    except UserError as error:
         refused("organization", "Nothing was changed", error)
         return
     name = md_escape(saved.name)
@@ -267,7 +267,7 @@ def _add_member(store: Store, organization_id: int, key: str, typed: bool) -> No
         return
     try:
         added = grant_role(store, current_actor(), username, organization_id, state[f"{key}_role"])
-    except REFUSALS as error:
+    except UserError as error:
         refused("team", "Nobody was added", error)
         return
     state[f"{key}_user"] = "" if typed else None  # ready for the next one
@@ -284,7 +284,7 @@ def _change_role(store: Store, organization_id: int, username: str, key: str) ->
         changed = grant_role(
             store, current_actor(), username, organization_id, st.session_state[key]
         )
-    except REFUSALS as error:
+    except UserError as error:
         refused("team", "The role was not changed", error)
         return
     notify(
@@ -297,7 +297,7 @@ def _change_role(store: Store, organization_id: int, username: str, key: str) ->
 def _remove(store: Store, organization_id: int, member: MemberRecord) -> None:
     try:
         revoke_role(store, current_actor(), member.username, organization_id)
-    except REFUSALS as error:
+    except UserError as error:
         refused("team", "Nobody was removed", error)
         return
     notify(
@@ -397,7 +397,7 @@ def _team(store: Store, actor: Actor, organization: OrganizationRecord) -> None:
     show_notice("team")
     try:
         team = members(store, actor, organization.id)
-    except REFUSALS as error:
+    except UserError as error:
         st.error(md_escape(str(error)))
         return
     if team:
@@ -484,7 +484,7 @@ def _panel(store: Store, actor: Actor, organization: OrganizationRecord) -> None
         )
     try:
         every = list_assessments(store, actor, organization.id, include_archived=True)
-    except REFUSALS as error:
+    except UserError as error:
         st.error(md_escape(str(error)))
         return
     manages = actor.can(Permission.MANAGE_ASSESSMENTS, organization.id)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from assessment.access.roles import Actor
 from assessment.demo.builder import load_demo
-from assessment.errors import AssessmentFileError, InvalidChange
+from assessment.errors import AssessmentFileError, InvalidChange, UserError
 from assessment.portable.assessment_file import MAX_UPLOAD_BYTES, load_assessment_bytes
 from assessment.services.exchange import import_assessment
 from assessment.services.portfolio import PortfolioEntry, is_empty, portfolio
@@ -16,7 +16,6 @@ from ui.components import page_links
 from ui.components.database import app_store
 from ui.components.identity import current_actor
 from ui.components.markdown import md_escape
-from ui.components.permissions import REFUSED
 from ui.components.uploads import megabytes
 
 UPLOAD_KEY = "portfolio_import_upload"
@@ -36,7 +35,7 @@ def _welcome(store: Store) -> None:
         except InvalidChange as error:
             st.warning(str(error))
             return
-        except REFUSED as error:
+        except UserError as error:
             st.error(f"The demo data was not loaded: {md_escape(str(error))}")
             return
         st.session_state[NOTICE_KEY] = (
@@ -63,10 +62,7 @@ def _import_form(store: Store) -> None:
         lines = "\n".join(f"- {md_escape(str(fault))}" for fault in error.faults)
         st.error(f"The file was not imported; nothing was changed.\n\n{lines}")
         return
-    except InvalidChange as error:
-        st.error(f"The file was not imported; nothing was changed: {error}")
-        return
-    except REFUSED as error:
+    except UserError as error:
         st.error(f"The file was not imported; nothing was changed: {md_escape(str(error))}")
         return
     st.session_state[NOTICE_KEY] = (

@@ -8,13 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from assessment.access.roles import Permission
-from assessment.errors import AssessmentLocked, NotFound
+from assessment.errors import NotFound, UserError
 from assessment.reports.csv_export import actions_csv_bytes, criteria_csv_bytes
 from assessment.reports.data import ReportData, gather_report
 from assessment.reports.excel_apply import apply_workbook_changes
 from assessment.reports.excel_export import workbook_bytes
 from assessment.reports.excel_import import MAX_WORKBOOK_BYTES, read_workbook
-from assessment.reports.excel_preview import WorkbookChanges, WorkbookRefused
+from assessment.reports.excel_preview import WorkbookChanges
 from assessment.reports.pdf import pdf_bytes
 from assessment.scoring.engine import CriterionResult
 from assessment.scoring.numbers import percent
@@ -23,7 +23,7 @@ from assessment.storage.store import Store
 from ui.components.database import app_store
 from ui.components.identity import current_actor
 from ui.components.markdown import md_escape
-from ui.components.permissions import REFUSED, role_note
+from ui.components.permissions import role_note
 from ui.components.selection import page_heading, selected_assessment
 from ui.components.uploads import megabytes
 
@@ -159,7 +159,7 @@ def _workshop_return(store: Store, record: AssessmentRecord) -> None:
         return
     try:
         changes = read_workbook(upload.getvalue(), open_assessment(store, actor, record.id))
-    except (WorkbookRefused, *REFUSED) as refused:
+    except UserError as refused:
         st.error(
             f"This workbook cannot be brought back; nothing was changed.\n\n{md_escape(str(refused))}"
         )
@@ -178,7 +178,7 @@ def _workshop_return(store: Store, record: AssessmentRecord) -> None:
     if st.button("Apply all changes", type="primary", key="reports_apply"):
         try:
             written = apply_workbook_changes(store, actor, record.id, changes)
-        except (WorkbookRefused, AssessmentLocked, *REFUSED) as refused:
+        except UserError as refused:
             st.error(f"Nothing was applied: {md_escape(str(refused))}")
             return
         st.session_state.pop(BUILT_KEY, None)  # the figures changed: build again

@@ -14,7 +14,7 @@ import streamlit as st
 
 from assessment.access.passwords import MAX_LENGTH, MIN_LENGTH
 from assessment.access.roles import Actor
-from assessment.errors import ConflictError, InvalidChange, NotFound, PermissionDenied
+from assessment.errors import UserError
 from assessment.services.accounts import (
     UserRecord,
     create_user,
@@ -33,7 +33,6 @@ from ui.components.markdown import md_escape
 
 NOTICE_KEY = "users_notice"  # a success sentence shown once at the top of the next run
 GENERATION_KEY = "users_form_generation"  # bumped after a creation to clear the form
-REFUSALS = (PermissionDenied, NotFound, InvalidChange, ConflictError)
 NOT_ADMIN = "Only a system administrator manages user accounts."
 LOG_LIMIT = 500
 POLICY = (
@@ -157,7 +156,7 @@ def _create_form(store: Store, actor: Actor) -> None:
             email=email or None,
             is_admin=is_admin,
         )
-    except REFUSALS as error:
+    except UserError as error:
         _refused("The user was not added", error)
         return
     st.session_state[GENERATION_KEY] = generation + 1
@@ -181,7 +180,7 @@ def _password_form(store: Store, actor: Actor, user: UserRecord) -> None:
         return
     try:
         set_password(store, actor, user.username, password)
-    except REFUSALS as error:
+    except UserError as error:
         _refused("The password was not set", error)
         return
     _notify(f"Set a new password for '{user.username}'.")
@@ -195,7 +194,7 @@ def _account_buttons(store: Store, actor: Actor, user: UserRecord, now: datetime
         if st.button(label, key="users_toggle_active"):
             try:
                 changed = set_active(store, actor, user.username, not user.active)
-            except REFUSALS as error:
+            except UserError as error:
                 _refused("The account was not changed", error)
             else:
                 state = "enabled" if changed.active else "disabled; their sessions have ended"
@@ -208,7 +207,7 @@ def _account_buttons(store: Store, actor: Actor, user: UserRecord, now: datetime
         elif st.button(f"Unlock (locked until {_utc(until)})", key="users_unlock"):
             try:
                 unlocked = unlock(store, actor, user.username)
-            except REFUSALS as error:
+            except UserError as error:
                 _refused("The account was not unlocked", error)
             else:
                 _notify(f"The account '{unlocked.username}' is unlocked.")
@@ -251,7 +250,7 @@ def _security_log(store: Store, actor: Actor) -> None:
     )
     try:
         records = security_log(store, actor, kind=kind, limit=LOG_LIMIT)
-    except REFUSALS as error:
+    except UserError as error:
         _refused("The security log cannot be shown", error)
         return
     if not records:
@@ -299,7 +298,7 @@ def render() -> None:
     with accounts:
         try:
             users = list_users(store, actor)
-        except REFUSALS as error:
+        except UserError as error:
             _refused("The accounts cannot be shown", error)
             return
         now = datetime.now(UTC)

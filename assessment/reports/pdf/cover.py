@@ -14,6 +14,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Image, PageBreak, Spacer, TableStyle
 from reportlab.platypus.tableofcontents import TableOfContents, defaultTableStyle
 
+from assessment.errors import InvalidInput
 from assessment.reports.pdf.context import CONTENTS, COVER, DISCLAIMER, Context, day
 from assessment.reports.pdf.document import OutlineMark, heading
 from assessment.reports.pdf.fonts import REGULAR
@@ -29,7 +30,7 @@ def logo_image(path: Path) -> Image:
     try:
         width, height = ImageReader(str(path)).getSize()
     except Exception as error:  # PIL raises many kinds; all mean "not an image we can use"
-        raise ValueError(f"cannot use {path} as a logo: {error}") from error
+        raise InvalidInput(f"cannot use {path} as a logo: {error}") from error
     scale = min(LOGO_BOX[0] / width, LOGO_BOX[1] / height, 1.0)
     image = Image(str(path), width=width * scale, height=height * scale)
     image.hAlign = "RIGHT"
