@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assessment.errors import UserError
+from assessment.errors import InvalidSetting, UserError
+from assessment.settings import check_settings
 from ui.components.database import app_store
 from ui.components.markdown import md_escape
 from ui.components.selection import keep_in_url
@@ -17,6 +18,11 @@ from ui.components.sign_in import sidebar_identity, signed_in_actor
 from ui.navigation import menu_for
 
 st.set_page_config(page_title="ISO 10002 readiness", page_icon="✅", layout="wide")
+try:
+    check_settings()  # every unusable setting at once, before anything uses one
+except InvalidSetting as problem:
+    st.error(f"{md_escape(str(problem))}\n\nSee the README's Configuration.")
+    st.stop()
 store = app_store()
 actor = signed_in_actor(store)
 if actor is None:

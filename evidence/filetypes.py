@@ -2,7 +2,7 @@
 
 An auditor opens evidence files on their own machine, so the vault takes only documents,
 images, text and e-mail, and refuses programs, scripts, markup that can run script, archives
-and anything it does not recognize. Every refusal is an `EvidenceRefused` whose message says,
+and anything it does not recognize. Every refusal is an `Refused` whose message says,
 in a sentence, what the file is and why it is not taken.
 """
 
@@ -14,7 +14,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
-from assessment.errors import EvidenceRefused
+from evidence.errors import Refused
 
 # Bytes of a text file looked at to tell CSV, e-mail and markup apart (the whole file is
 # still checked to be text).
@@ -108,14 +108,14 @@ ACCEPTED: tuple[DetectedType, ...] = (
 SAVE_AS = "save it as PDF (or another document format) and add that"
 
 
-def _refuse(what: str, why: str) -> EvidenceRefused:
-    return EvidenceRefused(f"this file is {what}: {why}")
+def _refuse(what: str, why: str) -> Refused:
+    return Refused(f"this file is {what}: {why}")
 
 
 def detect_type(content: bytes) -> DetectedType:
-    """The type of `content`, or EvidenceRefused saying what it is and why it is not taken."""
+    """The type of `content`, or Refused saying what it is and why it is not taken."""
     if not content:
-        raise EvidenceRefused("the file is empty: there is nothing to keep as evidence")
+        raise Refused("the file is empty: there is nothing to keep as evidence")
     head = content[:16]
     for check in (_program, _archive):
         check(content)

@@ -1,6 +1,6 @@
 """Checking an upload before anything is stored: size, type from content, and its name.
 
-`inspect_upload` either refuses the file (EvidenceRefused, nothing written anywhere) or says
+`inspect_upload` either refuses the file (Refused, nothing written anywhere) or says
 what it is: its hash, size, detected type, cleaned original name, and notices for the person
 uploading (a name that was cleaned, an ending that does not fit the content).
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from assessment.errors import EvidenceRefused
+from evidence.errors import Refused
 from evidence.filetypes import DetectedType, detect_type
-from evidence.limits import check_size, max_upload_bytes
+from evidence.limits import check_size
 from evidence.names import clean_name, name_ending
 from evidence.vault import sha256_of
 
@@ -27,11 +27,8 @@ class CheckedUpload:
     notices: tuple[str, ...] = ()
 
 
-def inspect_upload(
-    content: bytes, original_name: str | None, *, max_bytes: int | None = None
-) -> CheckedUpload:
-    limit = max_upload_bytes() if max_bytes is None else max_bytes
-    check_size(len(content), limit)
+def inspect_upload(content: bytes, original_name: str | None, *, max_bytes: int) -> CheckedUpload:
+    check_size(len(content), max_bytes)
     detected = detect_type(content)
     name = clean_name(original_name)
     notices = []
@@ -48,17 +45,17 @@ def inspect_upload(
     return CheckedUpload(content, sha256_of(content), len(content), detected, name, tuple(notices))
 
 
-def read_upload(path: Path, *, max_bytes: int | None = None) -> bytes:
+def read_upload(path: Path, *, max_bytes: int) -> bytes:
     """A file's bytes for an upload, its size checked before it is read into memory."""
-    limit = max_upload_bytes() if max_bytes is None else max_bytes
+    limit = max_bytes
     if not path.exists():
-        raise EvidenceRefused(f"there is no file {path}")
+        raise Refused(f"there is no file {path}")
     if not path.is_file():
-        raise EvidenceRefused(f"{path} is not a file (a folder or a device cannot be evidence)")
+        raise Refused(f"{path} is not a file (a folder or a device cannot be evidence)")
     try:
         check_size(path.stat().st_size, limit)
         content = path.read_bytes()
     except OSError as error:
-        raise EvidenceRefused(f"{path} cannot be read ({error.strerror or error})") from None
+        raise Refused(f"{path} cannot be read ({error.strerror or error})") from None
     check_size(len(content), limit)  # it may have grown since
     return content

@@ -5,35 +5,31 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from assessment.errors import EvidenceRefused
+from evidence.errors import Refused
 
 MAX_URL = 2048
 
 
 def check_link(url: str) -> str:
-    """The link, trimmed, or EvidenceRefused saying what is wrong with it."""
+    """The link, trimmed, or Refused saying what is wrong with it."""
     url = (url or "").strip()
     if not url:
-        raise EvidenceRefused("a link needs an address (https://...)")
+        raise Refused("a link needs an address (https://...)")
     if len(url) > MAX_URL:
-        raise EvidenceRefused(f"the link is {len(url)} characters long; at most {MAX_URL} are kept")
+        raise Refused(f"the link is {len(url)} characters long; at most {MAX_URL} are kept")
     if re.search(r"[\x00-\x20\x7f]", url):
-        raise EvidenceRefused("a link cannot hold spaces or control characters")
+        raise Refused("a link cannot hold spaces or control characters")
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
     if scheme not in ("http", "https"):
         shown = f"'{scheme}:'" if scheme else "no scheme"
-        raise EvidenceRefused(
-            f"only http and https links are taken as evidence; this one has {shown}"
-        )
+        raise Refused(f"only http and https links are taken as evidence; this one has {shown}")
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
     except ValueError:
-        raise EvidenceRefused(f"{url!r} is not a valid web address") from None
+        raise Refused(f"{url!r} is not a valid web address") from None
     if not parts.hostname:
-        raise EvidenceRefused(f"{url!r} names no host (expected https://host/...)")
+        raise Refused(f"{url!r} names no host (expected https://host/...)")
     if parts.username is not None or parts.password is not None:
-        raise EvidenceRefused(
-            "a link must not hold a user name or password; link to the page without them"
-        )
+        raise Refused("a link must not hold a user name or password; link to the page without them")
     return url

@@ -4,7 +4,7 @@ A file's place is its hash (`ab/cdef…`, the first two hex digits naming a fold
 stored once however often it is attached, and a name from the user never becomes a path. Files
 are written to a temporary file in the vault and renamed into place, so a reader never sees
 half a file; once there they are read-only. Every read hashes the file again: a file that is
-missing or altered raises `EvidenceIntegrityError` and is never served.
+missing or altered raises `Damaged` and is never served.
 """
 
 from __future__ import annotations
@@ -18,21 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from assessment.errors import EvidenceIntegrityError, EvidenceStoreError
-from assessment.storage.database import data_dir
-from evidence.limits import check_size, max_upload_bytes
+from evidence.errors import Damaged, Unwritable
+from evidence.limits import check_size
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
 CHUNK = 1024 * 1024
 TEMPORARY_PREFIX = ".part-"
-
-
-def evidence_dir() -> Path:
-    """The evidence folder: `evidence/` in the data folder (ISO10002_DATA_DIR, default ./data).
-
-    The one definition: the vault, backup and restore all use it.
-    """
-    return data_dir() / "evidence"
 
 
 def sha256_of(content: bytes) -> str:
@@ -66,9 +57,11 @@ class VaultReport:
 
 
 class Vault:
-    def __init__(self, root: Path | str | None = None, *, max_bytes: int | None = None) -> None:
-        self.root = Path(root) if root is not None else evidence_dir()
-        self.max_bytes = max_bytes if max_bytes is not None else max_upload_bytes()
+    def __init__(self, root: Path | str, *, max_bytes: int) -> None:
+        """The vault in folder `root`, taking files of at most `max_bytes` (both given by the
+        toolkit's settings, through `assessment.services.vault_access.open_vault`)."""
+        self.root = Path(root)
+        self.max_bytes = max_bytes
 
     def __repr__(self) -> str:
         return f"Vault({str(self.root)!r})"
@@ -105,7 +98,7 @@ class Vault:
             with contextlib.suppress(OSError):
                 part.unlink(missing_ok=True)
             if isinstance(error, OSError):
-                raise EvidenceStoreError(
+                raise Unwritable(
                     f"the evidence file could not be written to the vault at {self.root} "
                     f"({error.strerror or error}); nothing was stored"
                 ) from error
@@ -127,19 +120,19 @@ class Vault:
 
     def read(self, sha256: str, *, what: str = "") -> bytes:
         """The file's content, hashed again on the way: a missing or altered file raises
-        EvidenceIntegrityError (`what` names the record in its message)."""
+        Damaged (`what` names the record in its message)."""
         path = self.path_for(sha256)
         label = what or f"evidence file {sha256[:12]}…"
         try:
             content = path.read_bytes()
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            raise EvidenceIntegrityError(
+            raise Damaged(
                 sha256,
                 "missing",
                 f"{label}: the file is missing from the vault ({path}); restore it from a backup",
             ) from None
         if sha256_of(content) != sha256:
-            raise EvidenceIntegrityError(
+            raise Damaged(
                 sha256,
                 "altered",
                 f"{label}: the file in the vault ({path}) was altered: its content no longer "

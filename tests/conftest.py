@@ -172,7 +172,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def demo(data_dir: Path) -> Iterator[Store]:
     """The demo data loaded into that folder's database (assessment 2: the review in progress)."""
     from assessment.demo.builder import load_demo
-    from assessment.storage.database import database_url
+    from assessment.settings import database_url
 
     store = Store.open(database_url())
     load_demo(store, ADMIN)
@@ -192,14 +192,18 @@ def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     their defaults whatever the environment says."""
     from argon2 import PasswordHasher
 
+    from assessment import settings
     from assessment.access import passwords
-    from assessment.services import sign_in
 
     monkeypatch.setattr(
         passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
     )
     passwords._dummy_hash.cache_clear()
-    for name in (sign_in.ATTEMPTS_SETTING, sign_in.LOCKOUT_SETTING, sign_in.SESSION_SETTING):
+    for name in (
+        settings.LOCKOUT_ATTEMPTS.name,
+        settings.LOCKOUT_MINUTES.name,
+        settings.SESSION_MINUTES.name,
+    ):
         monkeypatch.delenv(name, raising=False)
     yield
     passwords._dummy_hash.cache_clear()

@@ -10,6 +10,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
+from assessment import settings
 from assessment.access import passwords
 from assessment.access.passwords import (
     PasswordRefused,
@@ -335,7 +336,7 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(store, admin):
 
 
 def test_repeated_failures_lock_the_account_until_the_time_runs_out(store, admin, monkeypatch):
-    monkeypatch.setenv(S.ATTEMPTS_SETTING, "3")
+    monkeypatch.setenv(settings.LOCKOUT_ATTEMPTS.name, "3")
     user(store, admin, "deniz")
     for _ in range(2):
         with pytest.raises(SignInRefused, match=WRONG):
@@ -360,7 +361,7 @@ def test_repeated_failures_lock_the_account_until_the_time_runs_out(store, admin
 
 
 def test_guesses_made_in_parallel_are_all_counted(store, admin, monkeypatch):
-    monkeypatch.setenv(S.ATTEMPTS_SETTING, "4")
+    monkeypatch.setenv(settings.LOCKOUT_ATTEMPTS.name, "4")
     outcomes = run_together(
         *(lambda: S.sign_in(store, "maria", "a wrong guess", now=T0) for _ in range(4))
     )
@@ -371,7 +372,7 @@ def test_guesses_made_in_parallel_are_all_counted(store, admin, monkeypatch):
 
 
 def test_a_success_resets_the_count_of_failures(store, admin, monkeypatch):
-    monkeypatch.setenv(S.ATTEMPTS_SETTING, "3")
+    monkeypatch.setenv(settings.LOCKOUT_ATTEMPTS.name, "3")
     for password in ["wrong one", "wrong two", PASSWORD, "wrong three", "wrong four"]:
         if password == PASSWORD:
             S.sign_in(store, "maria", password, now=T0)
@@ -383,8 +384,8 @@ def test_a_success_resets_the_count_of_failures(store, admin, monkeypatch):
 
 
 def test_an_administrator_unlocks_an_account_at_once(store, admin, monkeypatch):
-    monkeypatch.setenv(S.ATTEMPTS_SETTING, "3")
-    monkeypatch.setenv(S.LOCKOUT_SETTING, "600")
+    monkeypatch.setenv(settings.LOCKOUT_ATTEMPTS.name, "3")
+    monkeypatch.setenv(settings.LOCKOUT_MINUTES.name, "600")
     user(store, admin, "deniz")
     for _ in range(3):
         with pytest.raises(SignInRefused):
@@ -399,8 +400,8 @@ def test_an_administrator_unlocks_an_account_at_once(store, admin, monkeypatch):
 
 
 def test_a_lock_that_ends_another_day_gives_the_date(store, admin, monkeypatch):
-    monkeypatch.setenv(S.ATTEMPTS_SETTING, "1")
-    monkeypatch.setenv(S.LOCKOUT_SETTING, str(24 * 60))
+    monkeypatch.setenv(settings.LOCKOUT_ATTEMPTS.name, "1")
+    monkeypatch.setenv(settings.LOCKOUT_MINUTES.name, str(24 * 60))
     with pytest.raises(SignInRefused, match="locked until 2026-12-01 09:00 UTC"):
         S.sign_in(store, "maria", "a wrong guess", now=T0)
 
@@ -454,7 +455,7 @@ def test_clicks_within_a_minute_read_the_session_without_writing_it(store, admin
 
 
 def test_a_session_ends_twelve_hours_after_sign_in_however_busy(store, admin, monkeypatch):
-    monkeypatch.setenv(S.SESSION_SETTING, "90")
+    monkeypatch.setenv(settings.SESSION_MINUTES.name, "90")
     token = S.sign_in(store, "maria", PASSWORD, now=T0).token
     moment = T0
     while moment + timedelta(minutes=45) < T0 + timedelta(hours=12):
@@ -629,9 +630,9 @@ def test_members_are_seen_only_inside_the_organization(store, team):
 
 
 READERS = {
-    S.ATTEMPTS_SETTING: S.lockout_attempts,
-    S.LOCKOUT_SETTING: S.lockout_minutes,
-    S.SESSION_SETTING: S.session_minutes,
+    settings.LOCKOUT_ATTEMPTS.name: S.lockout_attempts,
+    settings.LOCKOUT_MINUTES.name: S.lockout_minutes,
+    settings.SESSION_MINUTES.name: S.session_minutes,
 }
 
 
@@ -647,10 +648,10 @@ def test_an_unusable_setting_is_refused_by_name(monkeypatch, setting, value):
 
 def test_sign_in_refuses_an_unusable_setting_before_doing_anything(store, admin, monkeypatch):
     token = S.sign_in(store, "maria", PASSWORD, now=T0).token
-    monkeypatch.setenv(S.SESSION_SETTING, "0")
-    with pytest.raises(InvalidSetting, match=S.SESSION_SETTING):
+    monkeypatch.setenv(settings.SESSION_MINUTES.name, "0")
+    with pytest.raises(InvalidSetting, match=settings.SESSION_MINUTES.name):
         S.sign_in(store, "maria", PASSWORD, now=T0)
-    with pytest.raises(InvalidSetting, match=S.SESSION_SETTING):
+    with pytest.raises(InvalidSetting, match=settings.SESSION_MINUTES.name):
         S.resume_session(store, token, now=T0)
     assert len(session_rows(store)) == 1
     assert events(store, SecurityEventKind.SIGNED_IN) == ["signed in with a password"]
@@ -658,6 +659,6 @@ def test_sign_in_refuses_an_unusable_setting_before_doing_anything(store, admin,
 
 def test_settings_have_defaults_and_accept_whole_numbers(monkeypatch):
     assert (S.lockout_attempts(), S.lockout_minutes(), S.session_minutes()) == (5, 15, 60)
-    monkeypatch.setenv(S.ATTEMPTS_SETTING, " 7 ")
-    monkeypatch.setenv(S.SESSION_SETTING, "")
+    monkeypatch.setenv(settings.LOCKOUT_ATTEMPTS.name, " 7 ")
+    monkeypatch.setenv(settings.SESSION_MINUTES.name, "")
     assert (S.lockout_attempts(), S.session_minutes()) == (7, 60)

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from assessment.services.evidence import list_evidence
 from assessment.services.evidence_adding import add_file
 from assessment.services.evidence_metrics import expiring
-from evidence.vault import Vault
+from assessment.services.vault_access import open_vault
 from tests.conftest import open_in_url, unescaped
 from tests.evidence_samples import MZ
 from tests.people import ADMIN, admin
@@ -85,7 +85,7 @@ def test_a_checked_file_can_be_downloaded(demo):
 
 def test_a_tampered_file_shows_the_integrity_error_and_no_download(demo):
     added = add_file(demo, admin("tester"), 2, TEXT, "log.txt", ["4.1.a"])
-    Vault().path_for(added.record.sha256).write_bytes(b"something else entirely\n")
+    open_vault().path_for(added.record.sha256).write_bytes(b"something else entirely\n")
     app = page(2)
     app.button(key="evidence_check_E61").click().run()
     assert not app.exception, app.exception

@@ -23,7 +23,7 @@ from assessment.services.assessments import (
 from assessment.services.audit import events
 from assessment.services.memberships import members
 from assessment.services.organizations import create_organization, list_organizations
-from assessment.storage.database import database_url
+from assessment.settings import database_url
 from assessment.storage.store import Store
 from assessment.workflow.stages import AssessmentStatus
 from tests.conftest import unescaped

@@ -7,7 +7,7 @@ from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
 from assessment.portable.assessment_file import MAX_UPLOAD_BYTES
-from assessment.storage.database import database_url
+from assessment.settings import database_url
 from assessment.storage.schema import current_revision, head_revision
 from tests.conftest import REPO, unescaped
 

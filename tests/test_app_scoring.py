@@ -12,7 +12,7 @@ from assessment.services.audit import events
 from assessment.services.evidence import list_evidence
 from assessment.services.exchange import import_assessment
 from assessment.services.responses import set_response
-from assessment.storage.database import database_url
+from assessment.settings import database_url
 from assessment.storage.store import Store
 from assessment.workflow.response import Response
 from tests.conftest import REPO, unescaped

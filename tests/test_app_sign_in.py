@@ -12,7 +12,7 @@ from assessment.services.memberships import grant_role
 from assessment.services.organizations import create_organization
 from assessment.services.security_log import SecurityEventKind, security_events
 from assessment.services.sign_in import resume_session, sign_in, sign_out
-from assessment.storage.database import database_url
+from assessment.settings import database_url
 from assessment.storage.store import Store
 from tests.people import ADMIN
 

@@ -8,12 +8,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from assessment import settings
 from assessment.access.roles import Actor, Role
 from assessment.errors import SignInRefused
 from assessment.services import sign_in as S
 from assessment.services.accounts import DISABLED, create_user, list_users
 from assessment.services.security_log import SecurityEventKind
-from assessment.storage.database import database_url
+from assessment.settings import database_url
 from assessment.storage.store import Store
 from tests.conftest import unescaped
 from tests.people import ADMIN
@@ -182,7 +183,7 @@ def test_a_password_is_reset_by_the_administrator(db):
 
 
 def test_a_locked_account_is_unlocked_and_the_log_shows_the_failures(db, monkeypatch):
-    monkeypatch.setenv(S.ATTEMPTS_SETTING, "2")
+    monkeypatch.setenv(settings.LOCKOUT_ATTEMPTS.name, "2")
     add_user(db)
     for _ in range(2):
         with pytest.raises(SignInRefused):
@@ -206,7 +207,7 @@ def test_a_locked_account_is_unlocked_and_the_log_shows_the_failures(db, monkeyp
 
 
 def test_the_security_log_is_filtered_by_kind(db, monkeypatch):
-    monkeypatch.setenv(S.ATTEMPTS_SETTING, "2")
+    monkeypatch.setenv(settings.LOCKOUT_ATTEMPTS.name, "2")
     add_user(db)
     for _ in range(2):
         with pytest.raises(SignInRefused):
@@ -225,7 +226,7 @@ def test_the_security_log_is_filtered_by_kind(db, monkeypatch):
 
 
 def test_a_lockout_that_has_run_out_is_not_shown(db, monkeypatch):
-    monkeypatch.setenv(S.ATTEMPTS_SETTING, "2")
+    monkeypatch.setenv(settings.LOCKOUT_ATTEMPTS.name, "2")
     add_user(db)
     long_ago = datetime.now(UTC) - timedelta(days=2)
     for _ in range(2):

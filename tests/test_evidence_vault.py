@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from assessment.errors import EvidenceIntegrityError, EvidenceRefused, EvidenceStoreError
-from evidence.vault import TEMPORARY_PREFIX, Vault, evidence_dir, verify_vault
+from evidence.errors import Damaged, Refused, Unwritable
+from evidence.vault import TEMPORARY_PREFIX, Vault, verify_vault
 from tests.evidence_samples import files
 
 
@@ -34,17 +34,15 @@ def test_no_temporary_file_is_left_behind_when_a_write_fails(vault, monkeypatch)
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(
-        EvidenceStoreError, match=r"could not be written to the vault at .*disk full"
-    ):
+    with pytest.raises(Unwritable, match=r"could not be written to the vault at .*disk full"):
         vault.put(b"some evidence")
     assert files(vault.root) == {}
 
 
 def test_the_size_limit_and_empty_content_are_refused_before_writing(vault):
-    with pytest.raises(EvidenceRefused, match=r"more than the 1\.0 KB"):
+    with pytest.raises(Refused, match=r"more than the 1\.0 KB"):
         vault.put(b"x" * 1025)
-    with pytest.raises(EvidenceRefused, match="empty"):
+    with pytest.raises(Refused, match="empty"):
         vault.put(b"")
     assert not vault.root.exists()
 
@@ -61,13 +59,13 @@ def test_an_altered_or_missing_file_is_never_served(vault):
     path = vault.path_for(digest)
     path.chmod(0o644)
     path.write_bytes(b"approved procedure, quietly edited\n")
-    with pytest.raises(EvidenceIntegrityError, match="was altered") as altered:
+    with pytest.raises(Damaged, match="was altered") as altered:
         vault.read(digest, what="evidence E1 'Procedure'")
     assert altered.value.problem == "altered"
     assert str(altered.value).startswith("evidence E1 'Procedure': ")
     assert vault.problem(digest) == "altered"
     path.unlink()
-    with pytest.raises(EvidenceIntegrityError, match="is missing from the vault") as missing:
+    with pytest.raises(Damaged, match="is missing from the vault") as missing:
         vault.read(digest)
     assert missing.value.problem == "missing"
     assert vault.problem(digest) == "missing"
@@ -105,9 +103,12 @@ def test_an_empty_or_absent_vault_verifies(tmp_path):
     assert report.checked == 0
 
 
-def test_the_evidence_folder_is_defined_once(monkeypatch, tmp_path):
-    from assessment.backup import default_evidence_dir
+def test_the_evidence_folder_is_the_data_folders_and_the_vault_opens_there(monkeypatch, tmp_path):
+    from assessment.services.vault_access import open_vault
+    from assessment.settings import evidence_dir
 
     monkeypatch.setenv("ISO10002_DATA_DIR", str(tmp_path / "data"))
-    assert evidence_dir() == default_evidence_dir() == tmp_path / "data" / "evidence"
-    assert Vault(max_bytes=1).root == evidence_dir()
+    monkeypatch.setenv("ISO10002_EVIDENCE_MAX_MB", "2")
+    assert evidence_dir() == tmp_path / "data" / "evidence"
+    vault = open_vault()
+    assert (vault.root, vault.max_bytes) == (evidence_dir(), 2 * 1024 * 1024)

@@ -69,8 +69,8 @@ from assessment.storage.tables import (
     Organization,
     ResponseRow,
     SecurityEvent,
-    utcnow,
 )
+from assessment.timestamps import utcnow
 from assessment.workflow.corrective_action import ActionStatus, EffectivenessCheck
 from assessment.workflow.response import Response
 from assessment.workflow.stages import AssessmentStatus
@@ -258,7 +258,14 @@ def build_world(store: Store, owner: str, vault_root: Path) -> World:
             )
             for org in orgs
         )
-        return World(tag, own, foreign, newcomer.username, member.username, Vault(vault_root))
+        return World(
+            tag,
+            own,
+            foreign,
+            newcomer.username,
+            member.username,
+            Vault(vault_root, max_bytes=50 * 1024 * 1024),
+        )
 
 
 def make_actor(store: Store, column: str, world: World) -> Actor:

@@ -15,7 +15,7 @@ from assessment.checklist.loader import checklist_from_text
 from assessment.cli import cli
 from assessment.services import assessments as A
 from assessment.services import organizations as O
-from assessment.storage.database import database_url
+from assessment.settings import database_url
 from assessment.storage.store import Store
 from assessment.storage.tables import AppUser
 from tests.conftest import SMALL_CHECKLIST

@@ -30,7 +30,6 @@ from assessment.backup.archive import (
     Member,
     check_archive,
 )
-from assessment.backup.evidence import default_evidence_dir
 from assessment.backup.make_backup import BackupSummary, backup
 from assessment.backup.restore_backup import RestoreSummary, restore
 from assessment.backup.revisions import known_revisions
@@ -50,7 +49,6 @@ __all__ = [
     "RestoreSummary",
     "backup",
     "check_archive",
-    "default_evidence_dir",
     "known_revisions",
     "restore",
 ]

@@ -23,12 +23,6 @@ from assessment.backup.archive import (
     refuse_unsafe_name,
 )
 from assessment.errors import BackupError
-from evidence.vault import evidence_dir
-
-
-def default_evidence_dir() -> Path:
-    """The evidence folder: the vault's own (one definition, `evidence.vault.evidence_dir`)."""
-    return evidence_dir()
 
 
 def inside(path: Path, folder: Path) -> bool:

@@ -21,11 +21,12 @@ from sqlalchemy import Connection, Engine
 
 from assessment import __version__
 from assessment.backup.archive import FORMAT, MANIFEST, Manifest, MemberWriter, written_atomically
-from assessment.backup.evidence import default_evidence_dir, dump_evidence, inside
+from assessment.backup.evidence import dump_evidence, inside
 from assessment.backup.revisions import source_revision
 from assessment.backup.sqlite_copy import sqlite_file, sqlite_snapshot
 from assessment.backup.table_dump import dump_table, present_tables, refuse_unsupported_engine
 from assessment.errors import BackupError
+from assessment.settings import evidence_dir as configured_evidence_dir
 from assessment.storage.store import Store
 
 
@@ -52,7 +53,7 @@ def backup(store: Store, out: Path | str, evidence_dir: Path | None = None) -> B
     it holds every organization's data.
     """
     out = Path(out)
-    folder = default_evidence_dir() if evidence_dir is None else Path(evidence_dir)
+    folder = configured_evidence_dir() if evidence_dir is None else Path(evidence_dir)
     _check_backup_target(store.engine, out, folder)
     try:
         with written_atomically(out) as part:

@@ -13,13 +13,14 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, func, inspect, select, text
 
 from assessment.backup.archive import Manifest, checked_manifest, open_archive
-from assessment.backup.evidence import default_evidence_dir, evidence_targets, restore_evidence
+from assessment.backup.evidence import evidence_targets, restore_evidence
 from assessment.backup.revisions import refuse_unknown_schema
 from assessment.backup.sqlite_copy import replace_sqlite
 from assessment.backup.table_dump import refuse_unsupported_engine
 from assessment.backup.table_load import load_rows
 from assessment.errors import BackupError
 from assessment.scoring.numbers import counted
+from assessment.settings import evidence_dir as configured_evidence_dir
 from assessment.storage.store import Store
 from assessment.storage.tables import Base
 
@@ -57,7 +58,7 @@ def restore(
     Without `replace` the database must hold no rows at all. Evidence files come last, each
     through a temporary file and a rename.
     """
-    folder = default_evidence_dir() if evidence_dir is None else Path(evidence_dir)
+    folder = configured_evidence_dir() if evidence_dir is None else Path(evidence_dir)
     refuse_unsupported_engine(store.engine)
     with open_archive(Path(archive_path)) as archive:
         manifest = checked_manifest(archive)

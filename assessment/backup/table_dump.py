@@ -22,7 +22,8 @@ from sqlalchemy import Connection, Engine, MetaData, Table, inspect, select, typ
 
 from assessment.backup.archive import TABLES, MemberWriter
 from assessment.errors import BackupError
-from assessment.storage.tables import Base, as_utc
+from assessment.storage.tables import Base
+from assessment.timestamps import as_utc
 
 SUPPORTED_ENGINES = ("sqlite", "postgresql")
 BATCH = 500  # rows per INSERT round trip

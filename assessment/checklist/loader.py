@@ -6,7 +6,6 @@ raises anything but `ChecklistError` (or `ChecklistNotFound` for an unknown id).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,14 +15,14 @@ from assessment.checklist.rules import checklist_rule_faults, describe
 from assessment.errors import ChecklistError, ChecklistNotFound, Fault
 from assessment.files.sourcemap import DataPath, LoadedDocument, SourceMap, load_file, load_text
 from assessment.files.validation import validate_model
+from assessment.settings import CHECKLISTS_DIR
 
 BUILTIN_DIR = Path(__file__).resolve().parents[2] / "checklists"
 
 
 def checklist_dirs() -> list[Path]:
     """Where checklists are looked up by id: ISO10002_CHECKLISTS_DIR (os.pathsep list) first."""
-    extra = os.environ.get("ISO10002_CHECKLISTS_DIR", "")
-    return [Path(p) for p in extra.split(os.pathsep) if p] + [BUILTIN_DIR]
+    return [*CHECKLISTS_DIR.paths(), BUILTIN_DIR]
 
 
 def checklist_from_data(

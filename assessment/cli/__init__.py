@@ -22,6 +22,8 @@ from assessment.cli.migrate_command import migrate_command
 from assessment.cli.report_commands import import_xlsx_command, report_command
 from assessment.cli.score_command import score_command
 from assessment.cli.user_commands import user_group
+from assessment.errors import InvalidSetting
+from assessment.settings import check_settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,6 +38,11 @@ from assessment.cli.user_commands import user_group
 )
 def cli(as_user: str | None) -> None:
     """ISO 10002 self-assessment and certification readiness."""
+    try:
+        check_settings()  # every unusable setting at once, before any command runs
+    except InvalidSetting as error:
+        click.echo(f"error: {error} (see the README's Configuration)", err=True)
+        raise SystemExit(1) from None
 
 
 cli.add_command(checklist)

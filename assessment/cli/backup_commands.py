@@ -11,11 +11,12 @@ from pathlib import Path
 
 import click
 
-from assessment.backup import backup, default_evidence_dir, restore
+from assessment.backup import backup, restore
 from assessment.cli.errors import reports_errors
 from assessment.cli.session import acting_user, configured_store, database_location
 from assessment.scoring.numbers import counted
 from assessment.services.guard import require_admin
+from assessment.settings import evidence_dir
 
 
 def _size(count: int) -> str:
@@ -42,7 +43,7 @@ def backup_command(out: Path) -> None:
     """Back up the database and the evidence folder into one archive; safe while the app runs."""
     with configured_store(upgrade=False) as store:
         require_admin(store, acting_user(store), what="back up the whole database")
-        summary = backup(store, out, default_evidence_dir())
+        summary = backup(store, out, evidence_dir())
     click.echo(
         f"backed up {counted(len(summary.tables), 'table')} ({counted(summary.rows, 'row')}) and "
         f"{counted(summary.evidence_files, 'evidence file')} from {database_location()} to {summary.path} "
@@ -67,7 +68,7 @@ def restore_command(archive: Path, replace: bool) -> None:
     with configured_store(upgrade=False) as store:
         if replace:  # an empty database has no accounts to check against yet
             require_admin(store, acting_user(store), what="replace the whole database")
-        summary = restore(store, archive, default_evidence_dir(), replace=replace)
+        summary = restore(store, archive, evidence_dir(), replace=replace)
     replaced = "; the previous data was replaced" if summary.replaced else ""
     click.echo(
         f"restored {counted(len(summary.tables), 'table')} ({counted(summary.rows, 'row')}) and "

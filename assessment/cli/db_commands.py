@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from assessment.storage.database import database_url, make_engine
+from assessment.settings import database_url
+from assessment.storage.database import make_engine
 from assessment.storage.schema import current_revision, head_revision, upgrade_database
 
 

@@ -23,11 +23,11 @@ from assessment.services.evidence import (
 )
 from assessment.services.evidence_adding import add_file, add_link, add_note
 from assessment.services.evidence_metrics import evidence_coverage, expiring
+from assessment.services.vault_access import open_vault, vault_errors
 from evidence.filetypes import ACCEPTED
 from evidence.intake import read_upload
 from evidence.limits import size_text
 from evidence.records import STORED_STATUSES, EvidenceKind, EvidenceRecord, EvidenceStatus
-from evidence.vault import Vault
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 EXPIRING_DAYS = 30
@@ -82,7 +82,7 @@ def add_command(
 
     A file's type is judged from its content: documents, images, text, CSV and e-mail are
     taken; programs, scripts, markup and archives are refused, and so is anything larger than
-    ISO10002_EVIDENCE_MAX_MB megabytes (50 by default).
+    the evidence size limit (the setting ISO10002_EVIDENCE_MAX_MB, 50 MB by default).
     """
     given = [name for name, value in (("PATH", path), ("--link", url), ("--note", note)) if value]
     if len(given) != 1:
@@ -101,8 +101,9 @@ def add_command(
     with configured_store() as store:
         actor = acting_user(store)
         if path is not None:
-            vault = Vault()
-            content = read_upload(path, max_bytes=vault.max_bytes)
+            vault = open_vault()
+            with vault_errors():
+                content = read_upload(path, max_bytes=vault.max_bytes)
             added = add_file(
                 store, actor, assessment_id, content, path.name, ids, vault=vault, **common
             )
@@ -267,7 +268,7 @@ def get_command(assessment_id: int, ref: str, out: Path) -> None:
 @reports_errors
 def verify_command() -> None:
     """Check every evidence file against its SHA-256; list what is missing or altered."""
-    vault = Vault()
+    vault = open_vault()
     with configured_store() as store:
         result = verify_evidence(store, acting_user(store), vault)
     report = result.report

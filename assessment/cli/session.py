@@ -9,7 +9,6 @@ about acting with less, never with more.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,7 +18,7 @@ from sqlalchemy.exc import ArgumentError
 
 from assessment.access.roles import Actor, os_user_name
 from assessment.services.accounts import actor_for_username
-from assessment.storage.database import database_url
+from assessment.settings import ACT_AS, database_url
 from assessment.storage.store import Store
 
 
@@ -47,9 +46,6 @@ def configured_store(*, upgrade: bool = True) -> Iterator[Store]:
         store.dispose()
 
 
-AS_USER_ENV = "ISO10002_AS"
-
-
 def acting_user(store: Store) -> Actor:
     """The actor of this command: the account named by --as (or ISO10002_AS), else the local
     administrator. Looked up once per command."""
@@ -57,7 +53,7 @@ def acting_user(store: Store) -> Actor:
     root = context.find_root() if context else None
     cache = root.meta if root else {}
     if "iso10002.actor" not in cache:
-        username = (root.params.get("as_user") if root else None) or os.environ.get(AS_USER_ENV)
+        username = (root.params.get("as_user") if root else None) or ACT_AS.text() or None
         if username:
             cache["iso10002.actor"] = actor_for_username(store, username)
         else:

@@ -13,8 +13,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from assessment.checklist.model import Checklist
-from assessment.errors import EvidenceRefused, Fault
+from assessment.errors import Fault
 from assessment.files.sourcemap import SourceMap
+from evidence.errors import Refused as LinkRefused
 from evidence.filetypes import ACCEPTED
 from evidence.links import check_link
 
@@ -88,7 +89,7 @@ def evidence_faults(
         if item.kind == "link" and item.url is not None:
             try:
                 check_link(item.url)
-            except EvidenceRefused as error:
+            except LinkRefused as error:
                 faults.append(source.fault((*here, "url"), f"{name}: {error}"))
         if item.kind == "note" and item.note is not None and not item.note.strip():
             faults.append(source.fault((*here, "note"), f"{name}: the note is empty"))

@@ -29,7 +29,8 @@ from assessment.errors import (
 from assessment.services.guard import deny, require_admin
 from assessment.services.security_log import SecurityEventKind, log_event
 from assessment.storage.store import Store
-from assessment.storage.tables import AppUser, Membership, SignInSession, as_utc, utcnow
+from assessment.storage.tables import AppUser, Membership, SignInSession
+from assessment.timestamps import as_utc, utcnow
 
 USERNAME = re.compile(r"[\w.@-]{3,60}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+")

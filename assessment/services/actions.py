@@ -30,7 +30,8 @@ from assessment.services.audit import last_change, record_in
 from assessment.services.guard import deny, reachable_assessment
 from assessment.services.refs import next_ref
 from assessment.storage.store import Store
-from assessment.storage.tables import ActionRow, Assessment, EvidenceRow, utcnow
+from assessment.storage.tables import ActionRow, Assessment, EvidenceRow
+from assessment.timestamps import utcnow
 from assessment.workflow.corrective_action import (
     MOVES,
     ActionLink,

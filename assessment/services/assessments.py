@@ -30,9 +30,8 @@ from assessment.storage.tables import (
     ChecklistSnapshot,
     Organization,
     ResponseRow,
-    as_utc,
-    utcnow,
 )
+from assessment.timestamps import as_utc, utcnow
 from assessment.workflow.corrective_action import ActionLink, ActionStatus
 from assessment.workflow.response import Response
 from assessment.workflow.stages import AssessmentStatus, SignOff

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from assessment.access.roles import Actor, Permission
 from assessment.services.guard import reachable_assessment
 from assessment.storage.store import Store
-from assessment.storage.tables import Assessment, AuditEvent, utcnow
+from assessment.storage.tables import Assessment, AuditEvent
+from assessment.timestamps import utcnow
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,10 @@ from assessment.services.assessments import editable_row, get_row, snapshot_chec
 from assessment.services.audit import last_change, record_in
 from assessment.services.guard import reachable_assessment, require_admin
 from assessment.services.refs import next_ref
+from assessment.services.vault_access import open_vault, vault_errors
 from assessment.storage.store import Store
-from assessment.storage.tables import Assessment, EvidenceRow, utcnow
+from assessment.storage.tables import Assessment, EvidenceRow
+from assessment.timestamps import utcnow
 from evidence.filetypes import ACCEPTED
 from evidence.links import check_link
 from evidence.names import clean_name, one_line, without_controls
@@ -270,7 +272,8 @@ def _kind_content(
             raise EvidenceRefused(f"files of type {media_type!r} are not taken as evidence")
         return sha256  # type: ignore[return-value]
     if kind is EvidenceKind.LINK:
-        return check_link(url or "")
+        with vault_errors():
+            return check_link(url or "")
     text = without_controls(note or "").strip()
     if not text:
         raise EvidenceRefused("a note needs some text")
@@ -342,12 +345,13 @@ def read_file(
 
     A missing or altered file raises EvidenceIntegrityError: it is never served as valid.
     """
-    vault = vault if vault is not None else Vault()
+    vault = vault if vault is not None else open_vault()
     found = get_evidence(store, actor, assessment_id, ref)
     if found.kind is not EvidenceKind.FILE or found.sha256 is None:
         raise InvalidChange(f"evidence {ref} is a {found.kind.value}, not a file")
     what = f"evidence {ref} '{found.title}' of assessment {assessment_id}"
-    return found, vault.read(found.sha256, what=what)
+    with vault_errors():
+        return found, vault.read(found.sha256, what=what)
 
 
 def _editable_row(
@@ -495,7 +499,7 @@ def verify_evidence(store: Store, actor: Actor, vault: Vault | None = None) -> E
     """Check every file of every assessment against the vault, and every file in the vault
     against its hash; each missing or altered file is listed with the records that use it."""
     require_admin(store, actor, what="verify the whole evidence vault")
-    vault = vault if vault is not None else Vault()
+    vault = vault if vault is not None else open_vault()
     with store.transaction() as session:
         rows = session.execute(
             select(
@@ -507,7 +511,8 @@ def verify_evidence(store: Store, actor: Actor, vault: Vault | None = None) -> E
     users: dict[str, list[tuple[int, str, str]]] = {}
     for sha256, assessment_id, ref, title in rows:
         users.setdefault(sha256, []).append((assessment_id, ref, title))
-    report = verify_vault(vault, users)
+    with vault_errors():
+        report = verify_vault(vault, users)
     problems = tuple(
         EvidenceProblem(problem, sha256, tuple(users.get(sha256, ())))
         for problem, hashes in (("missing", report.missing), ("altered", report.altered))

@@ -18,6 +18,7 @@ from assessment.access.roles import Actor, Permission
 from assessment.errors import InvalidChange
 from assessment.services.assessments import editable_row
 from assessment.services.evidence import add_evidence_row, to_record
+from assessment.services.vault_access import open_vault, vault_errors
 from assessment.storage.store import Store
 from evidence.intake import inspect_upload
 from evidence.links import check_link
@@ -66,8 +67,9 @@ def add_file(
 ) -> AddedEvidence:
     """Check a file (size, type from its content), record it, and keep its content in the
     vault; a refused file changes nothing, in the vault or the database."""
-    vault = vault if vault is not None else Vault()
-    upload = inspect_upload(content, original_name, max_bytes=vault.max_bytes)
+    vault = vault if vault is not None else open_vault()
+    with vault_errors():
+        upload = inspect_upload(content, original_name, max_bytes=vault.max_bytes)
     criteria = list(criteria)  # read again if the first attempt is retried
 
     def work(session: Session) -> AddedEvidence:
@@ -92,7 +94,8 @@ def add_file(
         )
         # Last, so that a refused record leaves the vault as it was. Should the commit fail
         # after this, the vault holds a file no record uses: harmless, and `verify` lists it.
-        stored = vault.put(upload.content)
+        with vault_errors():
+            stored = vault.put(upload.content)
         notices = upload.notices
         if stored.already_stored:
             notices += ("the same file is already in the vault: it is stored once",)
@@ -115,7 +118,8 @@ def add_link(
     valid_until: date | None = None,
 ) -> AddedEvidence:
     """Record a link (http or https only) as evidence."""
-    url = check_link(url)
+    with vault_errors():
+        url = check_link(url)
     criteria = list(criteria)  # read again if the first attempt is retried
 
     def work(session: Session) -> AddedEvidence:

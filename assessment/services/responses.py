@@ -24,7 +24,8 @@ from assessment.services.assessments import (
 )
 from assessment.services.audit import record_in
 from assessment.storage.store import Store
-from assessment.storage.tables import Assessment, ResponseRow, utcnow
+from assessment.storage.tables import Assessment, ResponseRow
+from assessment.timestamps import utcnow
 from assessment.workflow.response import Response
 
 FIELDS = ("score", "not_applicable", "notes", "finding", "finding_reason")

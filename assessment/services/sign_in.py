@@ -14,7 +14,6 @@ found them has ended, so the log's own write never waits on ours (SQLite has one
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from assessment.access.passwords import dummy_verify, hash_password, needs_rehash, verify_password
 from assessment.access.roles import Actor
-from assessment.errors import InvalidSetting, SignInRefused
+from assessment.errors import SignInRefused
 from assessment.scoring.numbers import counted
 from assessment.services.accounts import (
     DISABLED,
@@ -35,8 +34,10 @@ from assessment.services.accounts import (
     user_by_name,
 )
 from assessment.services.security_log import SecurityEventKind, log_event
+from assessment.settings import LOCKOUT_ATTEMPTS, LOCKOUT_MINUTES, SESSION_MINUTES
 from assessment.storage.store import Store
-from assessment.storage.tables import AppUser, SignInSession, as_utc, utcnow
+from assessment.storage.tables import AppUser, SignInSession
+from assessment.timestamps import as_utc, utcnow
 
 WRONG = "Wrong user name or password."
 EXPIRED = "Your session has expired; please sign in again."
@@ -45,37 +46,17 @@ ABSOLUTE_LIMIT = timedelta(hours=12)
 # that a read, not a write per click (the idle limit is whole minutes anyway).
 SLIDE_EVERY = timedelta(minutes=1)
 
-ATTEMPTS_SETTING = "ISO10002_LOCKOUT_ATTEMPTS"
-LOCKOUT_SETTING = "ISO10002_LOCKOUT_MINUTES"
-SESSION_SETTING = "ISO10002_SESSION_MINUTES"
-
-
-def positive_setting(name: str, default: int, maximum: int) -> int:
-    """A whole number from 1 to `maximum` read from the environment variable `name`."""
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= maximum:
-        raise InvalidSetting(
-            f"{name} must be a whole number from 1 to {maximum} (such as {default}), not {raw!r}"
-        )
-    return value
-
 
 def lockout_attempts() -> int:
-    return positive_setting(ATTEMPTS_SETTING, 5, 100)
+    return LOCKOUT_ATTEMPTS.whole()
 
 
 def lockout_minutes() -> int:
-    return positive_setting(LOCKOUT_SETTING, 15, 7 * 24 * 60)
+    return LOCKOUT_MINUTES.whole()
 
 
 def session_minutes() -> int:
-    return positive_setting(SESSION_SETTING, 60, 12 * 60)
+    return SESSION_MINUTES.whole()
 
 
 @dataclass(frozen=True)

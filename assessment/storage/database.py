@@ -7,23 +7,12 @@ Teams set DATABASE_URL to PostgreSQL; the same code runs on both.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-
-def data_dir() -> Path:
-    return Path(os.environ.get("ISO10002_DATA_DIR", "data"))
-
-
-def database_url() -> str:
-    """DATABASE_URL if set, else the SQLite file `$ISO10002_DATA_DIR/iso10002.db`."""
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if url:
-        return url
-    return f"sqlite:///{(data_dir() / 'iso10002.db').resolve()}"
+from assessment.settings import database_url
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

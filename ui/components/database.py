@@ -11,7 +11,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from assessment.errors import DatabaseUnavailable
-from assessment.storage.database import database_url
+from assessment.settings import database_url
 from assessment.storage.schema import current_revision, head_revision
 from assessment.storage.store import Store
 

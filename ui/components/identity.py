@@ -8,21 +8,18 @@ explicitly, and the sidebar says so when it is off.
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
 from assessment.access.roles import Actor, os_user_name
+from assessment.settings import AUTH
 
 ACTOR_KEY = "identity_actor"
 TOKEN_KEY = "identity_token"  # noqa: S105 (a session-state key, not a secret)
-AUTH_ENV = "ISO10002_AUTH"
-_OFF = {"off", "0", "false", "no"}
 
 
 def auth_enabled() -> bool:
     """Sign-in is required unless ISO10002_AUTH is explicitly off."""
-    return os.environ.get(AUTH_ENV, "on").strip().lower() not in _OFF
+    return AUTH.switch()
 
 
 def local_user_name() -> str:

@@ -22,7 +22,7 @@ from assessment.scoring.verdict import Verdict
 from assessment.services.assessments import AssessmentRecord, set_status
 from assessment.services.sign_off import SignOffReview, review_sign_off
 from assessment.storage.store import Store
-from assessment.storage.tables import as_utc
+from assessment.timestamps import as_utc
 from assessment.workflow.stages import AssessmentStatus
 from ui.components.identity import current_actor
 from ui.components.markdown import md_escape

@@ -10,7 +10,6 @@ import streamlit as st
 from assessment.access.roles import Permission
 from assessment.errors import (
     EvidenceIntegrityError,
-    EvidenceRefused,
     NotFound,
     UserError,
 )
@@ -23,10 +22,11 @@ from assessment.services.evidence import (
 )
 from assessment.services.evidence_adding import AddedEvidence, add_file, add_link, add_note
 from assessment.services.evidence_metrics import evidence_coverage, expiring
+from assessment.settings import evidence_max_bytes
 from assessment.storage.store import Store
 from assessment.workflow.stages import AssessmentStatus
 from evidence.filetypes import ACCEPTED
-from evidence.limits import max_upload_bytes, size_text
+from evidence.limits import size_text
 from evidence.records import MOVES, STORED_STATUSES, EvidenceKind, EvidenceRecord, EvidenceStatus
 from ui.components.database import app_store
 from ui.components.identity import current_actor
@@ -75,11 +75,7 @@ def _add_forms(store: Store, record: AssessmentRecord) -> None:
     generation = st.session_state.get(GENERATION_KEY, 0)
     file_tab, link_tab, note_tab = st.tabs(["File", "Link", "Note"])
     with file_tab:
-        try:
-            limit = size_text(max_upload_bytes())
-        except EvidenceRefused as error:
-            st.error(f"Files cannot be added until the size limit is fixed: {error}")
-            return
+        limit = size_text(evidence_max_bytes())
         st.caption(
             f"At most {limit} per file. Accepted: {_accepted_types()}. The type is judged from "
             "the content, not the name: programs, scripts, archives and web pages are refused."

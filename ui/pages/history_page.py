@@ -19,7 +19,7 @@ from assessment.reports.csv_export import csv_bytes
 from assessment.services.assessments import AssessmentRecord, open_assessment
 from assessment.services.audit import Event, event_users, events
 from assessment.storage.store import Store
-from assessment.storage.tables import as_utc
+from assessment.timestamps import as_utc
 from ui.components.database import app_store
 from ui.components.identity import current_actor
 from ui.components.markdown import md_escape

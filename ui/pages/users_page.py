@@ -26,7 +26,7 @@ from assessment.services.accounts import (
 from assessment.services.organizations import list_organizations
 from assessment.services.security_log import SecurityEventKind, security_log
 from assessment.storage.store import Store
-from assessment.storage.tables import as_utc
+from assessment.timestamps import as_utc
 from ui.components.database import app_store
 from ui.components.identity import current_actor
 from ui.components.markdown import md_escape

@@ -18,7 +18,7 @@ from assessment.reports.pdf.styles import INK, RULE
 from assessment.reports.pdf.tables import facts, head_row, register
 from assessment.scoring.numbers import percent
 from assessment.scoring.verdict import Verdict
-from assessment.storage.tables import as_utc
+from assessment.timestamps import as_utc
 
 _NAME_AND_ROLE = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<role>.+)\)\s*$")
 BLANK_ROWS = ("Management representative", "Approved by")
