@@ -45,7 +45,6 @@ from assessment.demo.builder import RETAILER, load_demo
 from assessment.errors import NotFound, PermissionDenied
 from assessment.portable.assessment_file import LoadedAssessment
 from assessment.reports.data import gather_report
-from assessment.reports.excel_apply import apply_workbook_changes
 from assessment.reports.excel_preview import ResponseChange, WorkbookChanges
 from assessment.services import accounts as U
 from assessment.services import actions as X
@@ -58,6 +57,7 @@ from assessment.services.evidence_adding import add_note
 from assessment.services.exchange import export_assessment, import_assessment
 from assessment.services.responses import set_response
 from assessment.services.security_log import SecurityEventKind, security_events
+from assessment.services.workbooks import apply_workbook_changes
 from assessment.storage.store import Store
 from assessment.storage.tables import (
     ActionRow,

@@ -24,7 +24,6 @@ from assessment.reports.excel_export import write_workbook
 from assessment.reports.excel_import import (
     CellFault,
     WorkbookChanges,
-    apply_workbook_changes,
     read_workbook,
 )
 from assessment.reports.excel_layout import META_SHEET
@@ -38,6 +37,7 @@ from assessment.services.assessments import open_assessment
 from assessment.services.audit import events
 from assessment.services.evidence_adding import add_note
 from assessment.services.responses import set_response
+from assessment.services.workbooks import apply_workbook_changes
 from assessment.storage.store import Store
 from assessment.workflow.response import Response
 from tests.people import ADMIN, admin

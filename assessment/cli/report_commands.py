@@ -12,12 +12,12 @@ from assessment.errors import AssessmentLocked
 from assessment.portable.assessment_file import load_assessment_file
 from assessment.reports.csv_export import write_actions_csv, write_criteria_csv
 from assessment.reports.data import ReportData, gather_report, gather_report_from_file
-from assessment.reports.excel_apply import apply_workbook_changes
 from assessment.reports.excel_export import write_workbook
 from assessment.reports.excel_import import read_workbook
 from assessment.reports.pdf import write_pdf
 from assessment.scoring.numbers import counted
 from assessment.services.assessments import open_assessment
+from assessment.services.workbooks import apply_workbook_changes
 
 
 def _report_data(source: str) -> ReportData:

@@ -3,7 +3,7 @@
 A client scores offline in the Criteria sheet of an exported workbook. `read_workbook` compares
 it with the assessment as stored now and returns `WorkbookChanges`: per criterion, the old and
 the new response, and every invalid cell as `Sheet!Cell: reason`. Nothing is written here;
-`apply_workbook_changes` (excel_apply) writes all the changes in one transaction, and only when
+`apply_workbook_changes` (assessment/services/workbooks.py) writes all the changes in one transaction, and only when
 there is no fault at all, so a half-imported workshop never exists.
 
 A workbook is refused outright when it is not one of ours, belongs to another assessment, or was
@@ -25,7 +25,6 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assessment.errors import WorkbookRefused
-from assessment.reports.excel_apply import apply_workbook_changes
 from assessment.reports.excel_cells import (
     CellError,
     RowReader,
@@ -59,7 +58,6 @@ __all__ = [
     "FieldChange",
     "ResponseChange",
     "WorkbookChanges",
-    "apply_workbook_changes",
     "read_workbook",
 ]
 

@@ -1,6 +1,6 @@
 """The preview of a workshop import: the changes it would make, and the cells that stop it.
 
-Plain data, shared by the reader (`excel_import`), the writer (`excel_apply`), the command line
+Plain data, shared by the reader (`excel_import`), the writer (`services/workbooks`), the command line
 and the app, which show it before anyone confirms.
 """
 

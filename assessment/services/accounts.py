@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from assessment.access.passwords import hash_password
 from assessment.access.roles import Actor, Role
@@ -28,6 +28,7 @@ from assessment.errors import (
 )
 from assessment.services.guard import deny, require_admin
 from assessment.services.security_log import SecurityEventKind, log_event
+from assessment.services.versions import versioned_write
 from assessment.storage.store import Store
 from assessment.storage.tables import AppUser, Membership, SignInSession
 from assessment.timestamps import as_utc, utcnow
@@ -306,13 +307,17 @@ def _end_sessions(session: Session, user_id: int) -> None:
     )
 
 
-def _conflict(store: Store, username: str) -> ConflictError:
-    with store.transaction() as session:
+def _conflict(username: str) -> Callable[[Session], ConflictError]:
+    """A change of an account that lost a race to another administrator's (services/versions.py)."""
+
+    def describe(session: Session) -> ConflictError:
         row = user_by_name(session, username)
         version = row.version if row is not None else 0
-    return ConflictError(
-        f"the account '{username}'", "another administrator", "that moment", version
-    )
+        return ConflictError(
+            f"the account '{username}'", "another administrator", "that moment", version
+        )
+
+    return describe
 
 
 def set_password(store: Store, actor: Actor, username: str, new_password: str) -> None:
@@ -325,15 +330,12 @@ def set_password(store: Store, actor: Actor, username: str, new_password: str) -
     if not (actor.is_admin or own):
         deny(store, actor, "set another user's password", None)
     password_hash = hash_password(new_password)
-    try:
-        with store.transaction() as session:
-            row = existing_user(session, username)
-            row.password_hash = password_hash
-            if row.id != actor.user_id:
-                _end_sessions(session, row.id)
-            name = row.username
-    except StaleDataError:
-        raise _conflict(store, username) from None
+    with versioned_write(store, _conflict(username)) as session:
+        row = existing_user(session, username)
+        row.password_hash = password_hash
+        if row.id != actor.user_id:
+            _end_sessions(session, row.id)
+        name = row.username
     _log_change(
         store, actor, "changed their own password" if own else f"set the password of '{name}'"
     )
@@ -342,21 +344,16 @@ def set_password(store: Store, actor: Actor, username: str, new_password: str) -
 def set_active(store: Store, actor: Actor, username: str, active: bool) -> UserRecord:
     """Enable or disable an account; disabling it ends its sessions. Not your own account."""
     require_admin(store, actor, what="enable or disable a user account")
-    try:
-        with store.transaction() as session:
-            row = existing_user(session, username)
-            if not active and actor.user_id is not None and row.id == actor.user_id:
-                raise InvalidChange(
-                    "You cannot disable your own account; ask another administrator."
-                )
-            changed = row.active != active
-            row.active = active
-            if not active:
-                _end_sessions(session, row.id)
-            session.flush()
-            record = as_record(row)
-    except StaleDataError:
-        raise _conflict(store, username) from None
+    with versioned_write(store, _conflict(username)) as session:
+        row = existing_user(session, username)
+        if not active and actor.user_id is not None and row.id == actor.user_id:
+            raise InvalidChange("You cannot disable your own account; ask another administrator.")
+        changed = row.active != active
+        row.active = active
+        if not active:
+            _end_sessions(session, row.id)
+        session.flush()
+        record = as_record(row)
     if changed:
         verb = "enabled" if active else "disabled"
         _log_change(store, actor, f"{verb} the account '{record.username}'")
@@ -366,14 +363,11 @@ def set_active(store: Store, actor: Actor, username: str, active: bool) -> UserR
 def unlock(store: Store, actor: Actor, username: str) -> UserRecord:
     """Lift a lockout after failed sign-ins before it runs out."""
     require_admin(store, actor, what="unlock a user account")
-    try:
-        with store.transaction() as session:
-            row = existing_user(session, username)
-            row.failed_attempts = 0
-            row.locked_until = None
-            session.flush()
-            record = as_record(row)
-    except StaleDataError:
-        raise _conflict(store, username) from None
+    with versioned_write(store, _conflict(username)) as session:
+        row = existing_user(session, username)
+        row.failed_attempts = 0
+        row.locked_until = None
+        session.flush()
+        record = as_record(row)
     _log_change(store, actor, f"unlocked the account '{record.username}'")
     return record

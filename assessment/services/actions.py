@@ -13,7 +13,6 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from assessment.access.roles import Actor, Permission
 from assessment.errors import ActionAlreadyRaised, ConflictError, InvalidChange, NotFound
@@ -26,9 +25,10 @@ from assessment.services.assessments import (
     load_parts,
     snapshot_checklist,
 )
-from assessment.services.audit import last_change, record_in
+from assessment.services.audit import record_in
 from assessment.services.guard import deny, reachable_assessment
 from assessment.services.refs import next_ref
+from assessment.services.versions import check_version, conflict, versioned_write
 from assessment.storage.store import Store
 from assessment.storage.tables import ActionRow, Assessment, EvidenceRow
 from assessment.timestamps import utcnow
@@ -368,9 +368,9 @@ def _editable_row(
     if not manages_action(actor, assessment.organization_id, row.owner, assignee_may):
         deny(store, actor, f"{what} (action {ref})", assessment.organization_id)
     ensure_editable(assessment)  # after the permission: a refusal is logged as one
-    if row.version != expected_version:
-        who, when = last_change(session, "action", ref, assessment_id=assessment_id)
-        raise ConflictError(f"action {ref}", who, when, row.version)
+    check_version(
+        session, row, expected_version, f"action {ref}", "action", ref, assessment_id=assessment_id
+    )
     return assessment, row
 
 
@@ -389,22 +389,22 @@ def manages_action(actor: Actor, organization_id: int, owner: str, assignee_may:
 def _save(
     store: Store, assessment_id: int, ref: str, change: Callable[[Session], ActionRow]
 ) -> ActionRecord:
-    """Run `change(session)` in a transaction; a concurrent edit becomes a ConflictError."""
-    try:
-        with store.transaction() as session:
-            row = change(session)
-            row.updated_at = utcnow()
-            session.flush()  # UPDATE ... WHERE version = the version read (version_id_col)
-            return to_record(row)
-    except StaleDataError:
-        with store.transaction() as session:
-            row = session.scalars(
-                select(ActionRow).where(
-                    ActionRow.assessment_id == assessment_id, ActionRow.ref == ref
-                )
-            ).one()
-            who, when = last_change(session, "action", ref, assessment_id=assessment_id)
-            raise ConflictError(f"action {ref}", who, when, row.version) from None
+    """Run `change(session)` in one transaction whose UPDATE is conditional on the version read
+    (services/versions.py): a concurrent edit becomes a ConflictError."""
+
+    def reread(session: Session) -> ConflictError:
+        row = session.scalars(
+            select(ActionRow).where(ActionRow.assessment_id == assessment_id, ActionRow.ref == ref)
+        ).one()
+        return conflict(
+            session, f"action {ref}", "action", ref, row.version, assessment_id=assessment_id
+        )
+
+    with versioned_write(store, reread) as session:
+        row = change(session)
+        row.updated_at = utcnow()
+        session.flush()
+        return to_record(row)
 
 
 def update_action(

@@ -7,6 +7,7 @@ reason and is audited like every other change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -19,10 +20,11 @@ from assessment.errors import AssessmentLocked, ConflictError, InvalidChange, No
 from assessment.scoring.engine import AssessmentScore, score_assessment
 from assessment.scoring.findings import Finding
 from assessment.scoring.verdict import Verdict
-from assessment.services.audit import last_change, record
+from assessment.services.audit import record
 from assessment.services.evidence_support import supported_criteria
 from assessment.services.guard import reachable_assessment, reachable_organization, require
 from assessment.services.organizations import get_row as organization_row
+from assessment.services.versions import check_version, conflict, versioned_write
 from assessment.storage.store import Store, snapshot_cache
 from assessment.storage.tables import (
     ActionRow,
@@ -358,9 +360,21 @@ def open_assessment(
 
 
 def _check_version(session: Session, row: Assessment, expected_version: int) -> None:
-    if row.version != expected_version:
-        who, when = last_change(session, "assessment", str(row.id))
-        raise ConflictError(f"assessment '{row.title}'", who, when, row.version)
+    check_version(
+        session, row, expected_version, f"assessment '{row.title}'", "assessment", str(row.id)
+    )
+
+
+def _reread(assessment_id: int) -> Callable[[Session], ConflictError]:
+    """What a write that lost a race to another is refused with (services/versions.py)."""
+
+    def describe(session: Session) -> ConflictError:
+        row = get_row(session, assessment_id)
+        return conflict(
+            session, f"assessment '{row.title}'", "assessment", str(row.id), row.version
+        )
+
+    return describe
 
 
 def _event(
@@ -396,7 +410,7 @@ def _change(
     *,
     at: datetime | None = None,
 ) -> None:
-    """Set one field and write its audit event; the caller bumps the version once per call."""
+    """Set one field and write its audit event (the mapper counts the row's version)."""
     _event(session, actor, row, field, getattr(row, field), value, at=at)
     setattr(row, field, value)
 
@@ -413,7 +427,7 @@ def edit_assessment(
         changes["title"] = _clean_title(str(changes["title"]))
     if "team" in changes:
         changes["team"] = [str(member) for member in changes["team"]]  # type: ignore[attr-defined]
-    with store.transaction() as session:
+    with versioned_write(store, _reread(assessment_id)) as session:
         row = editable_row(
             session,
             store,
@@ -425,7 +439,6 @@ def edit_assessment(
         _check_version(session, row, expected_version)
         for field, value in changes.items():
             _change(session, actor.name, row, field, value)
-        row.version += 1
         return assessment_record(session, row)
 
 
@@ -445,7 +458,7 @@ def set_status(
     the verdict at that moment; when that verdict is not "ready" it needs a `statement` saying
     why it is signed off anyway (the README's "Signing off").
     """
-    with store.transaction() as session:
+    with versioned_write(store, _reread(assessment_id)) as session:
         row = reachable_assessment(
             session, store, actor, assessment_id, Permission.VIEW, what="see this assessment"
         )
@@ -479,7 +492,6 @@ def set_status(
         elif current is AssessmentStatus.FINAL:
             _unsign(session, actor.name, row)
         _change(session, actor.name, row, "status", status.value)
-        row.version += 1
         if reason.strip():
             _event(session, actor.name, row, "status_reason", None, reason.strip())
         return assessment_record(session, row)
@@ -517,7 +529,7 @@ def _unsign(session: Session, actor: str, row: Assessment) -> None:
 def archive_assessment(
     store: Store, actor: Actor, assessment_id: int, *, expected_version: int, archived: bool = True
 ) -> AssessmentRecord:
-    with store.transaction() as session:
+    with versioned_write(store, _reread(assessment_id)) as session:
         row = reachable_assessment(
             session,
             store,
@@ -528,7 +540,6 @@ def archive_assessment(
         )
         _check_version(session, row, expected_version)
         _change(session, actor.name, row, "archived", archived)
-        row.version += 1
         return assessment_record(session, row)
 
 
@@ -547,7 +558,6 @@ def link_baseline(
         if baseline.organization_id != row.organization_id:
             raise InvalidChange("a baseline must be an earlier assessment of the same organization")
     _change(session, actor, row, "baseline_id", baseline.id if baseline else None, at=at)
-    row.version += 1
 
 
 def set_baseline(
@@ -558,7 +568,7 @@ def set_baseline(
     *,
     expected_version: int,
 ) -> AssessmentRecord:
-    with store.transaction() as session:
+    with versioned_write(store, _reread(assessment_id)) as session:
         row = editable_row(
             session,
             store,

@@ -19,15 +19,15 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from assessment.access.roles import Actor, Permission
 from assessment.errors import ConflictError, EvidenceRefused, InvalidChange, NotFound
 from assessment.services.assessments import editable_row, get_row, snapshot_checklist
-from assessment.services.audit import last_change, record_in
+from assessment.services.audit import record_in
 from assessment.services.guard import reachable_assessment, require_admin
 from assessment.services.refs import next_ref
 from assessment.services.vault_access import open_vault, vault_errors
+from assessment.services.versions import check_version, conflict, versioned_write
 from assessment.storage.store import Store
 from assessment.storage.tables import Assessment, EvidenceRow
 from assessment.timestamps import utcnow
@@ -367,9 +367,9 @@ def _editable_row(
         session, store, actor, assessment_id, permission, what="change evidence records"
     )
     row = _row(session, assessment_id, ref)
-    if row.version != expected_version:
-        who, when = last_change(session, ENTITY, ref, assessment_id=assessment_id)
-        raise ConflictError(f"evidence {ref}", who, when, row.version)
+    check_version(
+        session, row, expected_version, f"evidence {ref}", ENTITY, ref, assessment_id=assessment_id
+    )
     return assessment, row
 
 
@@ -380,19 +380,21 @@ def _save(
     ref: str,
     change: Callable[[Session], EvidenceRow],
 ) -> EvidenceRecord:
-    """Run `change(session)` in a transaction; a concurrent edit becomes a ConflictError."""
-    try:
-        with store.transaction() as session:
-            row = change(session)
-            row.updated_by = actor.name
-            row.updated_at = utcnow()
-            session.flush()  # UPDATE ... WHERE version = the version read (version_id_col)
-            return to_record(row)
-    except StaleDataError:
-        with store.transaction() as session:
-            row = _row(session, assessment_id, ref)
-            who, when = last_change(session, ENTITY, ref, assessment_id=assessment_id)
-            raise ConflictError(f"evidence {ref}", who, when, row.version) from None
+    """Run `change(session)` in one transaction whose UPDATE is conditional on the version read
+    (services/versions.py): a concurrent edit becomes a ConflictError."""
+
+    def reread(session: Session) -> ConflictError:
+        row = _row(session, assessment_id, ref)
+        return conflict(
+            session, f"evidence {ref}", ENTITY, ref, row.version, assessment_id=assessment_id
+        )
+
+    with versioned_write(store, reread) as session:
+        row = change(session)
+        row.updated_by = actor.name
+        row.updated_at = utcnow()
+        session.flush()
+        return to_record(row)
 
 
 def update_evidence(

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from assessment.access.roles import Actor, Permission
 from assessment.errors import ConflictError, InvalidChange, NotFound
-from assessment.services.audit import last_change, record
+from assessment.services.audit import record
 from assessment.services.guard import reachable_organization, require_admin
+from assessment.services.versions import check_version, conflict, versioned_write
 from assessment.storage.store import Store
 from assessment.storage.tables import Organization
 
@@ -135,8 +136,14 @@ def _change(
     field: str,
     value: object,
 ) -> OrganizationRecord:
+    def reread(session: Session) -> ConflictError:
+        row = get_row(session, organization_id)
+        return conflict(
+            session, f"organization '{row.name}'", "organization", str(row.id), row.version
+        )
+
     try:
-        with store.transaction() as session:
+        with versioned_write(store, reread) as session:
             row = reachable_organization(
                 session,
                 store,
@@ -145,12 +152,16 @@ def _change(
                 Permission.MANAGE_ORGANIZATION,
                 what=_ACTS[field],
             )
-            if row.version != expected_version:
-                who, when = last_change(session, "organization", str(row.id))
-                raise ConflictError(f"organization '{row.name}'", who, when, row.version)
+            check_version(
+                session,
+                row,
+                expected_version,
+                f"organization '{row.name}'",
+                "organization",
+                str(row.id),
+            )
             before = getattr(row, field)
             setattr(row, field, value)
-            row.version += 1
             record(
                 session,
                 actor.name,
@@ -161,6 +172,7 @@ def _change(
                 value,
                 organization_id=row.id,
             )
+            session.flush()
             return _as_record(row)
     except IntegrityError:
         raise InvalidChange(f"an organization named '{value}' already exists") from None

@@ -1,16 +1,16 @@
 """Writing one response: checked against the checklist, versioned, audited.
 
 Two people scoring the same criterion must never silently overwrite each other. Every write
-names the version it was based on; the update only happens `WHERE version = expected`, which
-holds on SQLite and PostgreSQL alike, so the second writer gets a ConflictError naming who
-changed it and when.
+names the version it was based on, and the UPDATE is conditional on it (the one mechanism of
+services/versions.py), so the second writer gets a ConflictError naming who changed it and when.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,7 @@ from assessment.services.assessments import (
     snapshot_checklist,
 )
 from assessment.services.audit import record_in
+from assessment.services.versions import versioned_write
 from assessment.storage.store import Store
 from assessment.storage.tables import Assessment, ResponseRow
 from assessment.timestamps import utcnow
@@ -100,7 +101,6 @@ def add_response(
         criterion_id=criterion_id,
         updated_by=actor,
         updated_at=at or utcnow(),
-        version=1,
         **_values(response),
     )
     session.add(row)
@@ -115,22 +115,17 @@ def update_response(
     assessment: Assessment,
     current: ResponseRow,
     response: Response,
-    expected_version: int,
-) -> datetime | None:
-    """Change an answered criterion inside the caller's transaction, only if it is still at
-    `expected_version` (the UPDATE is conditional on it); audited. Returns when it was written,
-    or None when someone else changed it first (nothing written)."""
+) -> datetime:
+    """Change an answered criterion inside the caller's transaction; audited. The UPDATE is
+    conditional on the version `current` was read at (services/versions.py): when someone
+    changed it since, the flush raises StaleDataError and nothing is written."""
     before = {f: getattr(current, f) for f in FIELDS}
     values = _values(response)
     now = utcnow()
-    changed = session.execute(
-        update(ResponseRow)
-        .where(ResponseRow.id == current.id, ResponseRow.version == expected_version)
-        .values(**values, updated_by=actor, updated_at=now, version=expected_version + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        return None
+    for field, value in values.items():
+        setattr(current, field, value)
+    current.updated_by, current.updated_at = actor, now
+    session.flush()
     _audit(session, actor, assessment, current.criterion_id, before, values)
     return now
 
@@ -146,7 +141,7 @@ def set_response(
 ) -> StoredResponse:
     """Write a response based on `expected_version` (0 when it was never answered)."""
     try:
-        with store.transaction() as session:
+        with versioned_write(store, _reread(assessment_id, criterion_id)) as session:
             assessment = editable_row(
                 session, store, actor, assessment_id, Permission.SCORE, what="score criteria"
             )
@@ -168,22 +163,21 @@ def set_response(
             )
             if current.version != expected_version:
                 raise _conflict(current)
-            written = update_response(
-                session, actor.name, assessment, current, response, expected_version
-            )
-            if written is None:
-                raise _reread_conflict(store, assessment_id, criterion_id)
-            return StoredResponse(response, expected_version + 1, actor.name, written)
+            written = update_response(session, actor.name, assessment, current, response)
+            return StoredResponse(response, current.version, actor.name, written)
     except IntegrityError:
         # Someone else answered the same criterion first, between our read and our insert.
-        raise _reread_conflict(store, assessment_id, criterion_id) from None
+        with store.transaction() as session:
+            raise _reread(assessment_id, criterion_id)(session) from None
 
 
-def _reread_conflict(store: Store, assessment_id: int, criterion_id: str) -> ConflictError:
-    with store.transaction() as session:
+def _reread(assessment_id: int, criterion_id: str) -> Callable[[Session], ConflictError]:
+    def describe(session: Session) -> ConflictError:
         current = session.scalars(
             select(ResponseRow).where(
                 ResponseRow.assessment_id == assessment_id, ResponseRow.criterion_id == criterion_id
             )
         ).one()
         return _conflict(current)
+
+    return describe

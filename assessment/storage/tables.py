@@ -48,6 +48,8 @@ class Organization(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (services/versions.py)
+
 
 class ChecklistSnapshot(Base):
     """The exact checklist an assessment was made with, kept even if the YAML changes later."""
@@ -76,6 +78,8 @@ class Assessment(Base):
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (services/versions.py)
     # The last sign-off as final (cleared when reopened; the audit trail keeps every one).
     signed_off_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     signed_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -97,6 +101,8 @@ class ResponseRow(Base):
     updated_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (services/versions.py)
 
 
 class ActionRow(Base):

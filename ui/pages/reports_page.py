@@ -11,7 +11,6 @@ from assessment.access.roles import Permission
 from assessment.errors import NotFound, UserError
 from assessment.reports.csv_export import actions_csv_bytes, criteria_csv_bytes
 from assessment.reports.data import ReportData, gather_report
-from assessment.reports.excel_apply import apply_workbook_changes
 from assessment.reports.excel_export import workbook_bytes
 from assessment.reports.excel_import import MAX_WORKBOOK_BYTES, read_workbook
 from assessment.reports.excel_preview import WorkbookChanges
@@ -19,6 +18,7 @@ from assessment.reports.pdf import pdf_bytes
 from assessment.scoring.engine import CriterionResult
 from assessment.scoring.numbers import percent
 from assessment.services.assessments import AssessmentRecord, open_assessment
+from assessment.services.workbooks import apply_workbook_changes
 from assessment.storage.store import Store
 from ui.components.database import app_store
 from ui.components.identity import current_actor

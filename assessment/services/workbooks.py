@@ -1,4 +1,5 @@
-"""Applying a workshop's changes: all of them in one transaction, or none.
+"""Applying a workshop workbook's changes (read by assessment/reports/excel_import.py): all of
+them in one transaction, or none.
 
 `set_response` writes one response per transaction; a workshop brings dozens, and a client must
 never find half of them stored. Here every change is written in one transaction through the
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from assessment.access.roles import Actor, Permission
 from assessment.checklist.model import Checklist
@@ -63,12 +65,8 @@ def _current_rows(
 def _update(
     session: Session, actor: str, assessment: Assessment, row: ResponseRow, change: ResponseChange
 ) -> StoredResponse:
-    written = update_response(
-        session, actor, assessment, row, change.after, change.expected_version
-    )
-    if written is None:
-        raise WorkbookRefused(_REFUSED, (_conflict(change, row),))
-    return StoredResponse(change.after, change.expected_version + 1, actor, written)
+    written = update_response(session, actor, assessment, row, change.after)
+    return StoredResponse(change.after, row.version, actor, written)
 
 
 def _check(change: ResponseChange, checklist: Checklist) -> None:
@@ -145,9 +143,10 @@ def apply_workbook_changes(
                         session, audit_name, assessment, row, change
                     )
             return written
-    except IntegrityError:
-        # Someone answered one of these criteria first, between our read and our insert:
-        # the transaction is rolled back; name the cells as a conflict found earlier would.
+    except (IntegrityError, StaleDataError):
+        # Someone answered or changed one of these criteria between our read and our write
+        # (the UPDATEs are conditional on the version read, services/versions.py): the
+        # transaction is rolled back; name the cells as a conflict found earlier would.
         with store.transaction() as session:
             current = _current_rows(
                 session, assessment_id, (c.criterion_id for c in changes.changes)
@@ -155,7 +154,8 @@ def apply_workbook_changes(
             conflicts = tuple(
                 _conflict(change, current.get(change.criterion_id))
                 for change in changes.changes
-                if change.expected_version == 0 and change.criterion_id in current
+                if (current[change.criterion_id].version if change.criterion_id in current else 0)
+                != change.expected_version
             )
         if not conflicts:
             raise
