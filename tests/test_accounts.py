@@ -31,8 +31,9 @@ from assessment.errors import (
 from assessment.services import accounts as U
 from assessment.services import memberships as M
 from assessment.services import sign_in as S
-from assessment.services.security_log import SecurityEventKind, security_events
+from assessment.services.security_log import SecurityEventKind, security_log
 from assessment.storage.tables import AppUser, Organization, SignInSession
+from tests.people import ADMIN
 
 PASSWORD = "correct horse battery"
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -68,7 +69,7 @@ def user(store, admin: Actor, username: str, **extra) -> U.UserRecord:
 
 def events(store, kind: SecurityEventKind) -> list[str]:
     """The details of one kind of security event, oldest first."""
-    return [e.detail for e in reversed(security_events(store, kind=kind))]
+    return [e.detail for e in reversed(security_log(store, ADMIN, kind=kind))]
 
 
 def session_rows(store) -> list[SignInSession]:
@@ -328,7 +329,7 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(store, admin):
         "unknown user name",
         "the account has no password",
     ]
-    assert [e.actor for e in security_events(store, kind=SecurityEventKind.SIGN_IN_FAILED)] == [
+    assert [e.actor for e in security_log(store, ADMIN, kind=SecurityEventKind.SIGN_IN_FAILED)] == [
         "oidc",
         "nobody",
         "maria",
@@ -556,7 +557,7 @@ def test_granting_roles(store, team, granting, target, role, refusal):
         record = M.grant_role(store, team[granting], target, acme, role)
         assert (record.username, record.role) == (target, role)
         assert {m.username: m.role for m in M.members(store, team["maria"], acme)}[target] is role
-        change = security_events(store, kind=SecurityEventKind.ROLE_CHANGED)[0]
+        change = security_log(store, ADMIN, kind=SecurityEventKind.ROLE_CHANGED)[0]
         assert change.organization_id == acme
         assert change.detail.endswith(f"→ {role.label}")
         assert change.actor == team[granting].name
@@ -566,7 +567,9 @@ def test_granting_roles(store, team, granting, target, role, refusal):
             M.grant_role(store, team[granting], target, acme, role)
         assert M.members(store, team["maria"], acme) == before
         if refusal is PermissionDenied:
-            assert security_events(store, kind=SecurityEventKind.DENIED)[0].organization_id == acme
+            assert (
+                security_log(store, ADMIN, kind=SecurityEventKind.DENIED)[0].organization_id == acme
+            )
 
 
 def test_a_lead_assessor_is_told_why(store, team):
@@ -600,7 +603,7 @@ def test_revoking_roles(store, team, revoking, target, refusal):
         assert target not in {m.username for m in M.members(store, team["maria"], acme)}
         (record,) = [u for u in U.list_users(store, team["maria"]) if u.username == target]
         assert acme not in U.actor_for(store, record.id).roles  # takes effect on the next request
-        assert security_events(store, kind=SecurityEventKind.ROLE_CHANGED)[0].detail.endswith(
+        assert security_log(store, ADMIN, kind=SecurityEventKind.ROLE_CHANGED)[0].detail.endswith(
             "→ no role"
         )
     else:
@@ -622,7 +625,8 @@ def test_members_are_seen_only_inside_the_organization(store, team):
     with pytest.raises(NotFound, match=f"no organization with id {acme}"):
         M.members(store, team["outsider"], acme)
     assert (
-        "asked for organization" in security_events(store, kind=SecurityEventKind.DENIED)[0].detail
+        "asked for organization"
+        in security_log(store, ADMIN, kind=SecurityEventKind.DENIED)[0].detail
     )
 
 

@@ -46,7 +46,7 @@ def test_loading_the_demo_shows_live_data():
     app = start()
     app.button[0].click().run()
     assert not app.exception, app.exception
-    assert "Demo data loaded" in app.success[0].value
+    assert "Demo data loaded" in unescaped(app.success[0].value)
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Organizations"] == "2"
     assert int(metrics["Overdue actions"]) >= 3
@@ -62,9 +62,8 @@ def test_uploading_a_portable_file_imports_it():
     ).run()
     app.button(key="portfolio_import_button").click().run()
     assert not app.exception, app.exception
-    assert (
-        "Imported 'Complaints-handling gap analysis 2026' for Northwind Utilities"
-        in app.success[0].value
+    assert "Imported 'Complaints-handling gap analysis 2026' for Northwind Utilities" in unescaped(
+        app.success[0].value
     )
     table = app.dataframe[0].value
     assert list(table["Assessment"]) == ["Complaints-handling gap analysis 2026"]

@@ -56,7 +56,7 @@ from assessment.services.audit import events
 from assessment.services.evidence_adding import add_note
 from assessment.services.exchange import export_assessment, import_assessment
 from assessment.services.responses import set_response
-from assessment.services.security_log import SecurityEventKind, security_events
+from assessment.services.security_log import SecurityEventKind, security_log
 from assessment.services.workbooks import apply_workbook_changes
 from assessment.storage.store import Store
 from assessment.storage.tables import (
@@ -840,7 +840,7 @@ def assert_trail_names(store: Store, actor: Actor, trail: Trail) -> None:
                 .where(AuditEvent.organization_id == key, AuditEvent.actor == actor.name)
             )
     else:
-        latest = security_events(store, kind=SecurityEventKind.ROLE_CHANGED, limit=1)[0]
+        latest = security_log(store, SETUP, kind=SecurityEventKind.ROLE_CHANGED, limit=1)[0]
         assert (latest.actor, latest.detail.split(":")[0]) == (actor.name, key)
 
 
@@ -887,7 +887,7 @@ def test_matrix(database: Database, column: str, act_name: str, org: str) -> Non
     assert after == before, "a refused act wrote something"
     assert grew == 1, "the refusal was not logged once"
     assert denied_count(engine) == denied_before + 1
-    logged = security_events(engine, kind=SecurityEventKind.DENIED, limit=1)[0]
+    logged = security_log(engine, SETUP, kind=SecurityEventKind.DENIED, limit=1)[0]
     assert logged.actor == actor.name
 
 

@@ -20,7 +20,6 @@ from assessment.cli.output import render_table
 from assessment.cli.session import acting_user, configured_store
 from assessment.errors import InvalidChange, NotFound
 from assessment.services.accounts import (
-    as_utc,
     create_first_admin,
     create_user,
     has_users,
@@ -38,6 +37,7 @@ from assessment.services.organizations import (
 )
 from assessment.services.security_log import SecurityEventKind, security_log
 from assessment.storage.store import Store
+from assessment.timestamps import as_utc
 
 ROLES = "|".join(r.value for r in Role)
 PASSWORD_STDIN = click.option(

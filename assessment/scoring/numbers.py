@@ -53,3 +53,8 @@ def decimal(value: float | None, digits: int = 2) -> str:
 def _unsigned_zero(value: float, digits: int) -> float:
     """A value that rounds to zero is zero: never '-0.0%' or '-0.0 pt' for a tiny float error."""
     return 0.0 if round(value, digits) == 0 else value
+
+
+def with_article(noun: str) -> str:
+    """'an assessor', 'a viewer': the noun with its indefinite article."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"

@@ -33,6 +33,21 @@ from assessment.storage.store import Store
 from assessment.storage.tables import AppUser, Membership, SignInSession
 from assessment.timestamps import as_utc, utcnow
 
+# The public surface (tests/test_services_contract.py holds it to the contract).
+__all__ = [
+    "DISABLED",
+    "UserRecord",
+    "actor_for",
+    "actor_for_username",
+    "create_first_admin",
+    "create_user",
+    "has_users",
+    "list_users",
+    "set_active",
+    "set_password",
+    "unlock",
+]
+
 USERNAME = re.compile(r"[\w.@-]{3,60}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 DISABLED = "This account is disabled; ask an administrator."

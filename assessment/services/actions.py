@@ -43,6 +43,18 @@ from assessment.workflow.corrective_action import (
 )
 from evidence.names import one_line, without_controls
 
+# The public surface (tests/test_services_contract.py holds it to the contract).
+__all__ = [
+    "ASSIGNEE_FIELDS",
+    "check_effectiveness",
+    "create_action",
+    "list_actions",
+    "manages_action",
+    "move_action",
+    "raise_from_finding",
+    "update_action",
+]
+
 EDITABLE_FIELDS = (
     "title",
     "criteria",

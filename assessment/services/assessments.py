@@ -38,6 +38,23 @@ from assessment.workflow.corrective_action import ActionLink, ActionStatus
 from assessment.workflow.response import Response
 from assessment.workflow.stages import AssessmentStatus, SignOff
 
+# The public surface (tests/test_services_contract.py holds it to the contract).
+__all__ = [
+    "EDITABLE_FIELDS",
+    "TRANSITIONS",
+    "AssessmentRecord",
+    "OpenAssessment",
+    "StoredResponse",
+    "archive_assessment",
+    "create_assessment",
+    "edit_assessment",
+    "get_assessment",
+    "list_assessments",
+    "open_assessment",
+    "set_baseline",
+    "set_status",
+]
+
 # Which stage may follow which. Reopening (final -> in progress) also needs a reason.
 TRANSITIONS: dict[AssessmentStatus, set[AssessmentStatus]] = {
     AssessmentStatus.DRAFT: {AssessmentStatus.IN_PROGRESS},
@@ -190,6 +207,13 @@ def store_snapshot(session: Session, checklist: Checklist) -> None:
         session.flush()  # rows are not linked by relationships, so insert the snapshot first
 
 
+def _check_dates(start: date | None, end: date | None) -> None:
+    if start is not None and end is not None and end < start:
+        raise InvalidChange(
+            f"the end date {end.isoformat()} is before the start date {start.isoformat()}"
+        )
+
+
 def _clean_title(title: str) -> str:
     cleaned = " ".join(title.split())
     if not cleaned:
@@ -216,6 +240,7 @@ def add_assessment(
     if organization.archived:
         raise InvalidChange(f"organization '{organization.name}' is archived")
     store_snapshot(session, checklist)
+    _check_dates(start_date, end_date)
     row = Assessment(
         organization_id=organization.id,
         checklist_hash=checklist.content_hash,
@@ -244,7 +269,9 @@ def create_assessment(
     team: tuple[str, ...] = (),
     start_date: date | None = None,
     end_date: date | None = None,
+    baseline_id: int | None = None,
 ) -> AssessmentRecord:
+    """Start an assessment (with its baseline, when one is named), in one transaction."""
     _clean_title(title)  # refuse an empty title before opening a transaction
     with store.transaction() as session:
         organization = reachable_organization(
@@ -254,6 +281,15 @@ def create_assessment(
             organization_id,
             Permission.MANAGE_ASSESSMENTS,
             what="start an assessment",
+        )
+        # Every check before the first write: a refusal is logged in a transaction of its own,
+        # which SQLite would make wait for this one once it has written.
+        baseline = (
+            reachable_assessment(
+                session, store, actor, baseline_id, Permission.VIEW, what="compare with it"
+            )
+            if baseline_id is not None
+            else None
         )
         row = add_assessment(
             session,
@@ -266,6 +302,8 @@ def create_assessment(
             start_date=start_date,
             end_date=end_date,
         )
+        if baseline is not None:
+            link_baseline(session, actor.name, row, baseline)
         return assessment_record(session, row)
 
 
@@ -437,6 +475,10 @@ def edit_assessment(
             what="edit the assessment",
         )
         _check_version(session, row, expected_version)
+        _check_dates(
+            changes.get("start_date", row.start_date),  # type: ignore[arg-type]
+            changes.get("end_date", row.end_date),  # type: ignore[arg-type]
+        )
         for field, value in changes.items():
             _change(session, actor.name, row, field, value)
         return assessment_record(session, row)

@@ -20,6 +20,13 @@ from assessment.storage.store import Store
 from assessment.storage.tables import Assessment, AuditEvent
 from assessment.timestamps import utcnow
 
+# The public surface (tests/test_services_contract.py holds it to the contract).
+__all__ = [
+    "Event",
+    "event_users",
+    "events",
+]
+
 
 @dataclass(frozen=True)
 class Event:

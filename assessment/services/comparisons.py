@@ -9,6 +9,11 @@ from assessment.scoring.comparison import Comparison, compare_scores
 from assessment.services.assessments import OpenAssessment, open_assessment
 from assessment.storage.store import Store
 
+# The public surface (tests/test_services_contract.py holds it to the contract).
+__all__ = [
+    "compare_with_baseline",
+]
+
 
 def _renames(
     baseline: OpenAssessment, current: OpenAssessment

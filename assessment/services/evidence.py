@@ -44,6 +44,18 @@ from evidence.records import (
 )
 from evidence.vault import Vault, VaultReport, is_sha256, verify_vault
 
+# The public surface (tests/test_services_contract.py holds it to the contract).
+__all__ = [
+    "EvidenceProblem",
+    "EvidenceVerification",
+    "get_evidence",
+    "list_evidence",
+    "read_file",
+    "set_status",
+    "update_evidence",
+    "verify_evidence",
+]
+
 EDITABLE_FIELDS = ("title", "description", "owner", "effective_date", "valid_until", "criteria")
 MAX_TITLE = 300
 MAX_NOTE = 20_000

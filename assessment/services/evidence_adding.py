@@ -25,6 +25,14 @@ from evidence.links import check_link
 from evidence.records import EvidenceKind, EvidenceRecord
 from evidence.vault import Vault
 
+# The public surface (tests/test_services_contract.py holds it to the contract).
+__all__ = [
+    "AddedEvidence",
+    "add_file",
+    "add_link",
+    "add_note",
+]
+
 
 @dataclass(frozen=True)
 class AddedEvidence:
@@ -50,6 +58,29 @@ def _adding(store: Store, work: Callable[[Session], AddedEvidence]) -> AddedEvid
     )
 
 
+def _add(
+    store: Store,
+    actor: Actor,
+    assessment_id: int,
+    kind: EvidenceKind,
+    criteria: Iterable[str],
+    fields: dict[str, object],
+    then: Callable[[], tuple[str, ...]] | None = None,
+) -> AddedEvidence:
+    """Record one piece of evidence in its own transaction; `then` runs once the record is in
+    (a file's content goes into the vault last) and returns what to tell the person."""
+    criteria = list(criteria)  # read again if the first attempt is retried
+
+    def work(session: Session) -> AddedEvidence:
+        assessment = editable_row(
+            session, store, actor, assessment_id, Permission.ADD_EVIDENCE, what="add evidence"
+        )
+        row = add_evidence_row(session, actor.name, assessment, kind, criteria=criteria, **fields)
+        return AddedEvidence(to_record(row), then() if then is not None else ())
+
+    return _adding(store, work)
+
+
 def add_file(
     store: Store,
     actor: Actor,
@@ -70,38 +101,28 @@ def add_file(
     vault = vault if vault is not None else open_vault()
     with vault_errors():
         upload = inspect_upload(content, original_name, max_bytes=vault.max_bytes)
-    criteria = list(criteria)  # read again if the first attempt is retried
 
-    def work(session: Session) -> AddedEvidence:
-        assessment = editable_row(
-            session, store, actor, assessment_id, Permission.ADD_EVIDENCE, what="add evidence"
-        )
-        row = add_evidence_row(
-            session,
-            actor.name,
-            assessment,
-            EvidenceKind.FILE,
-            title=title or upload.original_name,
-            criteria=criteria,
-            description=description,
-            owner=owner,
-            effective_date=effective_date,
-            valid_until=valid_until,
-            sha256=upload.sha256,
-            size=upload.size,
-            media_type=upload.detected.media_type,
-            original_name=upload.original_name,
-        )
+    def keep() -> tuple[str, ...]:
         # Last, so that a refused record leaves the vault as it was. Should the commit fail
         # after this, the vault holds a file no record uses: harmless, and `verify` lists it.
         with vault_errors():
             stored = vault.put(upload.content)
-        notices = upload.notices
         if stored.already_stored:
-            notices += ("the same file is already in the vault: it is stored once",)
-        return AddedEvidence(to_record(row), notices)
+            return (*upload.notices, "the same file is already in the vault: it is stored once")
+        return upload.notices
 
-    return _adding(store, work)
+    fields = {
+        "title": title or upload.original_name,
+        "description": description,
+        "owner": owner,
+        "effective_date": effective_date,
+        "valid_until": valid_until,
+        "sha256": upload.sha256,
+        "size": upload.size,
+        "media_type": upload.detected.media_type,
+        "original_name": upload.original_name,
+    }
+    return _add(store, actor, assessment_id, EvidenceKind.FILE, criteria, fields, keep)
 
 
 def add_link(
@@ -120,28 +141,15 @@ def add_link(
     """Record a link (http or https only) as evidence."""
     with vault_errors():
         url = check_link(url)
-    criteria = list(criteria)  # read again if the first attempt is retried
-
-    def work(session: Session) -> AddedEvidence:
-        assessment = editable_row(
-            session, store, actor, assessment_id, Permission.ADD_EVIDENCE, what="add evidence"
-        )
-        row = add_evidence_row(
-            session,
-            actor.name,
-            assessment,
-            EvidenceKind.LINK,
-            title=title or url,
-            criteria=criteria,
-            description=description,
-            owner=owner,
-            effective_date=effective_date,
-            valid_until=valid_until,
-            url=url,
-        )
-        return AddedEvidence(to_record(row))
-
-    return _adding(store, work)
+    fields = {
+        "title": title or url,
+        "description": description,
+        "owner": owner,
+        "effective_date": effective_date,
+        "valid_until": valid_until,
+        "url": url,
+    }
+    return _add(store, actor, assessment_id, EvidenceKind.LINK, criteria, fields)
 
 
 def add_note(
@@ -157,27 +165,15 @@ def add_note(
     effective_date: date | None = None,
     valid_until: date | None = None,
 ) -> AddedEvidence:
-    """Record a note (what was seen or heard, in words) as evidence."""
+    """Record a note (what was seen or heard, in words) as evidence; its title, unless given,
+    is its first line (shortened to 80 characters, the note itself kept whole)."""
     first_line = (text or "").strip().split("\n", 1)[0]
-    criteria = list(criteria)  # read again if the first attempt is retried
-
-    def work(session: Session) -> AddedEvidence:
-        assessment = editable_row(
-            session, store, actor, assessment_id, Permission.ADD_EVIDENCE, what="add evidence"
-        )
-        row = add_evidence_row(
-            session,
-            actor.name,
-            assessment,
-            EvidenceKind.NOTE,
-            title=title or (first_line if len(first_line) <= 80 else first_line[:79] + "…"),
-            criteria=criteria,
-            description=description,
-            owner=owner,
-            effective_date=effective_date,
-            valid_until=valid_until,
-            note=text,
-        )
-        return AddedEvidence(to_record(row))
-
-    return _adding(store, work)
+    fields = {
+        "title": title or (first_line if len(first_line) <= 80 else first_line[:79] + "…"),
+        "description": description,
+        "owner": owner,
+        "effective_date": effective_date,
+        "valid_until": valid_until,
+        "note": text,
+    }
+    return _add(store, actor, assessment_id, EvidenceKind.NOTE, criteria, fields)

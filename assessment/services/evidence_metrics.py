@@ -16,6 +16,13 @@ from assessment.storage.store import Store
 from assessment.storage.tables import ResponseRow
 from evidence.records import EvidenceRecord, expires_within
 
+# The public surface (tests/test_services_contract.py holds it to the contract).
+__all__ = [
+    "EvidenceCoverage",
+    "evidence_coverage",
+    "expiring",
+]
+
 
 @dataclass(frozen=True)
 class EvidenceCoverage:

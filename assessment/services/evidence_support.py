@@ -11,12 +11,15 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assessment.storage.store import Store
 from assessment.storage.tables import EvidenceRow
 from evidence.records import EvidenceStatus, supports
 
+__all__: list[str] = []  # nothing public: used by the other services only
 
-def _supported(session: Session, assessment_id: int, today: date) -> set[str]:
+
+def supported_criteria(session: Session, assessment_id: int, today: date) -> set[str]:
+    """The criteria with at least one approved record that has not expired by `today`
+    (inside the caller's transaction)."""
     rows = session.execute(
         select(EvidenceRow.status, EvidenceRow.valid_until, EvidenceRow.criteria).where(
             EvidenceRow.assessment_id == assessment_id
@@ -28,13 +31,3 @@ def _supported(session: Session, assessment_id: int, today: date) -> set[str]:
         if supports(EvidenceStatus(status), valid_until, today)
         for criterion in criteria
     }
-
-
-def supported_criteria(
-    store_or_session: Store | Session, assessment_id: int, today: date
-) -> set[str]:
-    """The criteria with at least one approved record that has not expired by `today`."""
-    if isinstance(store_or_session, Session):
-        return _supported(store_or_session, assessment_id, today)
-    with store_or_session.transaction() as session:
-        return _supported(session, assessment_id, today)

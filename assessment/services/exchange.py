@@ -60,6 +60,15 @@ from assessment.workflow.corrective_action import ActionRecord
 from assessment.workflow.stages import AssessmentStatus, SignOff
 from evidence.records import EvidenceKind, EvidenceStatus
 
+# The public surface (tests/test_services_contract.py holds it to the contract).
+__all__ = [
+    "ImportItem",
+    "ImportResult",
+    "export_assessment",
+    "import_assessment",
+    "import_assessments",
+]
+
 
 @dataclass(frozen=True)
 class ImportResult:

@@ -18,6 +18,13 @@ from assessment.services.security_log import SecurityEventKind, log_event
 from assessment.storage.store import Store
 from assessment.storage.tables import Assessment, Organization
 
+# The public surface (tests/test_services_contract.py holds it to the contract).
+__all__ = [
+    "deny",
+    "require",
+    "require_admin",
+]
+
 
 def deny(store: Store, actor: Actor, what: str, organization_id: int | None) -> NoReturn:
     """Log the refusal and raise it; the caller's transaction rolls back."""

@@ -22,6 +22,15 @@ from assessment.services.security_log import SecurityEventKind, log_event
 from assessment.storage.store import Store
 from assessment.storage.tables import AppUser, Membership
 
+# The public surface (tests/test_services_contract.py holds it to the contract).
+__all__ = [
+    "MemberRecord",
+    "as_role",
+    "grant_role",
+    "members",
+    "revoke_role",
+]
+
 
 @dataclass(frozen=True)
 class MemberRecord:

@@ -17,6 +17,17 @@ from assessment.services.versions import check_version, conflict, versioned_writ
 from assessment.storage.store import Store
 from assessment.storage.tables import Organization
 
+# The public surface (tests/test_services_contract.py holds it to the contract).
+__all__ = [
+    "OrganizationRecord",
+    "archive_organization",
+    "create_organization",
+    "get_organization",
+    "list_organizations",
+    "organization_by_name",
+    "rename_organization",
+]
+
 
 @dataclass(frozen=True)
 class OrganizationRecord:

@@ -14,6 +14,13 @@ from assessment.errors import InvalidChange
 from assessment.storage.store import Store
 from assessment.storage.tables import UserPreference
 
+# The public surface (tests/test_services_contract.py holds it to the contract).
+__all__ = [
+    "Preference",
+    "preference_on",
+    "set_preference",
+]
+
 
 class Preference(StrEnum):
     PRESENTATION_MODE = "presentation_mode"

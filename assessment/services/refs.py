@@ -9,6 +9,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+__all__: list[str] = []  # nothing public: used by the other services only
+
 
 def next_ref(
     session: Session,

@@ -29,6 +29,11 @@ from assessment.storage.tables import Assessment, ResponseRow
 from assessment.timestamps import utcnow
 from assessment.workflow.response import Response
 
+# The public surface (tests/test_services_contract.py holds it to the contract).
+__all__ = [
+    "set_response",
+]
+
 FIELDS = ("score", "not_applicable", "notes", "finding", "finding_reason")
 # What an unanswered criterion "was" before its first answer, for the audit trail.
 UNANSWERED: dict[str, object] = {**dict.fromkeys(FIELDS), "notes": ""}

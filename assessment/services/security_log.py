@@ -18,6 +18,13 @@ from assessment.access.roles import Actor
 from assessment.storage.store import Store
 from assessment.storage.tables import SecurityEvent
 
+# The public surface (tests/test_services_contract.py holds it to the contract).
+__all__ = [
+    "SecurityEventKind",
+    "SecurityRecord",
+    "security_log",
+]
+
 logger = logging.getLogger("iso10002.security")
 # A library only emits; whoever runs it (a server operator) attaches handlers. Without this,
 # Python's last-resort handler would print every event on a command's stderr.
@@ -65,7 +72,7 @@ def log_event(
         )
 
 
-def security_events(
+def _security_events(
     store: Store, *, kind: SecurityEventKind | None = None, limit: int = 500
 ) -> list[SecurityRecord]:
     """The newest events first. Callers check that the reader is an administrator."""
@@ -92,6 +99,6 @@ def security_log(
     from assessment.services.guard import require_admin  # guard imports this module
 
     require_admin(store, actor, what="read the security log")
-    return security_events(
+    return _security_events(
         store, kind=SecurityEventKind(kind) if kind is not None else None, limit=limit
     )

@@ -39,6 +39,15 @@ from assessment.storage.store import Store
 from assessment.storage.tables import AppUser, SignInSession
 from assessment.timestamps import as_utc, utcnow
 
+# The public surface (tests/test_services_contract.py holds it to the contract).
+__all__ = [
+    "SignIn",
+    "resume_session",
+    "sign_in",
+    "sign_in_by_email",
+    "sign_out",
+]
+
 WRONG = "Wrong user name or password."
 EXPIRED = "Your session has expired; please sign in again."
 ABSOLUTE_LIMIT = timedelta(hours=12)

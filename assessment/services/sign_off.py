@@ -17,6 +17,12 @@ from assessment.services.assessments import AssessmentRecord, OpenAssessment, op
 from assessment.storage.store import Store
 from assessment.workflow.corrective_action import ActionStatus
 
+# The public surface (tests/test_services_contract.py holds it to the contract).
+__all__ = [
+    "SignOffReview",
+    "review_sign_off",
+]
+
 NONCONFORMITIES = (Finding.MAJOR, Finding.MINOR)
 
 

@@ -16,6 +16,12 @@ from assessment.settings import EVIDENCE_MAX_MB, evidence_dir, evidence_max_byte
 from evidence import errors as vault
 from evidence.vault import Vault
 
+# The public surface (tests/test_services_contract.py holds it to the contract).
+__all__ = [
+    "open_vault",
+    "vault_errors",
+]
+
 
 @contextmanager
 def vault_errors() -> Iterator[None]:

@@ -22,6 +22,8 @@ from assessment.errors import ConflictError
 from assessment.services.audit import last_change
 from assessment.storage.store import Store
 
+__all__: list[str] = []  # nothing public: used by the other services only
+
 
 class Versioned(Protocol):
     version: int

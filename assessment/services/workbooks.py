@@ -36,6 +36,11 @@ from assessment.services.responses import add_response, update_response
 from assessment.storage.store import Store
 from assessment.storage.tables import Assessment, ResponseRow
 
+# The public surface (tests/test_services_contract.py holds it to the contract).
+__all__ = [
+    "apply_workbook_changes",
+]
+
 _REFUSED = "nothing was imported; fix these cells first:"
 
 

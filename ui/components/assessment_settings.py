@@ -9,8 +9,6 @@ services check every call again.
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from assessment.access.roles import Actor, Permission
@@ -32,14 +30,15 @@ from assessment.services.assessments import (
 from assessment.services.organizations import OrganizationRecord
 from assessment.storage.store import Store
 from assessment.workflow.stages import AssessmentStatus
-from ui.components import page_links, selection, sign_off_dialog
+from assessment.workflow.team import TEAM_HELP, team_of, team_text
+from ui.components import notices, page_links, selection, sign_off_dialog
 from ui.components.identity import current_actor
 from ui.components.markdown import md_escape
+from ui.components.notices import Kind
 from ui.components.permissions import role_note
 from ui.components.pickers import record_picker
 from ui.components.selection import assessment_label
 
-NOTICE_KEY = "org_notice"  # {area: (kind, markdown text, show the Scoring link)}
 CHOICE_PREFIX = "org_assessment_choice_"  # + organization id: the assessment being managed
 
 FINAL_BANNER = (
@@ -61,12 +60,15 @@ MOVE_LABELS = {
 # --- notices -----------------------------------------------------------------------------------
 
 
-def notify(area: str, kind: str, text: str, *, scoring_link: bool = False) -> None:
-    """Remember a message for the next run, shown where `area`'s controls are.
+def notify(area: str, kind: Kind, text: str, *, scoring_link: bool = False) -> None:
+    """Keep a message for the next run, shown where `area`'s controls are (the Organizations
+    page's areas: organizations, organization, team, start, settings).
 
     `text` is markdown: escape user-provided parts (names, titles, error messages) first.
     """
-    st.session_state.setdefault(NOTICE_KEY, {})[area] = (kind, text, scoring_link)
+    notices.notify(
+        f"org_{area}", text, kind=kind, markdown=True, link="scoring" if scoring_link else None
+    )
 
 
 def refused(area: str, what: str, error: Exception) -> None:
@@ -74,13 +76,8 @@ def refused(area: str, what: str, error: Exception) -> None:
 
 
 def show_notice(area: str) -> None:
-    notices = st.session_state.get(NOTICE_KEY) or {}
-    notice = notices.pop(area, None)
-    if notice is None:
-        return
-    kind, text, scoring_link = notice
-    getattr(st, kind)(text)
-    if scoring_link:
+    notice = notices.show(f"org_{area}")
+    if notice is not None and notice.link == "scoring":
         st.page_link(page_links.scoring_page(), label="Open Scoring", icon="➡️")
 
 
@@ -106,71 +103,31 @@ def _default_checklist(files: list[ChecklistFile]) -> int:
     return next((i for i, f in enumerate(files) if f.checklist.standard == "ISO 10002"), 0)
 
 
-def team_of(text: str) -> list[str]:
-    """'Ana, Ben (lead, Acme) ,, Chi' -> ['Ana', 'Ben (lead, Acme)', 'Chi']: commas inside
-    brackets belong to the name (the demo's team names a role and an employer that way)."""
-    names, current, depth = [], [], 0
-    for char in text:
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth = max(depth - 1, 0)
-        if char == "," and depth == 0:
-            names.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    names.append("".join(current))
-    return [" ".join(name.split()) for name in names if name.strip()]
-
-
-TEAM_HELP = "Names separated by commas; a comma inside brackets stays part of the name."
-
-
-def _dates_refused(start: date | None, end: date | None) -> str | None:
-    if start is not None and end is not None and end < start:
-        return f"the end date {end.isoformat()} is before the start date {start.isoformat()}"
-    return None
-
-
 # --- starting an assessment ----------------------------------------------------------------------
 
 
 def _start(store: Store, organization_id: int, key: str, files: list[ChecklistFile]) -> None:
-    """Form callback: start the assessment, link its baseline, select it in the sidebar."""
+    """Form callback: start the assessment with its baseline (one act, one transaction) and
+    make it the choice on every page."""
     state = st.session_state
-    start, end = state.get(f"{key}_start"), state.get(f"{key}_end")
-    problem = _dates_refused(start, end)
-    if problem:
-        notify("start", "error", f"The assessment was not started: {problem}.")
-        return
     checklist = files[state.get(f"{key}_checklist", 0)].checklist
-    actor = current_actor()
+    baseline_id = state.get(f"{key}_baseline") or NO_BASELINE
     try:
         created = create_assessment(
             store,
-            actor,
+            current_actor(),
             organization_id,
             checklist,
             state.get(f"{key}_title", ""),
             scope=state.get(f"{key}_scope", "").strip(),
             team=tuple(team_of(state.get(f"{key}_team", ""))),
-            start_date=start,
-            end_date=end,
+            start_date=state.get(f"{key}_start"),
+            end_date=state.get(f"{key}_end"),
+            baseline_id=None if baseline_id == NO_BASELINE else baseline_id,
         )
     except UserError as error:
         refused("start", "The assessment was not started", error)
         return
-    kind, baseline_note = "success", ""
-    baseline_id = state.get(f"{key}_baseline") or NO_BASELINE
-    if baseline_id != NO_BASELINE:
-        try:
-            created = set_baseline(
-                store, actor, created.id, baseline_id, expected_version=created.version
-            )
-        except UserError as error:
-            kind = "warning"
-            baseline_note = f" Its baseline was not set: {md_escape(str(error))}."
     selection.select(organization_id, created.id)
     selection.hold(f"{CHOICE_PREFIX}{organization_id}_held", created.id)
     for field in ("title", "scope", "team"):
@@ -180,10 +137,9 @@ def _start(store: Store, organization_id: int, key: str, files: list[ChecklistFi
     state[f"{key}_baseline"] = NO_BASELINE
     notify(
         "start",
-        kind,
+        "success",
         f"Started **{md_escape(created.title)}** on {md_escape(_checklist_label(checklist))}, "
-        f"as a draft.{baseline_note} It is now the assessment chosen in the sidebar: "
-        "open Scoring to begin.",
+        "as a draft. It is now the assessment chosen in the sidebar: open Scoring to begin.",
         scoring_link=True,
     )
 
@@ -346,7 +302,7 @@ def _save(store: Store, record: AssessmentRecord, key: str) -> None:
         # comma split unchanged is never rewritten by a save of some other field.
         "team": (
             list(record.team)
-            if state.get(f"{key}_team") == ", ".join(record.team)
+            if state.get(f"{key}_team") == team_text(record.team)
             else team_of(str(state.get(f"{key}_team", "")))
         ),
         "start_date": state.get(f"{key}_start"),
@@ -362,10 +318,6 @@ def _save(store: Store, record: AssessmentRecord, key: str) -> None:
     changes = {f: typed[f] for f in EDITABLE_FIELDS if typed[f] != current[f]}
     if not changes:
         notify("settings", "info", "Nothing to save: the details are as they were.")
-        return
-    problem = _dates_refused(typed["start_date"], typed["end_date"])
-    if problem:
-        notify("settings", "error", f"Not saved: {problem}.")
         return
     try:
         saved = edit_assessment(
@@ -385,7 +337,7 @@ def _details_form(store: Store, record: AssessmentRecord) -> None:
         st.text_area("Scope", value=record.scope, key=f"{key}_scope")
         st.text_input(
             "Team (comma separated)",
-            value=", ".join(record.team),
+            value=team_text(record.team),
             key=f"{key}_team",
             help=TEAM_HELP,
         )

@@ -14,6 +14,7 @@ import streamlit as st
 
 from assessment.access.roles import GRANTS, Actor, Permission, Role
 from assessment.errors import UserError
+from assessment.scoring.numbers import with_article
 from ui.components.markdown import md_escape
 
 
@@ -22,15 +23,11 @@ def least_role(permission: Permission) -> Role:
     return next(role for role in reversed(Role) if permission in GRANTS[role])
 
 
-def _with_article(label: str) -> str:
-    return f"{'an' if label[:1] in 'aeiou' else 'a'} {label}"
-
-
 def role_note(actor: Actor, organization_id: int, act: str, permission: Permission) -> str:
     """'Your role (viewer) lets you read this assessment; scoring needs an assessor.'"""
     role = actor.role_in(organization_id)
     held = role.label if role is not None else "none"
-    needed = _with_article(least_role(permission).label)
+    needed = with_article(least_role(permission).label)
     return f"Your role ({held}) lets you read this assessment; {act} needs {needed}."
 
 

@@ -21,6 +21,7 @@ from assessment.services.responses import set_response
 from assessment.storage.store import Store
 from assessment.workflow.response import Response
 from evidence.records import EvidenceRecord
+from ui.components import notices
 from ui.components.markdown import md_escape
 from ui.components.sign_in import refresh_actor
 from ui.components.uploads import evidence_limit_mb
@@ -122,7 +123,7 @@ def _save(store: Store, opened: OpenAssessment, criterion_id: str, k: Keys, vers
         return
     st.session_state[k.base] = stored.version
     st.session_state.pop(k.conflict, None)
-    st.session_state[k.notice] = f"Saved {criterion_id}."
+    notices.notify(k.notice, f"Saved {criterion_id}.")
     st.rerun()
 
 
@@ -226,8 +227,7 @@ def _evidence_line(record: EvidenceRecord) -> str:
 
 
 def _added(k: Keys, what: str, added: AddedEvidence) -> None:
-    notices = "".join(f" Note: {n}." for n in added.notices)
-    st.session_state[k.notice] = f"{what} added as {added.record.ref}.{notices}"
+    notices.notify(k.notice, f"{what} added as {added.record.ref}.", details=added.notices)
     st.session_state[k.ev_round] = st.session_state.get(k.ev_round, 0) + 1  # empty the inputs
     st.rerun()
 
@@ -303,9 +303,7 @@ def edit(
     if not can_score or k.score not in st.session_state or k.base not in st.session_state:
         _load_draft(opened, criterion.id, k)
     _heading(opened, criterion)
-    notice = st.session_state.pop(k.notice, None)
-    if notice:
-        st.success(md_escape(notice))
+    notices.show(k.notice)
     if not read_only:
         if k.conflict in st.session_state:
             _conflict(store, opened, criterion.id, k)

@@ -22,6 +22,7 @@ from assessment.services.assessments import OpenAssessment
 from assessment.services.responses import set_response
 from assessment.storage.store import Store
 from assessment.workflow.response import Response
+from ui.components import notices
 from ui.components.markdown import md_escape
 from ui.components.sign_in import refresh_actor
 
@@ -39,7 +40,7 @@ class Keys:
         self.base = f"{prefix}_base"  # the version on screen, which every save is based on
         self.notes, self.notes_seen = f"{prefix}_notes", f"{prefix}_notes_seen"
         self.na_open, self.na_reason = f"{prefix}_na_open", f"{prefix}_na_reason"
-        self.saved, self.problem = f"{prefix}_saved", f"{prefix}_problem"
+        self.notice = f"{prefix}_notice"  # "Saved ..." or "Not saved: ...", shown once
         self.conflict = f"{prefix}_conflict"  # (message, their version, the answer not saved)
         self.prefix = prefix
 
@@ -92,11 +93,11 @@ def _save(store: Store, opened: OpenAssessment, criterion_id: str, response: Res
         state[k.conflict] = (str(error), error.current_version, response)
         return
     except UserError as error:
-        state[k.problem] = f"Not saved: {error}."
+        notices.notify(k.notice, f"Not saved: {error}.", kind="error")
         return
     state[k.base] = stored.version
     state.pop(k.conflict, None)
-    state[k.saved] = _answer_text(opened, response)
+    notices.notify(k.notice, f"✓ Saved {criterion_id}: {_answer_text(opened, response)}")
 
 
 def _answer_text(opened: OpenAssessment, response: Response) -> str:
@@ -284,8 +285,11 @@ def _save_notes_left_behind(store: Store, opened: OpenAssessment, current: str) 
     if typed is not None and typed != stored.notes and k.conflict not in st.session_state:
         st.session_state.setdefault(k.base, opened.version_of(last))
         _save(store, opened, last, replace(stored, notes=typed))
-        if st.session_state.pop(k.saved, None):
-            st.toast(f"Notes of {last} saved.")
+        notice = notices.take(k.notice)
+        if notice is not None:  # saved, or why not: the criterion on screen is another one
+            st.toast(
+                md_escape(notice.text) if notice.kind != "success" else f"Notes of {last} saved."
+            )
 
 
 def show(
@@ -307,11 +311,7 @@ def show(
     _position(opened, criterion)
     essential = " · essential" if criterion.essential else ""
     st.markdown(f"## {md_escape(criterion.id)}{essential}: {md_escape(criterion.question)}")
-    saved, problem = state.pop(k.saved, None), state.pop(k.problem, None)
-    if saved:
-        st.success(f"✓ Saved {md_escape(criterion.id)}: {md_escape(saved)}")
-    if problem:
-        st.error(md_escape(problem))
+    notices.show(k.notice)
     if k.conflict in state:
         _conflict(store, opened, criterion.id, k)
     _standing(opened, criterion)

@@ -22,6 +22,7 @@ import streamlit as st
 from assessment.services.assessments import AssessmentRecord, list_assessments
 from assessment.storage.store import Store
 from assessment.workflow.stages import AssessmentStatus
+from ui.components import notices
 from ui.components.identity import current_actor
 from ui.components.markdown import md_escape
 from ui.components.pickers import record_picker
@@ -31,7 +32,7 @@ ASSESSMENT_PARAM = "assessment"
 CHOSEN_KEY = "selection_chosen"  # Choice: the one truth of this session
 ORGANIZATION_KEY = "selection_organization"  # the sidebar picker (an organization id)
 ASSESSMENT_KEY = "selection_assessment"  # the sidebar picker (an assessment id)
-NOTICE_KEY = "selection_notice"
+NOTICE_KEY = "selection"  # the page's message for the next run (ui/components/notices.py)
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,10 @@ def _resolve(records: list[AssessmentRecord]) -> AssessmentRecord:
     if url_assessment is not None or url_organization is not None:
         # A link to something this user cannot open (another client's, or since deleted): say
         # so without telling whether it exists.
-        st.session_state[NOTICE_KEY] = (
-            "The link names an assessment that is not open to you; showing another one instead."
+        notices.notify(
+            NOTICE_KEY,
+            "The link names an assessment that is not open to you; showing another one instead.",
+            kind="warning",
         )
     chosen = st.session_state.get(CHOSEN_KEY)
     if isinstance(chosen, Choice) and chosen.assessment_id in by_id:
@@ -196,9 +199,7 @@ def selected_assessment(store: Store) -> AssessmentRecord | None:
         args=(chosen.organization_id,),
         where=st.sidebar,
     )
-    notice = st.session_state.pop(NOTICE_KEY, None)
-    if notice:
-        st.warning(notice)
+    notices.show(NOTICE_KEY)
     return chosen
 
 

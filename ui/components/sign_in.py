@@ -21,6 +21,7 @@ from assessment.services.sign_in import (
     sign_out,
 )
 from assessment.storage.store import Store
+from ui.components import notices
 from ui.components.identity import (
     auth_enabled,
     current_actor,
@@ -30,7 +31,7 @@ from ui.components.identity import (
 )
 from ui.components.markdown import md_escape
 
-NOTICE_KEY = "sign_in_notice"
+NOTICE_KEY = "sign_in"  # the message the sign-in form shows next (ui/components/notices.py)
 OIDC_KEY = "sign_in_oidc_done"
 
 
@@ -87,9 +88,7 @@ def _first_administrator(store: Store) -> None:
 
 def _sign_in_form(store: Store) -> None:
     st.title("Sign in")
-    notice = st.session_state.pop(NOTICE_KEY, None)
-    if notice:
-        st.info(notice)
+    notices.show(NOTICE_KEY)
     with st.form("sign_in_form"):
         username = st.text_input("User name")
         password = st.text_input("Password", type="password")
@@ -131,7 +130,7 @@ def signed_in_actor(store: Store) -> Actor | None:
             actor = resume_session(store, token)
         except SignInRefused as error:
             set_actor(None)
-            st.session_state[NOTICE_KEY] = str(error)
+            notices.notify(NOTICE_KEY, str(error), kind="info")
         else:
             set_actor(actor)
             return actor
@@ -164,7 +163,7 @@ def sidebar_identity(store: Store, actor: Actor) -> None:
         if token is not None:
             sign_out(store, token)
         set_actor(None)
-        st.session_state[NOTICE_KEY] = "You have signed out."
+        notices.notify(NOTICE_KEY, "You have signed out.", kind="info")
         if _user_is_logged_in_with_provider():
             st.logout()
         st.rerun()
@@ -181,7 +180,7 @@ def refresh_actor(store: Store) -> Actor:
         actor = resume_session(store, token)
     except SignInRefused as error:
         set_actor(None)
-        st.session_state[NOTICE_KEY] = str(error)
+        notices.notify(NOTICE_KEY, str(error), kind="info")
         st.rerun(scope="app")
     set_actor(actor)
     return actor

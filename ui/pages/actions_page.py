@@ -35,14 +35,14 @@ from assessment.workflow.corrective_action import (
     load_by_owner,
 )
 from assessment.workflow.stages import AssessmentStatus
-from ui.components import charts
+from ui.components import charts, notices
 from ui.components.database import app_store
 from ui.components.identity import current_actor
 from ui.components.markdown import md_escape
 from ui.components.permissions import shows_refusals
 from ui.components.selection import page_heading, selected_assessment
 
-NOTICE_KEY = "actions_notice"  # (kind, text) shown once at the top of the next run
+NOTICE_KEY = "actions"  # the page's message for the next run (ui/components/notices.py)
 REPORT_KEY = "actions_save_report"  # {"saved": [refs], "refused": [(ref, message)]}
 TABLE_KEY = "actions_table"  # what the editable table was read from (see _table_state)
 EDITOR_KEY = "actions_editor"
@@ -67,8 +67,8 @@ COLUMNS = {
 ASSIGNEE_COLUMNS = {c: f for c, f in COLUMNS.items() if f in ASSIGNEE_FIELDS}
 
 
-def _notify(kind: str, text: str) -> None:
-    st.session_state[NOTICE_KEY] = (kind, text)
+def _notify(kind: notices.Kind, text: str) -> None:
+    notices.notify(NOTICE_KEY, text, kind=kind)
 
 
 def _refusal(error: Exception) -> str:
@@ -425,10 +425,7 @@ def render() -> None:
             "Portfolio page, then come back to follow its corrective actions."
         )
         return
-    notice = st.session_state.pop(NOTICE_KEY, None)
-    if notice:
-        kind, text = notice
-        (st.success if kind == "success" else st.error)(md_escape(text))
+    notices.show(NOTICE_KEY)
     _show_report()
     actor, organization_id = current_actor(), record.organization_id
     writable = record.status is not AssessmentStatus.FINAL

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from assessment.errors import InvalidChange
-from assessment.scoring.numbers import percent
+from assessment.scoring.numbers import percent, points
 from assessment.services.actions import list_actions
 from assessment.services.assessments import open_assessment
 from assessment.services.comparisons import compare_with_baseline
@@ -49,9 +49,7 @@ def render() -> None:
     top[1].metric("Completion", percent(overall.completion))
     top[2].metric(
         "Against the baseline",
-        "—"
-        if comparison is None or comparison.readiness_delta is None
-        else f"{comparison.readiness_delta * 100:+.1f} pt",
+        points(comparison.readiness_delta if comparison is not None else None),
     )
     top[2].metric("Evidence coverage", percent(coverage.ratio))
     overdue = [a for a in actions if a.is_overdue(today)]

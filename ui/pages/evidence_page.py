@@ -28,13 +28,14 @@ from assessment.workflow.stages import AssessmentStatus
 from evidence.filetypes import ACCEPTED
 from evidence.limits import size_text
 from evidence.records import MOVES, STORED_STATUSES, EvidenceKind, EvidenceRecord, EvidenceStatus
+from ui.components import notices
 from ui.components.database import app_store
 from ui.components.identity import current_actor
 from ui.components.markdown import md_escape
 from ui.components.selection import page_heading, selected_assessment
 from ui.components.uploads import evidence_limit_mb
 
-NOTICE_KEY = "evidence_notice"  # (headline, notices) shown once after an addition
+NOTICE_KEY = "evidence"  # the page's message for the next run (ui/components/notices.py)
 GENERATION_KEY = "evidence_form_generation"  # bumped after an addition to clear the inputs
 EXPIRY_DAYS = 30
 
@@ -45,9 +46,10 @@ def _accepted_types() -> str:
 
 def _added(result: AddedEvidence) -> None:
     record = result.record
-    st.session_state[NOTICE_KEY] = (
+    notices.notify(
+        NOTICE_KEY,
         f"Added {record.ref} '{record.title}' for {', '.join(record.criteria)}.",
-        result.notices,
+        details=result.notices,
     )
     st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
     st.rerun()
@@ -210,7 +212,7 @@ def _status_form(
         except UserError as error:
             st.error(f"The status of {md_escape(ref)} was not changed: {md_escape(str(error))}")
             return
-        st.session_state[NOTICE_KEY] = (f"{ref} is now {changed.status.label.lower()}.", ())
+        notices.notify(NOTICE_KEY, f"{ref} is now {changed.status.label.lower()}.")
         st.rerun()
 
 
@@ -260,14 +262,7 @@ def render() -> None:
             "Portfolio page, then come back to add its evidence."
         )
         return
-    notice = st.session_state.pop(NOTICE_KEY, None)
-    if notice:
-        headline, notes = notice
-        st.success(
-            "\n".join([md_escape(headline), *(f"- {md_escape(n)}" for n in notes)])
-            if notes
-            else md_escape(headline)
-        )
+    notices.show(NOTICE_KEY)
     actor = current_actor()
     writable = record.status is not AssessmentStatus.FINAL
     adds = writable and actor.can(Permission.ADD_EVIDENCE, record.organization_id)

@@ -15,6 +15,7 @@ import streamlit as st
 
 from assessment.access.roles import GRANTS, Actor, Permission, Role, grantable_roles
 from assessment.errors import UserError
+from assessment.scoring.numbers import with_article
 from assessment.services.accounts import list_users
 from assessment.services.assessments import AssessmentRecord, list_assessments
 from assessment.services.memberships import MemberRecord, grant_role, members, revoke_role
@@ -76,16 +77,12 @@ def role_descriptions() -> str:
         granted = GRANTS[role]
         if below is not None and GRANTS[below] <= granted:
             extra = [ABILITIES.get(p, p.label) for p in Permission if p in granted - GRANTS[below]]
-            text = f"do everything {_with_article(below.label)} may do, and also {'; '.join(extra)}"
+            text = f"do everything {with_article(below.label)} may do, and also {'; '.join(extra)}"
         else:
             text = "; ".join(ABILITIES.get(p, p.label) for p in Permission if p in granted)
         lines.append(f"- **{role_label(role)}** may {text}.")
         below = role
     return "\n".join(lines)
-
-
-def _with_article(label: str) -> str:
-    return f"{'an' if label[:1] in 'aeiou' else 'a'} {label}"
 
 
 def _your_role(actor: Actor, organization_id: int) -> str:

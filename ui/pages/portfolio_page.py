@@ -12,14 +12,14 @@ from assessment.portable.assessment_file import MAX_UPLOAD_BYTES, load_assessmen
 from assessment.services.exchange import import_assessment
 from assessment.services.portfolio import PortfolioEntry, is_empty, portfolio
 from assessment.storage.store import Store
-from ui.components import page_links
+from ui.components import notices, page_links
 from ui.components.database import app_store
 from ui.components.identity import current_actor
 from ui.components.markdown import md_escape
 from ui.components.uploads import megabytes
 
 UPLOAD_KEY = "portfolio_import_upload"
-NOTICE_KEY = "portfolio_notice"
+NOTICE_KEY = "portfolio"  # the page's message for the next run (ui/components/notices.py)
 TABLE_KEY = "portfolio_table"
 
 
@@ -38,9 +38,10 @@ def _welcome(store: Store) -> None:
         except UserError as error:
             st.error(f"The demo data was not loaded: {md_escape(str(error))}")
             return
-        st.session_state[NOTICE_KEY] = (
+        notices.notify(
+            NOTICE_KEY,
             f"Demo data loaded: {summary.assessments} assessments for "
-            f"{len(summary.organizations)} organizations."
+            f"{len(summary.organizations)} organizations.",
         )
         st.rerun()
 
@@ -65,9 +66,10 @@ def _import_form(store: Store) -> None:
     except UserError as error:
         st.error(f"The file was not imported; nothing was changed: {md_escape(str(error))}")
         return
-    st.session_state[NOTICE_KEY] = (
+    notices.notify(
+        NOTICE_KEY,
         f"Imported '{result.assessment.title}' for {result.assessment.organization_name}: "
-        f"{result.responses} responses, {result.actions} actions."
+        f"{result.responses} responses, {result.actions} actions.",
     )
     st.rerun()
 
@@ -151,9 +153,7 @@ def _nothing_visible(actor: Actor) -> None:
 def render() -> None:
     st.title("Portfolio")
     store = app_store()
-    notice = st.session_state.pop(NOTICE_KEY, None)
-    if notice:
-        st.success(notice)
+    notices.show(NOTICE_KEY)
     actor = current_actor()
     empty = is_empty(store)
     # Demo data and imports are for system administrators (the services refuse anyone else).

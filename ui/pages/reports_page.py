@@ -16,10 +16,11 @@ from assessment.reports.excel_import import MAX_WORKBOOK_BYTES, read_workbook
 from assessment.reports.excel_preview import WorkbookChanges
 from assessment.reports.pdf import pdf_bytes
 from assessment.scoring.engine import CriterionResult
-from assessment.scoring.numbers import percent
+from assessment.scoring.numbers import counted, percent, points
 from assessment.services.assessments import AssessmentRecord, open_assessment
 from assessment.services.workbooks import apply_workbook_changes
 from assessment.storage.store import Store
+from ui.components import notices
 from ui.components.database import app_store
 from ui.components.identity import current_actor
 from ui.components.markdown import md_escape
@@ -29,7 +30,7 @@ from ui.components.uploads import megabytes
 
 BUILT_KEY = "reports_built"  # {(assessment id, format): (file name, bytes, mime)}
 UPLOAD_KEY = "reports_workbook_upload"
-NOTICE_KEY = "reports_notice"
+NOTICE_KEY = "reports"  # the page's message for the next run (ui/components/notices.py)
 
 FORMATS = {
     "pdf": ("PDF readiness pack", "application/pdf"),
@@ -56,7 +57,7 @@ def _preview(data: ReportData) -> None:
     delta = data.comparison.readiness_delta if data.comparison else None
     columns[3].metric(
         "Against the baseline",
-        "—" if delta is None else f"{delta * 100:+.1f} pt",
+        points(delta),
     )
     if overall.reasons:
         shown = "\n".join(f"- {md_escape(r.message)}" for r in overall.reasons[:8])
@@ -182,7 +183,7 @@ def _workshop_return(store: Store, record: AssessmentRecord) -> None:
             st.error(f"Nothing was applied: {md_escape(str(refused))}")
             return
         st.session_state.pop(BUILT_KEY, None)  # the figures changed: build again
-        st.session_state[NOTICE_KEY] = f"Applied {len(written)} changes from {upload.name}."
+        notices.notify(NOTICE_KEY, f"Applied {counted(len(written), 'change')} from {upload.name}.")
         st.rerun()
 
 
@@ -190,9 +191,7 @@ def render() -> None:
     store = app_store()
     record = selected_assessment(store)
     page_heading("Reports", record)
-    notice = st.session_state.pop(NOTICE_KEY, None)
-    if notice:
-        st.success(notice)
+    notices.show(NOTICE_KEY)
     if record is None:
         st.info(
             "There is no assessment to report on yet. Load the demo data or import a file on "

@@ -11,7 +11,7 @@ from assessment.scoring.numbers import percent
 from assessment.services.assessments import OpenAssessment, open_assessment
 from assessment.services.evidence import list_evidence
 from assessment.workflow.stages import AssessmentStatus
-from ui.components import presentation, response_editor, scoring_focus
+from ui.components import notices, presentation, response_editor, scoring_focus
 from ui.components.database import app_store
 from ui.components.identity import current_actor
 from ui.components.markdown import md_escape
@@ -21,7 +21,7 @@ from ui.components.selection import page_heading, selected_assessment
 CLAUSE_KEY = "scoring_clause"  # the clause on screen; survives the picker being redrawn
 PICKER_KEY = "scoring_clause_picker"
 NEXT_KEY = "scoring_next_unanswered"
-NOTICE_KEY = "scoring_notice"
+NOTICE_KEY = "scoring"  # the page's message for the next run (ui/components/notices.py)
 
 
 def _clauses(opened: OpenAssessment) -> dict[str, str]:
@@ -61,7 +61,9 @@ def _go_to_next_unanswered(order: list[str], waiting: list[str]) -> None:
     target = (later or waiting)[0]
     st.session_state[CLAUSE_KEY] = target
     if target == current:
-        st.session_state[NOTICE_KEY] = "The only criteria left to answer are in this clause."
+        notices.notify(
+            NOTICE_KEY, "The only criteria left to answer are in this clause.", kind="info"
+        )
 
 
 def _header(opened: OpenAssessment, *, compact: bool) -> None:
@@ -108,9 +110,7 @@ def _navigation(opened: OpenAssessment) -> str:
         help="Go to the next clause with a criterion not yet answered.",
         width="stretch",
     )
-    notice = st.session_state.pop(NOTICE_KEY, None)
-    if notice:
-        st.info(notice)
+    notices.show(NOTICE_KEY)
     if not waiting:
         st.success("Every criterion is answered.")
     return chosen

@@ -27,11 +27,12 @@ from assessment.services.organizations import list_organizations
 from assessment.services.security_log import SecurityEventKind, security_log
 from assessment.storage.store import Store
 from assessment.timestamps import as_utc
+from ui.components import notices
 from ui.components.database import app_store
 from ui.components.identity import current_actor
 from ui.components.markdown import md_escape
 
-NOTICE_KEY = "users_notice"  # a success sentence shown once at the top of the next run
+NOTICE_KEY = "users"  # the page's message for the next run (ui/components/notices.py)
 GENERATION_KEY = "users_form_generation"  # bumped after a creation to clear the form
 NOT_ADMIN = "Only a system administrator manages user accounts."
 LOG_LIMIT = 500
@@ -53,7 +54,7 @@ def locked_until(user: UserRecord, now: datetime) -> datetime | None:
 
 
 def _notify(text: str) -> None:
-    st.session_state[NOTICE_KEY] = text
+    notices.notify(NOTICE_KEY, text)
 
 
 def _refused(what: str, error: Exception) -> None:
@@ -291,9 +292,7 @@ def render() -> None:
         st.error(NOT_ADMIN)
         return
     store = app_store()
-    notice = st.session_state.pop(NOTICE_KEY, None)
-    if notice:
-        st.success(md_escape(notice))
+    notices.show(NOTICE_KEY)
     accounts, log = st.tabs(["Accounts", "Security log"])
     with accounts:
         try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak
 
 from assessment.reports.pdf.charts import Point, bars
-from assessment.reports.pdf.context import RESULTS, Context, day, points
+from assessment.reports.pdf.context import RESULTS, Context, day
 from assessment.reports.pdf.document import OutlineMark, heading
 from assessment.reports.pdf.markup import NOTE_LIMIT, para, rich, text
 from assessment.reports.pdf.styles import (
@@ -25,7 +25,7 @@ from assessment.reports.pdf.styles import (
 )
 from assessment.reports.pdf.tables import align, register, tone_cell, toned
 from assessment.scoring.engine import ClauseResult, CriterionResult
-from assessment.scoring.numbers import percent
+from assessment.scoring.numbers import percent, points
 from assessment.scoring.progress import AnswerState, readiness_text
 
 

@@ -45,13 +45,6 @@ def day(value: date | None) -> str:
     return value.isoformat() if value else "—"
 
 
-def points(delta: float | None) -> str:
-    """A readiness change in percentage points: +11.0 pts; None -> '—'."""
-    if delta is None:
-        return "—"
-    return f"{delta * 100:+.1f} pts".replace("-", "−")
-
-
 @dataclass
 class Context:
     data: ReportData

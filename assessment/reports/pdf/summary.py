@@ -13,14 +13,14 @@ from collections import defaultdict
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from assessment.reports.pdf.charts import MAX_BARS, MAX_SPOKES, Point, bars, radar
-from assessment.reports.pdf.context import CHARTS, SUMMARY, Context, points
+from assessment.reports.pdf.context import CHARTS, SUMMARY, Context
 from assessment.reports.pdf.document import FastTable
 from assessment.reports.pdf.markup import para, rich, text
 from assessment.reports.pdf.styles import RULE, criterion_tone, css, readiness_tone, verdict_tone
 from assessment.reports.pdf.tables import align, register, tone_cell, toned
 from assessment.scoring.engine import AssessmentScore
 from assessment.scoring.findings import Finding
-from assessment.scoring.numbers import percent
+from assessment.scoring.numbers import percent, points
 from assessment.scoring.progress import AnswerState
 from assessment.scoring.verdict import Reason, ReasonKind, Verdict
 
