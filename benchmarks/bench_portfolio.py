@@ -51,7 +51,8 @@ import assessment.services.assessments as assessments_service
 from assessment.checklist.loader import find_checklist
 from assessment.checklist.model import Checklist
 from assessment.portable.assessment_file import dump_assessment
-from assessment.services.assessments import open_assessment, store_snapshot
+from assessment.services.assessment_rows import store_snapshot
+from assessment.services.assessments import open_assessment
 from assessment.services.exchange import export_assessment
 from assessment.services.responses import set_response
 from assessment.storage.store import SnapshotCache, Store

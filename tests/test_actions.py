@@ -15,9 +15,11 @@ from assessment.scoring.findings import Finding
 from assessment.services import actions as X
 from assessment.services import assessments as A
 from assessment.services import organizations as O
+from assessment.services.action_raising import raise_from_finding
 from assessment.services.audit import events
 from assessment.services.exchange import export_assessment, import_assessment
 from assessment.services.responses import set_response
+from assessment.services.stage_moves import set_status
 from assessment.workflow.corrective_action import (
     ActionRecord,
     ActionStatus,
@@ -220,17 +222,17 @@ def test_bad_edits_are_refused_and_change_nothing(store, assessment, changes, me
 
 
 def test_raising_from_a_finding_carries_the_worst_finding(store, assessment):
-    action = X.raise_from_finding(store, admin("maria"), assessment.id, ["4.1.a", "7.2.a"])
+    action = raise_from_finding(store, admin("maria"), assessment.id, ["4.1.a", "7.2.a"])
     assert action.finding is Finding.MAJOR  # 7.2.a scores 0 against 3; 4.1.a only minor
     assert action.title == "Address the major nonconformity on 4.1.a, 7.2.a"
     with pytest.raises(InvalidChange, match="has no finding to act on"):
-        X.raise_from_finding(store, admin("maria"), assessment.id, ["4.1.b"])
+        raise_from_finding(store, admin("maria"), assessment.id, ["4.1.b"])
 
 
 def test_raising_again_for_a_criterion_that_has_an_action_is_refused_unless_asked(
     store, assessment
 ):
-    first = X.raise_from_finding(store, admin("maria"), assessment.id, ["7.2.a"])
+    first = raise_from_finding(store, admin("maria"), assessment.id, ["7.2.a"])
     X.move_action(
         store,
         admin("maria"),
@@ -240,13 +242,13 @@ def test_raising_again_for_a_criterion_that_has_an_action_is_refused_unless_aske
         expected_version=1,
     )
     with pytest.raises(InvalidChange) as refused:
-        X.raise_from_finding(store, admin("maria"), assessment.id, ["4.1.a", "7.2.a"])
+        raise_from_finding(store, admin("maria"), assessment.id, ["4.1.a", "7.2.a"])
     assert str(refused.value) == (
         "7.2.a already has a corrective action: "
         "A1 'Address the major nonconformity on 7.2.a' (in progress, on 7.2.a)"
     )
     assert [a.ref for a in X.list_actions(store, ADMIN, assessment.id)] == ["A1"]  # nothing added
-    second = X.raise_from_finding(store, admin("maria"), assessment.id, ["7.2.a"], again=True)
+    second = raise_from_finding(store, admin("maria"), assessment.id, ["7.2.a"], again=True)
     assert (second.ref, second.criteria) == ("A2", ("7.2.a",))
 
 
@@ -254,7 +256,7 @@ def test_the_refusal_names_every_action_already_there(store, assessment):
     X.create_action(store, admin("maria"), assessment.id, "Fix intake", criteria=["7.2.a"])
     X.create_action(store, admin("maria"), assessment.id, "Principles", criteria=["4.1.a", "4.1.b"])
     with pytest.raises(InvalidChange) as refused:
-        X.raise_from_finding(store, admin("maria"), assessment.id, ["4.1.a", "7.2.a"])
+        raise_from_finding(store, admin("maria"), assessment.id, ["4.1.a", "7.2.a"])
     assert str(refused.value) == (
         "4.1.a, 7.2.a already have corrective actions: A1 'Fix intake' (open, on 7.2.a); "
         "A2 'Principles' (open, on 4.1.a)"
@@ -277,7 +279,7 @@ def test_a_final_assessment_locks_its_actions(store, assessment):
         AssessmentStatus.IN_REVIEW,
         AssessmentStatus.FINAL,
     ):
-        version = A.set_status(
+        version = set_status(
             store,
             admin("maria"),
             assessment.id,

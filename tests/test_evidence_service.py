@@ -23,6 +23,7 @@ from assessment.services import organizations as O
 from assessment.services.audit import events
 from assessment.services.evidence_metrics import evidence_coverage, expiring
 from assessment.services.responses import set_response
+from assessment.services.stage_moves import set_status
 from assessment.workflow.response import Response
 from assessment.workflow.stages import AssessmentStatus
 from evidence.records import EvidenceKind, EvidenceStatus
@@ -336,7 +337,7 @@ def test_a_final_assessment_takes_no_evidence_but_can_be_read(store, vault, asse
     add_text(store, vault, assessment)
     version = assessment.version
     for stage in (AssessmentStatus.IN_PROGRESS, AssessmentStatus.IN_REVIEW, AssessmentStatus.FINAL):
-        version = A.set_status(
+        version = set_status(
             store,
             admin("maria"),
             assessment.id,

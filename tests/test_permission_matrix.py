@@ -57,6 +57,7 @@ from assessment.services.evidence_adding import add_note
 from assessment.services.exchange import export_assessment, import_assessment
 from assessment.services.responses import set_response
 from assessment.services.security_log import SecurityEventKind, security_log
+from assessment.services.stage_moves import set_status
 from assessment.services.workbooks import apply_workbook_changes
 from assessment.storage.store import Store
 from assessment.storage.tables import (
@@ -430,7 +431,7 @@ def edit_assessment(store, actor, world, site) -> Trail:
 
 
 def move_stage(store, actor, world, site) -> Trail:
-    A.set_status(
+    set_status(
         store,
         actor,
         site.assessment_id,
@@ -441,7 +442,7 @@ def move_stage(store, actor, world, site) -> Trail:
 
 
 def sign_off_final(store, actor, world, site) -> Trail:
-    A.set_status(
+    set_status(
         store,
         actor,
         site.review_id,
@@ -453,7 +454,7 @@ def sign_off_final(store, actor, world, site) -> Trail:
 
 
 def reopen_final(store, actor, world, site) -> Trail:
-    A.set_status(
+    set_status(
         store,
         actor,
         site.final_id,

@@ -10,10 +10,11 @@ import pytest
 from assessment.errors import AssessmentFileError, InvalidChange
 from assessment.portable.assessment_file import dump_assessment, load_assessment_text
 from assessment.scoring.verdict import Verdict
-from assessment.services.assessments import get_assessment, set_status
+from assessment.services.assessments import get_assessment
 from assessment.services.audit import events
 from assessment.services.exchange import export_assessment, import_assessment
 from assessment.services.sign_off import review_sign_off
+from assessment.services.stage_moves import set_status
 from assessment.workflow.stages import AssessmentStatus
 from tests.conftest import SMALL_CHECKLIST
 from tests.people import ADMIN

@@ -17,6 +17,7 @@ from assessment.services import assessments as A
 from assessment.services import organizations as O
 from assessment.services.audit import events
 from assessment.services.responses import set_response
+from assessment.services.stage_moves import set_status
 from assessment.storage.schema import current_revision, head_revision, upgrade_database
 from assessment.storage.tables import Base
 from assessment.workflow.response import Response
@@ -224,11 +225,11 @@ def test_bad_responses_are_refused_and_change_nothing(
 def test_stages_final_locks_and_reopening_needs_a_reason(store, assessment):
     version = assessment.version
     with pytest.raises(InvalidChange, match="can move to: in progress"):
-        A.set_status(
+        set_status(
             store, admin("maria"), assessment.id, AssessmentStatus.FINAL, expected_version=version
         )
     for stage in (AssessmentStatus.IN_PROGRESS, AssessmentStatus.IN_REVIEW, AssessmentStatus.FINAL):
-        version = A.set_status(
+        version = set_status(
             store,
             admin("maria"),
             assessment.id,
@@ -245,14 +246,14 @@ def test_stages_final_locks_and_reopening_needs_a_reason(store, assessment):
             store, admin("maria"), assessment.id, title="New", expected_version=version
         )
     with pytest.raises(InvalidChange, match="needs a reason"):
-        A.set_status(
+        set_status(
             store,
             admin("maria"),
             assessment.id,
             AssessmentStatus.IN_PROGRESS,
             expected_version=version,
         )
-    reopened = A.set_status(
+    reopened = set_status(
         store,
         admin("lead"),
         assessment.id,

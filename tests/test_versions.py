@@ -16,9 +16,10 @@ import pytest
 
 from assessment.checklist.loader import find_checklist
 from assessment.errors import ConflictError
+from assessment.services import assessment_rows, versions
 from assessment.services import assessments as A
 from assessment.services import organizations as O
-from assessment.services import versions
+from assessment.services.stage_moves import set_status
 from assessment.workflow.stages import AssessmentStatus
 from tests.people import admin
 
@@ -71,7 +72,7 @@ def test_two_edits_of_an_assessments_details(store, records, monkeypatch):
     _, _, record = records
     outcome = interleaved(
         monkeypatch,
-        A,
+        assessment_rows,
         lambda: A.edit_assessment(store, BEN, record.id, expected_version=1, scope="Ben's scope"),
     )
     with pytest.raises(ConflictError, match="changed by Ben"):
@@ -85,11 +86,11 @@ def test_a_stage_move_against_an_edit(store, records, monkeypatch):
     _, _, record = records
     outcome = interleaved(
         monkeypatch,
-        A,
+        assessment_rows,
         lambda: A.edit_assessment(store, BEN, record.id, expected_version=1, title="Renamed"),
     )
     with pytest.raises(ConflictError):
-        A.set_status(store, ANA, record.id, AssessmentStatus.IN_PROGRESS, expected_version=1)
+        set_status(store, ANA, record.id, AssessmentStatus.IN_PROGRESS, expected_version=1)
     written_by_the_other(outcome)
     now = A.get_assessment(store, ANA, record.id)
     assert (now.title, now.status) == ("Renamed", AssessmentStatus.DRAFT)
@@ -99,10 +100,8 @@ def test_a_baseline_against_a_stage_move(store, records, monkeypatch):
     _, earlier, record = records
     outcome = interleaved(
         monkeypatch,
-        A,
-        lambda: A.set_status(
-            store, BEN, record.id, AssessmentStatus.IN_PROGRESS, expected_version=1
-        ),
+        assessment_rows,
+        lambda: set_status(store, BEN, record.id, AssessmentStatus.IN_PROGRESS, expected_version=1),
     )
     with pytest.raises(ConflictError):
         A.set_baseline(store, ANA, record.id, earlier.id, expected_version=1)
@@ -115,7 +114,7 @@ def test_two_team_changes(store, records, monkeypatch):
     _, _, record = records
     outcome = interleaved(
         monkeypatch,
-        A,
+        assessment_rows,
         lambda: A.edit_assessment(
             store, BEN, record.id, expected_version=1, team=["Ana", "Ben", "Chi"]
         ),

@@ -10,12 +10,12 @@ from assessment.cli.errors import reports_errors
 from assessment.cli.output import render_table
 from assessment.cli.session import acting_user, configured_store
 from assessment.errors import ActionAlreadyRaised, NotFound
+from assessment.services.action_raising import raise_from_finding
 from assessment.services.actions import (
     check_effectiveness,
     create_action,
     list_actions,
     move_action,
-    raise_from_finding,
 )
 from assessment.storage.store import Store
 from assessment.workflow.corrective_action import (

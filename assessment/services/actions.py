@@ -8,33 +8,24 @@ portable file keys on, so it is unique per assessment.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment.access.roles import Actor, Permission
-from assessment.errors import ActionAlreadyRaised, ConflictError, InvalidChange, NotFound
-from assessment.scoring.engine import score_assessment
+from assessment.errors import InvalidChange
 from assessment.scoring.findings import Finding
-from assessment.scoring.numbers import plural
-from assessment.services.assessments import (
-    editable_row,
-    ensure_editable,
-    load_parts,
-    snapshot_checklist,
-)
+from assessment.services.assessment_items import ACTION, check_item_version, find_item, save_item
+from assessment.services.assessment_rows import editable_row, ensure_editable, snapshot_checklist
 from assessment.services.audit import record_in
 from assessment.services.guard import deny, reachable_assessment
 from assessment.services.refs import next_ref
-from assessment.services.versions import check_version, conflict, versioned_write
 from assessment.storage.store import Store
 from assessment.storage.tables import ActionRow, Assessment, EvidenceRow
-from assessment.timestamps import utcnow
 from assessment.workflow.corrective_action import (
     MOVES,
-    ActionLink,
     ActionRecord,
     ActionStatus,
     EffectivenessCheck,
@@ -51,7 +42,6 @@ __all__ = [
     "list_actions",
     "manages_action",
     "move_action",
-    "raise_from_finding",
     "update_action",
 ]
 
@@ -281,82 +271,6 @@ def create_action(
         return to_record(row)
 
 
-def raise_from_finding(
-    store: Store,
-    actor: Actor,
-    assessment_id: int,
-    criteria: Iterable[str],
-    *,
-    title: str | None = None,
-    owner: str = "",
-    due: date | None = None,
-    again: bool = False,
-) -> ActionRecord:
-    """Raise an action for the findings of some criteria, carrying over the worst finding.
-
-    One click in a workshop: the finding class and a title come from the scores already given.
-    A criterion that already has an action (of any status) is refused with the existing ones
-    named, unless `again`: a second action on the same finding is usually a slip (a repeated
-    command, a double click), and one that is meant says so.
-    """
-    criteria = list(dict.fromkeys(criteria))
-    if not criteria:
-        raise InvalidChange("name at least one criterion to raise an action from its finding")
-    with store.transaction() as session:
-        assessment = editable_row(
-            session,
-            store,
-            actor,
-            assessment_id,
-            Permission.MANAGE_ACTIONS,
-            what="raise a corrective action",
-        )
-        checklist, responses, links = load_parts(session, assessment)
-        for cid in criteria:
-            if not checklist.has_criterion(cid):
-                raise InvalidChange(f"no criterion {cid} in checklist {checklist.id}")
-        if not again:
-            _refuse_if_raised(criteria, links)
-        scores = score_assessment(checklist, {k: v.response for k, v in responses.items()}, links)
-        findings = [scores.criterion(cid).finding for cid in criteria]
-        order = [Finding.MAJOR, Finding.MINOR, Finding.OFI]
-        worst = next((f for f in order if f in findings), None)
-        if worst is None:
-            raise InvalidChange(
-                f"{', '.join(criteria)} has no finding to act on (not yet scored, or conforming)"
-            )
-        default_title = f"Address the {worst.label.lower()} on {', '.join(criteria)}"
-        row = add_action(
-            session,
-            actor.name,
-            assessment,
-            title or default_title,
-            criteria=criteria,
-            owner=owner,
-            due=due,
-            finding=worst,
-            raised_on=date.today(),
-        )
-        return to_record(row)
-
-
-def _refuse_if_raised(criteria: list[str], links: Iterable[ActionLink]) -> None:
-    existing = [link for link in links if set(link.criteria) & set(criteria)]
-    if not existing:
-        return
-    covered = [c for c in criteria if any(c in link.criteria for link in existing)]
-    listed = "; ".join(
-        f"{link.id} '{link.title}' ({link.status.label.lower()}, on "
-        f"{', '.join(c for c in link.criteria if c in covered)})"
-        for link in existing
-    )
-    raise ActionAlreadyRaised(
-        f"{', '.join(covered)} already {plural(len(covered), 'has', 'have')} "
-        f"{plural(len(existing), 'a corrective action', 'corrective actions')}: {listed}",
-        tuple(link.id for link in existing),
-    )
-
-
 def _editable_row(
     session: Session,
     store: Store,
@@ -372,17 +286,11 @@ def _editable_row(
     assessment = reachable_assessment(
         session, store, actor, assessment_id, Permission.VIEW, what=what
     )
-    row = session.scalars(
-        select(ActionRow).where(ActionRow.assessment_id == assessment_id, ActionRow.ref == ref)
-    ).first()
-    if row is None:
-        raise NotFound(f"no action {ref} in assessment '{assessment.title}'")
+    row = find_item(session, ACTION, assessment_id, ref)
     if not manages_action(actor, assessment.organization_id, row.owner, assignee_may):
         deny(store, actor, f"{what} (action {ref})", assessment.organization_id)
     ensure_editable(assessment)  # after the permission: a refusal is logged as one
-    check_version(
-        session, row, expected_version, f"action {ref}", "action", ref, assessment_id=assessment_id
-    )
+    check_item_version(session, ACTION, row, expected_version)
     return assessment, row
 
 
@@ -396,27 +304,6 @@ def manages_action(actor: Actor, organization_id: int, owner: str, assignee_may:
         and actor.can(Permission.UPDATE_ASSIGNED_ACTIONS, organization_id)
         and actor.is_owner(owner)
     )
-
-
-def _save(
-    store: Store, assessment_id: int, ref: str, change: Callable[[Session], ActionRow]
-) -> ActionRecord:
-    """Run `change(session)` in one transaction whose UPDATE is conditional on the version read
-    (services/versions.py): a concurrent edit becomes a ConflictError."""
-
-    def reread(session: Session) -> ConflictError:
-        row = session.scalars(
-            select(ActionRow).where(ActionRow.assessment_id == assessment_id, ActionRow.ref == ref)
-        ).one()
-        return conflict(
-            session, f"action {ref}", "action", ref, row.version, assessment_id=assessment_id
-        )
-
-    with versioned_write(store, reread) as session:
-        row = change(session)
-        row.updated_at = utcnow()
-        session.flush()
-        return to_record(row)
 
 
 def update_action(
@@ -449,10 +336,9 @@ def update_action(
             cleaned = _clean(field, value, known)
             _audit(session, actor.name, assessment, ref, field, getattr(row, field), cleaned)
             setattr(row, field, cleaned)
-        row.updated_by = actor.name
         return row
 
-    return _save(store, assessment_id, ref, change)
+    return save_item(store, ACTION, assessment_id, ref, actor.name, change, to_record)
 
 
 def move_action(
@@ -499,10 +385,9 @@ def move_action(
         _audit(session, actor.name, assessment, ref, "closed_on", row.closed_on, closed_on)
         row.status = status.value
         row.closed_on = closed_on
-        row.updated_by = actor.name
         return row
 
-    return _save(store, assessment_id, ref, change)
+    return save_item(store, ACTION, assessment_id, ref, actor.name, change, to_record)
 
 
 def check_effectiveness(
@@ -563,10 +448,9 @@ def check_effectiveness(
         if not check.effective:
             _audit(session, actor.name, assessment, ref, "closed_on", row.closed_on, None)
             row.closed_on = None
-        row.updated_by = actor.name
         return row
 
-    return _save(store, assessment_id, ref, change)
+    return save_item(store, ACTION, assessment_id, ref, actor.name, change, to_record)
 
 
 def list_actions(store: Store, actor: Actor, assessment_id: int) -> list[ActionRecord]:

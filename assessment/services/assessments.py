@@ -1,4 +1,5 @@
-"""Assessments: create, list, open with scores, edit, archive, move through their stages.
+"""Assessments: create, list, open with scores, edit, archive, set the baseline (their stages
+move in services/stage_moves.py).
 
 An assessment pins its checklist by content hash and keeps a snapshot of it, so editing the
 YAML later never changes a past result. A final assessment is locked; reopening it needs a
@@ -7,7 +8,6 @@ reason and is audited like every other change.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,16 +16,24 @@ from sqlalchemy.orm import Session
 
 from assessment.access.roles import Actor, Permission
 from assessment.checklist.model import Checklist
-from assessment.errors import AssessmentLocked, ConflictError, InvalidChange, NotFound
+from assessment.errors import InvalidChange
 from assessment.scoring.engine import AssessmentScore, score_assessment
 from assessment.scoring.findings import Finding
-from assessment.scoring.verdict import Verdict
-from assessment.services.audit import record
+from assessment.services.assessment_rows import (
+    change_field,
+    check_row_version,
+    editable_row,
+    link_baseline,
+    log_event,
+    lost_race,
+    snapshot_checklist,
+    store_snapshot,
+)
 from assessment.services.evidence_support import supported_criteria
-from assessment.services.guard import reachable_assessment, reachable_organization, require
+from assessment.services.guard import reachable_assessment, reachable_organization
 from assessment.services.organizations import get_row as organization_row
-from assessment.services.versions import check_version, conflict, versioned_write
-from assessment.storage.store import Store, snapshot_cache
+from assessment.services.versions import versioned_write
+from assessment.storage.store import Store
 from assessment.storage.tables import (
     ActionRow,
     Assessment,
@@ -33,15 +41,16 @@ from assessment.storage.tables import (
     Organization,
     ResponseRow,
 )
-from assessment.timestamps import as_utc, utcnow
+from assessment.timestamps import as_utc
 from assessment.workflow.corrective_action import ActionLink, ActionStatus
 from assessment.workflow.response import Response
 from assessment.workflow.stages import AssessmentStatus, SignOff
 
 # The public surface (tests/test_services_contract.py holds it to the contract).
+EDITABLE_FIELDS = ("title", "scope", "team", "start_date", "end_date")
+
 __all__ = [
     "EDITABLE_FIELDS",
-    "TRANSITIONS",
     "AssessmentRecord",
     "OpenAssessment",
     "StoredResponse",
@@ -52,17 +61,7 @@ __all__ = [
     "list_assessments",
     "open_assessment",
     "set_baseline",
-    "set_status",
 ]
-
-# Which stage may follow which. Reopening (final -> in progress) also needs a reason.
-TRANSITIONS: dict[AssessmentStatus, set[AssessmentStatus]] = {
-    AssessmentStatus.DRAFT: {AssessmentStatus.IN_PROGRESS},
-    AssessmentStatus.IN_PROGRESS: {AssessmentStatus.DRAFT, AssessmentStatus.IN_REVIEW},
-    AssessmentStatus.IN_REVIEW: {AssessmentStatus.IN_PROGRESS, AssessmentStatus.FINAL},
-    AssessmentStatus.FINAL: {AssessmentStatus.IN_PROGRESS},
-}
-EDITABLE_FIELDS = ("title", "scope", "team", "start_date", "end_date")
 
 
 @dataclass(frozen=True)
@@ -108,51 +107,6 @@ class OpenAssessment:
         return stored.version if stored else 0
 
 
-def get_row(session: Session, assessment_id: int) -> Assessment:
-    row = session.get(Assessment, assessment_id)
-    if row is None:
-        raise NotFound(f"no assessment with id {assessment_id}")
-    return row
-
-
-def snapshot_checklist(session: Session, content_hash: str) -> Checklist:
-    """The pinned checklist; read from the database only the first time in this process."""
-    cached = snapshot_cache.get(content_hash)
-    if cached is not None:
-        return cached
-    content = session.scalar(
-        select(ChecklistSnapshot.content).where(ChecklistSnapshot.content_hash == content_hash)
-    )
-    if content is None:
-        raise NotFound(f"checklist snapshot {content_hash} is missing from the database")
-    checklist = Checklist.model_validate(content)
-    snapshot_cache.put(checklist)
-    return checklist
-
-
-def editable_row(
-    session: Session,
-    store: Store,
-    actor: Actor,
-    assessment_id: int,
-    permission: Permission,
-    *,
-    what: str,
-) -> Assessment:
-    """The assessment, if the actor may do `what` in it; refused with AssessmentLocked when
-    it is final (after the permission check, so a locked assessment reveals nothing more)."""
-    row = reachable_assessment(session, store, actor, assessment_id, permission, what=what)
-    ensure_editable(row)
-    return row
-
-
-def ensure_editable(row: Assessment) -> None:
-    if row.status == AssessmentStatus.FINAL:
-        raise AssessmentLocked(
-            f"assessment '{row.title}' is final and read-only; reopen it (with a reason) to change it"
-        )
-
-
 def _record(row: Assessment, organization_name: str, checklist_id: str | None) -> AssessmentRecord:
     return AssessmentRecord(
         id=row.id,
@@ -191,20 +145,6 @@ def assessment_record(session: Session, row: Assessment) -> AssessmentRecord:
         )
     )
     return _record(row, organization_row(session, row.organization_id).name, checklist_id)
-
-
-def store_snapshot(session: Session, checklist: Checklist) -> None:
-    if session.get(ChecklistSnapshot, checklist.content_hash) is None:
-        session.add(
-            ChecklistSnapshot(
-                content_hash=checklist.content_hash,
-                checklist_id=checklist.id,
-                version=checklist.version,
-                title=checklist.title,
-                content=checklist.model_dump(mode="json"),
-            )
-        )
-        session.flush()  # rows are not linked by relationships, so insert the snapshot first
 
 
 def _check_dates(start: date | None, end: date | None) -> None:
@@ -254,7 +194,7 @@ def add_assessment(
     )
     session.add(row)
     session.flush()
-    _event(session, actor, row, "created", None, row.title, at=at)
+    log_event(session, actor, row, "created", None, row.title, at=at)
     return row
 
 
@@ -397,62 +337,6 @@ def open_assessment(
     return OpenAssessment(record_, checklist, responses, actions, scores)
 
 
-def _check_version(session: Session, row: Assessment, expected_version: int) -> None:
-    check_version(
-        session, row, expected_version, f"assessment '{row.title}'", "assessment", str(row.id)
-    )
-
-
-def _reread(assessment_id: int) -> Callable[[Session], ConflictError]:
-    """What a write that lost a race to another is refused with (services/versions.py)."""
-
-    def describe(session: Session) -> ConflictError:
-        row = get_row(session, assessment_id)
-        return conflict(
-            session, f"assessment '{row.title}'", "assessment", str(row.id), row.version
-        )
-
-    return describe
-
-
-def _event(
-    session: Session,
-    actor: str,
-    row: Assessment,
-    field: str,
-    before: object,
-    after: object,
-    *,
-    at: datetime | None = None,
-) -> None:
-    record(
-        session,
-        actor,
-        "assessment",
-        str(row.id),
-        field,
-        before,
-        after,
-        organization_id=row.organization_id,
-        assessment_id=row.id,
-        at=at,
-    )
-
-
-def _change(
-    session: Session,
-    actor: str,
-    row: Assessment,
-    field: str,
-    value: object,
-    *,
-    at: datetime | None = None,
-) -> None:
-    """Set one field and write its audit event (the mapper counts the row's version)."""
-    _event(session, actor, row, field, getattr(row, field), value, at=at)
-    setattr(row, field, value)
-
-
 def edit_assessment(
     store: Store, actor: Actor, assessment_id: int, *, expected_version: int, **changes: object
 ) -> AssessmentRecord:
@@ -465,7 +349,7 @@ def edit_assessment(
         changes["title"] = _clean_title(str(changes["title"]))
     if "team" in changes:
         changes["team"] = [str(member) for member in changes["team"]]  # type: ignore[attr-defined]
-    with versioned_write(store, _reread(assessment_id)) as session:
+    with versioned_write(store, lost_race(assessment_id)) as session:
         row = editable_row(
             session,
             store,
@@ -474,104 +358,20 @@ def edit_assessment(
             Permission.MANAGE_ASSESSMENTS,
             what="edit the assessment",
         )
-        _check_version(session, row, expected_version)
+        check_row_version(session, row, expected_version)
         _check_dates(
             changes.get("start_date", row.start_date),  # type: ignore[arg-type]
             changes.get("end_date", row.end_date),  # type: ignore[arg-type]
         )
         for field, value in changes.items():
-            _change(session, actor.name, row, field, value)
+            change_field(session, actor.name, row, field, value)
         return assessment_record(session, row)
-
-
-def set_status(
-    store: Store,
-    actor: Actor,
-    assessment_id: int,
-    status: AssessmentStatus,
-    *,
-    expected_version: int,
-    reason: str = "",
-    statement: str = "",
-) -> AssessmentRecord:
-    """Move the assessment to another stage, in one transaction.
-
-    Reopening a final assessment needs a `reason`. Signing off as final records who, when and
-    the verdict at that moment; when that verdict is not "ready" it needs a `statement` saying
-    why it is signed off anyway (the README's "Signing off").
-    """
-    with versioned_write(store, _reread(assessment_id)) as session:
-        row = reachable_assessment(
-            session, store, actor, assessment_id, Permission.VIEW, what="see this assessment"
-        )
-        current = AssessmentStatus(row.status)
-        signing = AssessmentStatus.FINAL in (current, status)
-        require(
-            store,
-            actor,
-            Permission.FINALIZE if signing else Permission.MANAGE_ASSESSMENTS,
-            row.organization_id,
-            what=(
-                (
-                    "reopen a final assessment"
-                    if current is AssessmentStatus.FINAL
-                    else "sign off an assessment as final"
-                )
-                if signing
-                else "move the assessment to another stage"
-            ),
-        )
-        _check_version(session, row, expected_version)
-        if status not in TRANSITIONS[current]:
-            allowed = ", ".join(s.label.lower() for s in sorted(TRANSITIONS[current]))
-            raise InvalidChange(
-                f"an assessment that is {current.label.lower()} can move to: {allowed}; not to {status.label.lower()}"
-            )
-        if current is AssessmentStatus.FINAL and not reason.strip():
-            raise InvalidChange("reopening a final assessment needs a reason")
-        if status is AssessmentStatus.FINAL:
-            _sign(session, actor.name, row, statement.strip())
-        elif current is AssessmentStatus.FINAL:
-            _unsign(session, actor.name, row)
-        _change(session, actor.name, row, "status", status.value)
-        if reason.strip():
-            _event(session, actor.name, row, "status_reason", None, reason.strip())
-        return assessment_record(session, row)
-
-
-def _sign(session: Session, actor: str, row: Assessment, statement: str) -> None:
-    """Record the sign-off; refused without a statement when the verdict is not ready."""
-    checklist, responses, actions = load_parts(session, row)
-    score = score_assessment(
-        checklist,
-        {k: v.response for k, v in responses.items()},
-        actions,
-        supported=supported_criteria(session, row.id, date.today()),
-    )
-    verdict = score.overall.verdict
-    if verdict is not Verdict.READY and not statement:
-        raise InvalidChange(
-            f"the verdict is {verdict.label.lower()}, so signing off as final needs a statement "
-            "saying why it is signed off anyway"
-        )
-    _change(session, actor, row, "signed_off_by", actor)
-    row.signed_off_at = utcnow()
-    _change(session, actor, row, "sign_off_verdict", verdict.value)
-    _change(session, actor, row, "sign_off_statement", statement or None)
-
-
-def _unsign(session: Session, actor: str, row: Assessment) -> None:
-    """A reopened assessment is no longer signed off (the history keeps who had signed it)."""
-    for field in ("signed_off_by", "sign_off_verdict", "sign_off_statement"):
-        if getattr(row, field) is not None:
-            _change(session, actor, row, field, None)
-    row.signed_off_at = None
 
 
 def archive_assessment(
     store: Store, actor: Actor, assessment_id: int, *, expected_version: int, archived: bool = True
 ) -> AssessmentRecord:
-    with versioned_write(store, _reread(assessment_id)) as session:
+    with versioned_write(store, lost_race(assessment_id)) as session:
         row = reachable_assessment(
             session,
             store,
@@ -580,26 +380,9 @@ def archive_assessment(
             Permission.MANAGE_ASSESSMENTS,
             what="archive the assessment",
         )
-        _check_version(session, row, expected_version)
-        _change(session, actor.name, row, "archived", archived)
+        check_row_version(session, row, expected_version)
+        change_field(session, actor.name, row, "archived", archived)
         return assessment_record(session, row)
-
-
-def link_baseline(
-    session: Session,
-    actor: str,
-    row: Assessment,
-    baseline: Assessment | None,
-    *,
-    at: datetime | None = None,
-) -> None:
-    """Name `baseline` as the assessment to compare `row` with (inside the caller's transaction)."""
-    if baseline is not None:
-        if baseline.id == row.id:
-            raise InvalidChange("an assessment cannot be its own baseline")
-        if baseline.organization_id != row.organization_id:
-            raise InvalidChange("a baseline must be an earlier assessment of the same organization")
-    _change(session, actor, row, "baseline_id", baseline.id if baseline else None, at=at)
 
 
 def set_baseline(
@@ -610,7 +393,7 @@ def set_baseline(
     *,
     expected_version: int,
 ) -> AssessmentRecord:
-    with versioned_write(store, _reread(assessment_id)) as session:
+    with versioned_write(store, lost_race(assessment_id)) as session:
         row = editable_row(
             session,
             store,
@@ -619,7 +402,7 @@ def set_baseline(
             Permission.MANAGE_ASSESSMENTS,
             what="set the baseline",
         )
-        _check_version(session, row, expected_version)
+        check_row_version(session, row, expected_version)
         baseline = (
             reachable_assessment(
                 session, store, actor, baseline_id, Permission.VIEW, what="compare with it"

@@ -13,7 +13,7 @@ old read is refused with the name of whoever changed it since.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -21,13 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment.access.roles import Actor, Permission
-from assessment.errors import ConflictError, EvidenceRefused, InvalidChange, NotFound
-from assessment.services.assessments import editable_row, get_row, snapshot_checklist
+from assessment.errors import EvidenceRefused, InvalidChange
+from assessment.services.assessment_items import EVIDENCE, check_item_version, find_item, save_item
+from assessment.services.assessment_rows import editable_row, snapshot_checklist
 from assessment.services.audit import record_in
 from assessment.services.guard import reachable_assessment, require_admin
 from assessment.services.refs import next_ref
 from assessment.services.vault_access import open_vault, vault_errors
-from assessment.services.versions import check_version, conflict, versioned_write
 from assessment.storage.store import Store
 from assessment.storage.tables import Assessment, EvidenceRow
 from assessment.timestamps import utcnow
@@ -59,7 +59,6 @@ __all__ = [
 EDITABLE_FIELDS = ("title", "description", "owner", "effective_date", "valid_until", "criteria")
 MAX_TITLE = 300
 MAX_NOTE = 20_000
-ENTITY = "evidence"
 ACCEPTED_MEDIA_TYPES = frozenset(t.media_type for t in ACCEPTED)
 
 
@@ -161,7 +160,7 @@ def _audit(
     *,
     at: datetime | None = None,
 ) -> None:
-    record_in(session, actor, assessment, ENTITY, ref, field, before, after, at=at)
+    record_in(session, actor, assessment, EVIDENCE.entity, ref, field, before, after, at=at)
 
 
 def _same_content(
@@ -330,24 +329,12 @@ def row_status(session: Session, assessment_id: int, ref: str) -> EvidenceStatus
     return EvidenceStatus(status) if status is not None else None
 
 
-def _row(session: Session, assessment_id: int, ref: str) -> EvidenceRow:
-    row = session.scalars(
-        select(EvidenceRow).where(
-            EvidenceRow.assessment_id == assessment_id, EvidenceRow.ref == ref
-        )
-    ).first()
-    if row is None:
-        title = get_row(session, assessment_id).title
-        raise NotFound(f"no evidence {ref} in assessment '{title}'")
-    return row
-
-
 def get_evidence(store: Store, actor: Actor, assessment_id: int, ref: str) -> EvidenceRecord:
     with store.transaction() as session:
         reachable_assessment(
             session, store, actor, assessment_id, Permission.VIEW, what="see its evidence"
         )
-        return to_record(_row(session, assessment_id, ref))
+        return to_record(find_item(session, EVIDENCE, assessment_id, ref))
 
 
 def read_file(
@@ -378,35 +365,9 @@ def _editable_row(
     assessment = editable_row(
         session, store, actor, assessment_id, permission, what="change evidence records"
     )
-    row = _row(session, assessment_id, ref)
-    check_version(
-        session, row, expected_version, f"evidence {ref}", ENTITY, ref, assessment_id=assessment_id
-    )
+    row = find_item(session, EVIDENCE, assessment_id, ref)
+    check_item_version(session, EVIDENCE, row, expected_version)
     return assessment, row
-
-
-def _save(
-    store: Store,
-    actor: Actor,
-    assessment_id: int,
-    ref: str,
-    change: Callable[[Session], EvidenceRow],
-) -> EvidenceRecord:
-    """Run `change(session)` in one transaction whose UPDATE is conditional on the version read
-    (services/versions.py): a concurrent edit becomes a ConflictError."""
-
-    def reread(session: Session) -> ConflictError:
-        row = _row(session, assessment_id, ref)
-        return conflict(
-            session, f"evidence {ref}", ENTITY, ref, row.version, assessment_id=assessment_id
-        )
-
-    with versioned_write(store, reread) as session:
-        row = change(session)
-        row.updated_by = actor.name
-        row.updated_at = utcnow()
-        session.flush()
-        return to_record(row)
 
 
 def update_evidence(
@@ -450,7 +411,7 @@ def update_evidence(
             setattr(row, field, value)
         return row
 
-    return _save(store, actor, assessment_id, ref, change)
+    return save_item(store, EVIDENCE, assessment_id, ref, actor.name, change, to_record)
 
 
 def set_status(
@@ -506,7 +467,7 @@ def set_status(
         row.status = status.value
         return row
 
-    return _save(store, actor, assessment_id, ref, change)
+    return save_item(store, EVIDENCE, assessment_id, ref, actor.name, change, to_record)
 
 
 def verify_evidence(store: Store, actor: Actor, vault: Vault | None = None) -> EvidenceVerification:

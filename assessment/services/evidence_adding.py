@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from assessment.access.roles import Actor, Permission
 from assessment.errors import InvalidChange
-from assessment.services.assessments import editable_row
+from assessment.services.assessment_rows import editable_row
 from assessment.services.evidence import add_evidence_row, to_record
 from assessment.services.vault_access import open_vault, vault_errors
 from assessment.storage.store import Store

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from assessment.access.roles import Actor, Permission
-from assessment.services.assessments import snapshot_checklist
+from assessment.services.assessment_rows import snapshot_checklist
 from assessment.services.evidence import list_evidence
 from assessment.services.evidence_support import supported_criteria
 from assessment.services.guard import reachable_assessment

@@ -37,11 +37,11 @@ from assessment.scoring.numbers import plural
 from assessment.scoring.verdict import Verdict
 from assessment.services.actions import add_action
 from assessment.services.actions import to_record as action_record
+from assessment.services.assessment_rows import link_baseline
 from assessment.services.assessments import (
     AssessmentRecord,
     add_assessment,
     assessment_record,
-    link_baseline,
     load_parts,
 )
 from assessment.services.audit import record

@@ -17,11 +17,8 @@ from sqlalchemy.orm import Session
 from assessment.access.roles import Actor, Permission
 from assessment.checklist.model import Checklist
 from assessment.errors import ConflictError, InvalidChange
-from assessment.services.assessments import (
-    StoredResponse,
-    editable_row,
-    snapshot_checklist,
-)
+from assessment.services.assessment_rows import editable_row, snapshot_checklist
+from assessment.services.assessments import StoredResponse
 from assessment.services.audit import record_in
 from assessment.services.versions import versioned_write
 from assessment.storage.store import Store

@@ -27,11 +27,8 @@ from assessment.reports.excel_preview import (
     WorkbookChanges,
     conflict_fault,
 )
-from assessment.services.assessments import (
-    StoredResponse,
-    editable_row,
-    snapshot_checklist,
-)
+from assessment.services.assessment_rows import editable_row, snapshot_checklist
+from assessment.services.assessments import StoredResponse
 from assessment.services.responses import add_response, update_response
 from assessment.storage.store import Store
 from assessment.storage.tables import Assessment, ResponseRow

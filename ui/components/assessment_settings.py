@@ -19,15 +19,14 @@ from assessment.errors import (
 )
 from assessment.services.assessments import (
     EDITABLE_FIELDS,
-    TRANSITIONS,
     AssessmentRecord,
     archive_assessment,
     create_assessment,
     edit_assessment,
     set_baseline,
-    set_status,
 )
 from assessment.services.organizations import OrganizationRecord
+from assessment.services.stage_moves import TRANSITIONS, set_status
 from assessment.storage.store import Store
 from assessment.workflow.stages import AssessmentStatus
 from assessment.workflow.team import TEAM_HELP, team_of, team_text

@@ -19,8 +19,9 @@ from assessment.errors import (
 )
 from assessment.scoring.numbers import percent
 from assessment.scoring.verdict import Verdict
-from assessment.services.assessments import AssessmentRecord, set_status
+from assessment.services.assessments import AssessmentRecord
 from assessment.services.sign_off import SignOffReview, review_sign_off
+from assessment.services.stage_moves import set_status
 from assessment.storage.store import Store
 from assessment.timestamps import as_utc
 from assessment.workflow.stages import AssessmentStatus

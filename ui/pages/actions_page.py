@@ -12,13 +12,13 @@ from assessment.access.roles import Permission
 from assessment.errors import AssessmentLocked, ConflictError, NotFound, UserError
 from assessment.scoring.findings import Finding
 from assessment.scoring.verdict import ReasonKind
+from assessment.services.action_raising import raise_from_finding
 from assessment.services.actions import (
     ASSIGNEE_FIELDS,
     check_effectiveness,
     list_actions,
     manages_action,
     move_action,
-    raise_from_finding,
     update_action,
 )
 from assessment.services.assessments import AssessmentRecord, open_assessment
