@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
@@ -90,8 +91,9 @@ def _add_forms(store: Store, record: AssessmentRecord) -> None:
             if upload is None:
                 st.error("Choose a file to upload first.")
             else:
-                try:
-                    result = add_file(
+                _add(
+                    "file",
+                    lambda: add_file(
                         store,
                         current_actor(),
                         record.id,
@@ -100,49 +102,30 @@ def _add_forms(store: Store, record: AssessmentRecord) -> None:
                         inputs["criteria"],
                         title=inputs["title"],
                         valid_until=inputs["valid_until"],
-                    )
-                except UserError as error:
-                    _refused("file", error)
-                else:
-                    _added(result)
+                    ),
+                )
     with link_tab:
         url = st.text_input("Link (http or https)", key=f"evidence_link_url_{generation}")
         inputs = _common_inputs("link", criteria, generation)
         if st.button("Add link", type="primary", key="evidence_add_link"):
-            try:
-                result = add_link(
-                    store,
-                    current_actor(),
-                    record.id,
-                    url,
-                    inputs["criteria"],
-                    title=inputs["title"],
-                    valid_until=inputs["valid_until"],
-                )
-            except UserError as error:
-                _refused("link", error)
-            else:
-                _added(result)
+            _add("link", lambda: add_link(store, current_actor(), record.id, url, **inputs))
     with note_tab:
         text = st.text_area(
             "What was seen or heard", key=f"evidence_note_text_{generation}", height=120
         )
         inputs = _common_inputs("note", criteria, generation)
         if st.button("Add note", type="primary", key="evidence_add_note"):
-            try:
-                result = add_note(
-                    store,
-                    current_actor(),
-                    record.id,
-                    text,
-                    inputs["criteria"],
-                    title=inputs["title"],
-                    valid_until=inputs["valid_until"],
-                )
-            except UserError as error:
-                _refused("note", error)
-            else:
-                _added(result)
+            _add("note", lambda: add_note(store, current_actor(), record.id, text, **inputs))
+
+
+def _add(kind: str, add: Callable[[], AddedEvidence]) -> None:
+    """Run one of the adding calls; say what was stored, or why nothing was."""
+    try:
+        result = add()
+    except UserError as error:
+        _refused(kind, error)
+    else:
+        _added(result)
 
 
 def _table(records: list[EvidenceRecord], today: date) -> None:
