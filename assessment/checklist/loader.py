@@ -7,6 +7,7 @@ raises anything but `ChecklistError` (or `ChecklistNotFound` for an unknown id).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,24 @@ from assessment.files.sourcemap import DataPath, LoadedDocument, SourceMap, load
 from assessment.files.validation import validate_model
 from assessment.settings import CHECKLISTS_DIR
 
-BUILTIN_DIR = Path(__file__).resolve().parents[2] / "checklists"
+
+def _builtin_dir() -> Path:
+    """The folder of the built-in checklists, for an installed wheel and a source checkout alike.
+
+    The repository keeps them in one place, the top-level `checklists/` folder. A wheel carries
+    that folder as the package data `assessment/checklist/builtin/` (pyproject.toml maps it), so
+    an installation has no source tree to look in. A checkout, editable install or not, has no
+    such folder inside the package and uses the top-level one beside the code that is running.
+    (Importing `assessment.checklist.builtin` would not do: under an editable install it names
+    the installed checkout's folder even while another checkout's code runs.)
+    """
+    shipped = files("assessment.checklist") / "builtin"
+    if isinstance(shipped, Path) and shipped.is_dir():
+        return shipped
+    return Path(__file__).resolve().parents[2] / "checklists"
+
+
+BUILTIN_DIR = _builtin_dir()
 
 
 def checklist_dirs() -> list[Path]:
