@@ -1,4 +1,5 @@
-"""The scoring rules of design.md, checked against results worked out by hand."""
+"""The scoring rules (docs/scoring.md, "Attainment and gap", "Readiness", "Findings"), checked
+against results worked out by hand."""
 
 from __future__ import annotations
 

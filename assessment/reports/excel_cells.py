@@ -204,7 +204,8 @@ def read_cell_values(row: RowReader, checklist: Checklist) -> CellValues:
 
 
 def check_rules(row: RowReader, values: CellValues) -> None:
-    """The rules every response keeps (design.md), on a row the client changed."""
+    """The rules every response keeps (docs/scoring.md, "Responses"), on a row the client
+    changed."""
     before = len(row.faults)
     if values.score is not None and values.not_applicable_reason:
         row.fault(

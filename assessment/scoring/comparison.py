@@ -1,4 +1,5 @@
-"""Before and after: an assessment against its baseline, clause by clause and criterion by criterion.
+"""Before and after: an assessment against its baseline, clause by clause and criterion by criterion
+(docs/scoring.md, "Comparison with a baseline").
 
 Management asks "are we better than last year, and where?". The answer compares two scored
 assessments: the readiness delta of every clause and the score change of every criterion.

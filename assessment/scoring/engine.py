@@ -1,4 +1,7 @@
-"""The one scoring engine: attainment, gap, readiness, completion and findings (design.md).
+"""The one scoring engine: attainment, gap, readiness, completion and findings.
+
+The rules and worked examples: docs/scoring.md, "Attainment and gap", "Readiness",
+"Completion and not assessed", "Findings".
 
 Every page, report and command takes its numbers from `score_assessment`, so they agree.
 Readiness is a weighted mean *per level of the tree*: a section's weight does not depend on

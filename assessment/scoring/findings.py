@@ -29,7 +29,8 @@ _LABELS = {
 
 
 def finding_from_gap(gap: int, major_gap: int) -> Finding:
-    """Gap >= major_gap is major, a smaller gap minor, no gap conforming (design.md)."""
+    """Gap >= major_gap is major, a smaller gap minor, no gap conforming (docs/scoring.md,
+    "Findings")."""
     if gap >= major_gap:
         return Finding.MAJOR
     if gap > 0:

@@ -1,4 +1,5 @@
-"""How far a clause (or a whole assessment) has been answered, for drawing and labelling.
+"""How far a clause (or a whole assessment) has been answered, for drawing and labelling
+(docs/scoring.md, "Completion and not assessed").
 
 The scoring engine counts a criterion nobody has answered as attainment 0, so a clause nobody
 has looked at has readiness 0, exactly like a clause whose every criterion scored 0. A reader

@@ -1,4 +1,4 @@
-"""The readiness verdict and the reasons that hold it back (design.md, "Verdict").
+"""The readiness verdict and the reasons that hold it back (docs/scoring.md, "Verdict").
 
 A verdict without its reasons is useless to a team preparing for an audit, so `judge` always
 lists every reason that stands between the assessment and "ready", even when the verdict is

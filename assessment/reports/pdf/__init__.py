@@ -7,7 +7,7 @@ text is escaped before it meets reportlab's paragraph markup (see `markup`).
 
     from assessment.reports.data import gather_report
     from assessment.reports.pdf import write_pdf
-    write_pdf(gather_report(store, 2), Path("readiness.pdf"), logo=Path("logo.png"))
+    write_pdf(gather_report(store, actor, 2), Path("readiness.pdf"), logo=Path("logo.png"))
 """
 
 from assessment.reports.pdf.report import pdf_bytes, write_pdf
