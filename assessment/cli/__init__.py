@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from assessment import __version__
@@ -19,6 +21,7 @@ from assessment.cli.db_commands import db
 from assessment.cli.demo_command import demo_command
 from assessment.cli.evidence_commands import evidence_group
 from assessment.cli.migrate_command import migrate_command
+from assessment.cli.output import TerminalSafeStream, say
 from assessment.cli.report_commands import import_xlsx_command, report_command
 from assessment.cli.score_command import score_command
 from assessment.cli.user_commands import user_group
@@ -41,7 +44,7 @@ def cli(as_user: str | None) -> None:
     try:
         check_settings()  # every unusable setting at once, before any command runs
     except InvalidSetting as error:
-        click.echo(f"error: {error} (see the README's Configuration)", err=True)
+        say(f"error: {error} (see the README's Configuration)", err=True)
         raise SystemExit(1) from None
 
 
@@ -65,4 +68,14 @@ cli.add_command(user_group)
 
 
 def main() -> None:
-    cli(prog_name="iso10002")
+    """The console script. Click's own refusals (a mistyped option, a missing file) repeat what
+    was typed, so they too are written terminal-safe."""
+    try:
+        code = cli.main(prog_name="iso10002", standalone_mode=False)
+    except click.ClickException as error:
+        error.show(file=TerminalSafeStream(sys.stderr))
+        sys.exit(error.exit_code)
+    except click.Abort:
+        say("Aborted.", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

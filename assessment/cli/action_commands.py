@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import click
 
 from assessment.cli.errors import reports_errors
-from assessment.cli.output import render_table
+from assessment.cli.output import render_table, say
 from assessment.cli.session import acting_user, configured_store
 from assessment.errors import ActionAlreadyRaised, NotFound
 from assessment.services.action_raising import raise_from_finding
@@ -43,7 +43,7 @@ def list_command(assessment_id: int) -> None:
     with configured_store() as store:
         actions = list_actions(store, acting_user(store), assessment_id)
     if not actions:
-        click.echo("No corrective actions yet. Raise one with `iso10002 action raise`.")
+        say("No corrective actions yet. Raise one with `iso10002 action raise`.")
         return
     rows = [
         [
@@ -58,11 +58,11 @@ def list_command(assessment_id: int) -> None:
         for a in actions
     ]
     headers = ["id", "title", "criteria", "owner", "due", "priority", "status"]
-    click.echo(render_table(headers, rows))
+    say(render_table(headers, rows))
     loads = load_by_owner(actions, today)
     if loads:
-        click.echo()
-        click.echo(
+        say()
+        say(
             render_table(
                 ["owner", "open", "overdue"],
                 [[o.owner, str(o.open), str(o.overdue)] for o in loads],
@@ -130,7 +130,7 @@ def raise_command(
                 due=due_date,
                 priority=Priority(priority),
             )
-    click.echo(f"raised {raised.ref}: {raised.title}")
+    say(f"raised {raised.ref}: {raised.title}")
 
 
 @action.command("move")
@@ -152,7 +152,7 @@ def move_command(assessment_id: int, ref: str, status: str, reason: str) -> None
             expected_version=current,
             reason=reason,
         )
-    click.echo(f"{moved.ref} is now {moved.status.label.lower()}")
+    say(f"{moved.ref} is now {moved.status.label.lower()}")
 
 
 @action.command("check")
@@ -181,7 +181,7 @@ def check_command(
         checked = check_effectiveness(
             store, acting_user(store), assessment_id, ref, check, expected_version=current
         )
-    click.echo(f"{checked.ref} is now {checked.status.label.lower()}")
+    say(f"{checked.ref} is now {checked.status.label.lower()}")
 
 
 def _current(store: Store, assessment_id: int, ref: str) -> int:
@@ -205,4 +205,4 @@ def burndown_command(assessment_id: int, weeks: int) -> None:
     widest = max((count for _, count in series), default=0) or 1
     for monday, count in series:
         bar = "#" * round(30 * count / widest)
-        click.echo(f"week of {monday.isoformat()}  {count:4d}  {bar}")
+        say(f"week of {monday.isoformat()}  {count:4d}  {bar}")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from assessment.cli.errors import reports_errors
-from assessment.cli.output import render_table
+from assessment.cli.output import render_table, say
 from assessment.cli.score_command import overall_text, score_table
 from assessment.cli.session import acting_user, configured_store
 from assessment.portable.assessment_file import (
@@ -31,7 +31,7 @@ def assessments_command(archived: bool) -> None:
     with configured_store() as store:
         records = list_assessments(store, acting_user(store), include_archived=archived)
     if not records:
-        click.echo("No assessments yet. `iso10002 demo` loads demo data; `iso10002 import` a file.")
+        say("No assessments yet. `iso10002 demo` loads demo data; `iso10002 import` a file.")
         return
     rows = [
         [
@@ -44,9 +44,7 @@ def assessments_command(archived: bool) -> None:
         ]
         for r in records
     ]
-    click.echo(
-        render_table(["id", "organization", "title", "checklist", "status", "baseline"], rows)
-    )
+    say(render_table(["id", "organization", "title", "checklist", "status", "baseline"], rows))
 
 
 @click.command("show")
@@ -58,14 +56,14 @@ def show_command(assessment_id: int, as_json: bool) -> None:
     with configured_store() as store:
         opened = open_assessment(store, acting_user(store), assessment_id)
     if as_json:
-        click.echo(json.dumps(opened.score.to_dict(), indent=2, ensure_ascii=False))
+        say(json.dumps(opened.score.to_dict(), indent=2, ensure_ascii=False))
         return
     record = opened.record
-    click.echo(f"{record.organization_name} — {record.title} ({record.status.label.lower()})")
-    click.echo(f"{opened.checklist.title} (version {opened.checklist.version})\n")
-    click.echo(score_table(opened.score))
-    click.echo()
-    click.echo(overall_text(opened.score))
+    say(f"{record.organization_name} — {record.title} ({record.status.label.lower()})")
+    say(f"{opened.checklist.title} (version {opened.checklist.version})\n")
+    say(score_table(opened.score))
+    say()
+    say(overall_text(opened.score))
 
 
 @click.command("export")
@@ -89,10 +87,10 @@ def export_command(assessment_id: int, out: Path, embed_checklist: bool) -> None
             store, acting_user(store), assessment_id, embed_checklist=embed_checklist
         )
     if str(out) == "-":
-        click.echo(dump_assessment(portable), nl=False)
+        say(dump_assessment(portable), nl=False, data=True)
         return
     write_assessment(portable, out)
-    click.echo(
+    say(
         f"exported assessment {assessment_id} to {out} "
         f"({counted(len(portable.responses), 'response')}, "
         f"{counted(len(portable.actions), 'action')})"
@@ -122,7 +120,7 @@ def import_command(file: Path, checklist_path: Path | None, organization: str | 
         )
     record = result.assessment
     new = " (new organization)" if result.organization_created else ""
-    click.echo(
+    say(
         f"imported {file} as assessment {record.id} '{record.title}' for {record.organization_name}{new}: "
         f"{counted(result.responses, 'response')}, {counted(result.actions, 'action')}"
     )
@@ -184,8 +182,8 @@ def compare_command(assessment_id: int, baseline_id: int | None, as_json: bool) 
         )
     if as_json:
         payload = {"assessment": current.record.id, "baseline": baseline.record.id}
-        click.echo(json.dumps({**payload, **comparison.to_dict()}, indent=2))
+        say(json.dumps({**payload, **comparison.to_dict()}, indent=2))
         return
-    click.echo(f"{current.record.title} (assessment {current.record.id})")
-    click.echo(f"  against {baseline.record.title} (assessment {baseline.record.id})\n")
-    click.echo(comparison_text(comparison))
+    say(f"{current.record.title} (assessment {current.record.id})")
+    say(f"  against {baseline.record.title} (assessment {baseline.record.id})\n")
+    say(comparison_text(comparison))

@@ -13,6 +13,7 @@ import click
 
 from assessment.backup import backup, restore
 from assessment.cli.errors import reports_errors
+from assessment.cli.output import say
 from assessment.cli.session import acting_user, configured_store, database_location
 from assessment.scoring.numbers import counted
 from assessment.services.guard import require_admin
@@ -44,7 +45,7 @@ def backup_command(out: Path) -> None:
     with configured_store(upgrade=False) as store:
         require_admin(store, acting_user(store), what="back up the whole database")
         summary = backup(store, out, evidence_dir())
-    click.echo(
+    say(
         f"backed up {counted(len(summary.tables), 'table')} ({counted(summary.rows, 'row')}) and "
         f"{counted(summary.evidence_files, 'evidence file')} from {database_location()} to {summary.path} "
         f"({_size(summary.bytes)})"
@@ -70,7 +71,7 @@ def restore_command(archive: Path, replace: bool) -> None:
             require_admin(store, acting_user(store), what="replace the whole database")
         summary = restore(store, archive, evidence_dir(), replace=replace)
     replaced = "; the previous data was replaced" if summary.replaced else ""
-    click.echo(
+    say(
         f"restored {counted(len(summary.tables), 'table')} ({counted(summary.rows, 'row')}) and "
         f"{counted(summary.evidence_files, 'evidence file')} ({summary.evidence_unchanged} already present) "
         f"into {database_location()} from the backup of {summary.created_at} "

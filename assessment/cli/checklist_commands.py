@@ -10,7 +10,7 @@ from assessment.checklist.editions import MAPPING_FORMAT, load_mapping
 from assessment.checklist.loader import available_checklists, find_checklist, load_checklist
 from assessment.checklist.model import Checklist
 from assessment.cli.errors import reports_errors
-from assessment.cli.output import render_table
+from assessment.cli.output import render_table, say
 from assessment.errors import ChecklistError, Fault, MappingError
 from assessment.files.sourcemap import load_file
 from assessment.scoring.numbers import counted, plural
@@ -57,11 +57,11 @@ def validate(paths: tuple[Path, ...]) -> None:
         if faults:
             failed += 1
             for fault in faults:
-                click.echo(str(fault), err=True)
+                say(str(fault), err=True)
         else:
-            click.echo(f"ok  {path}  ({what})")
+            say(f"ok  {path}  ({what})")
     if failed:
-        click.echo(
+        say(
             f"{failed} of {counted(len(paths), 'file')} {plural(failed, 'has', 'have')} faults",
             err=True,
         )
@@ -95,19 +95,17 @@ def tree_rows(checklist: Checklist) -> list[list[str]]:
 def show(checklist_ref: str) -> None:
     """Print a checklist's clause tree with criteria counts."""
     loaded = find_checklist(checklist_ref)
-    click.echo(f"{loaded.title}")
-    click.echo(
+    say(f"{loaded.title}")
+    say(
         f"id {loaded.id} · edition {loaded.edition} · version {loaded.version} · {loaded.content_hash[:19]}"
     )
     scale = ", ".join(f"{lv.value} {lv.label}" for lv in loaded.scale.levels)
-    click.echo(f"scale: {scale} · pass at {loaded.scale.pass_threshold}\n")
+    say(f"scale: {scale} · pass at {loaded.scale.pass_threshold}\n")
     rows = tree_rows(loaded)
-    click.echo(
-        render_table(["clause", "title", "weight", "criteria", "essential"], rows, right=(2, 3, 4))
-    )
+    say(render_table(["clause", "title", "weight", "criteria", "essential"], rows, right=(2, 3, 4)))
     leaves = sum(1 for e in loaded.walk() if not e.clause.clauses)
     essential = sum(c.essential for c in loaded.criteria)
-    click.echo(
+    say(
         f"\n{counted(len(rows), 'clause')} ({counted(leaves, 'leaf clause')}), "
         f"{counted(len(loaded.criteria), 'criterion', 'criteria')}, {essential} essential"
     )
@@ -126,4 +124,4 @@ def list_checklists() -> None:
         ]
         for f in available_checklists()
     ]
-    click.echo(render_table(["id", "edition", "version", "criteria", "file"], rows, right=(2, 3)))
+    say(render_table(["id", "edition", "version", "criteria", "file"], rows, right=(2, 3)))

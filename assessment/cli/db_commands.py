@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
+from assessment.cli.output import say
 from assessment.settings import database_url
 from assessment.storage.database import make_engine
 from assessment.storage.schema import current_revision, head_revision, upgrade_database
@@ -26,15 +27,15 @@ def upgrade() -> None:
     try:
         before, after = upgrade_database(make_engine(url))
     except SQLAlchemyError as error:
-        click.echo(
+        say(
             f"error: cannot upgrade the database at {_where(url)}: {error.__class__.__name__}: {error.orig if hasattr(error, 'orig') else error}",
             err=True,
         )
         raise SystemExit(1) from None
     if before == after:
-        click.echo(f"database at {_where(url)} is up to date (revision {after})")
+        say(f"database at {_where(url)} is up to date (revision {after})")
     else:
-        click.echo(f"database at {_where(url)} upgraded from {before or 'empty'} to {after}")
+        say(f"database at {_where(url)} upgraded from {before or 'empty'} to {after}")
 
 
 @db.command("status")
@@ -44,11 +45,9 @@ def status() -> None:
     try:
         current = current_revision(make_engine(url))
     except SQLAlchemyError as error:
-        click.echo(
+        say(
             f"error: cannot open the database at {_where(url)}: {error.__class__.__name__}",
             err=True,
         )
         raise SystemExit(1) from None
-    click.echo(
-        f"database: {_where(url)}\nrevision: {current or 'empty'} (newest: {head_revision()})"
-    )
+    say(f"database: {_where(url)}\nrevision: {current or 'empty'} (newest: {head_revision()})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from assessment.cli.errors import reports_errors
+from assessment.cli.output import say
 from assessment.cli.session import acting_user, configured_store
 from assessment.demo.builder import load_demo
 from assessment.scoring.numbers import counted
@@ -16,7 +17,7 @@ def demo_command() -> None:
     """Load demo data: a consultancy's two client organizations, with live assessments."""
     with configured_store() as store:
         summary = load_demo(store, acting_user(store))
-    click.echo(
+    say(
         f"loaded demo data: {', '.join(summary.organizations)}; "
         f"{counted(summary.assessments, 'assessment')}, {counted(summary.responses, 'response')}, "
         f"{counted(summary.actions, 'action')} ({summary.overdue_actions} overdue). "

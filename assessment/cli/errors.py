@@ -7,9 +7,9 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import click
 from sqlalchemy.exc import SQLAlchemyError
 
+from assessment.cli.output import say
 from assessment.cli.session import database_location
 from assessment.errors import FileFaults, UserError
 
@@ -25,14 +25,14 @@ def reports_errors(command: F) -> F:
             return command(*args, **kwargs)
         except FileFaults as error:
             for fault in error.faults:
-                click.echo(str(fault), err=True)
+                say(str(fault), err=True)
             raise SystemExit(1) from None
         except UserError as error:  # every error a user is told about: one sentence
-            click.echo(f"error: {error}", err=True)
+            say(f"error: {error}", err=True)
             raise SystemExit(1) from None
         except SQLAlchemyError as error:
             detail = getattr(error, "orig", None) or error
-            click.echo(
+            say(
                 f"error: the database at {database_location()} failed: {type(error).__name__}: {detail}",
                 err=True,
             )

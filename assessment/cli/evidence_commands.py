@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from assessment.cli.errors import reports_errors
-from assessment.cli.output import render_table
+from assessment.cli.output import render_table, say
 from assessment.cli.session import acting_user, configured_store
 from assessment.errors import EvidenceRefused
 from assessment.scoring.numbers import counted, percent, plural
@@ -112,12 +112,12 @@ def add_command(
         else:
             added = add_note(store, actor, assessment_id, note or "", ids, **common)
     record = added.record
-    click.echo(
+    say(
         f"added {record.ref} '{record.title}' ({_what(record)}) to assessment {assessment_id} "
         f"for {', '.join(record.criteria)}; status {record.status.label.lower()}"
     )
     for notice in added.notices:
-        click.echo(f"note: {notice}")
+        say(f"note: {notice}")
 
 
 def _what(record: EvidenceRecord) -> str:
@@ -178,10 +178,10 @@ def list_command(assessment_id: int, as_json: bool) -> None:
             },
             "expiring": [r.ref for r in soon],
         }
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        say(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     if not records:
-        click.echo(f"Assessment {assessment_id} has no evidence yet (`iso10002 evidence add`).")
+        say(f"Assessment {assessment_id} has no evidence yet (`iso10002 evidence add`).")
     else:
         rows = [
             [
@@ -196,9 +196,9 @@ def list_command(assessment_id: int, as_json: bool) -> None:
             for r in records
         ]
         headers = ["ref", "kind", "status", "title", "criteria", "valid until", "content"]
-        click.echo(render_table(headers, rows))
-        click.echo()
-    click.echo(
+        say(render_table(headers, rows))
+        say()
+    say(
         f"Evidence coverage: {coverage.supported} of "
         f"{counted(coverage.scored, 'criterion', 'criteria')} scored above 0 "
         f"{plural(coverage.supported, 'has', 'have')} approved, unexpired evidence "
@@ -207,8 +207,8 @@ def list_command(assessment_id: int, as_json: bool) -> None:
     if coverage.unsupported:
         shown = coverage.unsupported[:SHOWN]
         more = len(coverage.unsupported) - len(shown)
-        click.echo(f"  without: {', '.join(shown)}" + (f" and {more} more" if more else ""))
-    click.echo(
+        say(f"  without: {', '.join(shown)}" + (f" and {more} more" if more else ""))
+    say(
         f"Expiring within {EXPIRING_DAYS} days: "
         + (", ".join(f"{r.ref} ({r.valid_until})" for r in soon) if soon else "none")
     )
@@ -233,7 +233,7 @@ def status_command(assessment_id: int, ref: str, status: str, reason: str) -> No
             expected_version=current.version,
             reason=reason,
         )
-    click.echo(
+    say(
         f"evidence {ref} of assessment {assessment_id}: {current.status.label.lower()} -> "
         f"{changed.status.label.lower()}"
     )
@@ -261,7 +261,7 @@ def get_command(assessment_id: int, ref: str, out: Path) -> None:
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise click.ClickException(f"cannot write {target}: {error.strerror or error}") from None
-    click.echo(f"wrote {ref} '{record.title}' ({size_text(len(content))}, verified) to {target}")
+    say(f"wrote {ref} '{record.title}' ({size_text(len(content))}, verified) to {target}")
 
 
 @evidence_group.command("verify")
@@ -273,7 +273,7 @@ def verify_command() -> None:
         result = verify_evidence(store, acting_user(store), vault)
     report = result.report
     for problem in result.problems:
-        click.echo(f"{problem.problem}: {problem.describe()}")
+        say(f"{problem.problem}: {problem.describe()}")
     extras = []
     if report.unreferenced:
         extras.append(f"{counted(len(report.unreferenced), 'intact file')} no record uses")
@@ -284,6 +284,6 @@ def verify_command() -> None:
         f"{counted(report.checked, 'file')} in {vault.root} checked"
     ) + (f"; {'; '.join(extras)}" if extras else "")
     if result.problems:
-        click.echo(f"{counted(len(result.problems), 'problem')} found: {summary}")
+        say(f"{counted(len(result.problems), 'problem')} found: {summary}")
         raise SystemExit(1)
-    click.echo(f"ok: every file is intact ({summary})")
+    say(f"ok: every file is intact ({summary})")

@@ -8,6 +8,7 @@ import click
 
 from assessment.checklist.editions import migrate
 from assessment.cli.errors import reports_errors
+from assessment.cli.output import say
 from assessment.portable.assessment_file import (
     dump_assessment,
     load_assessment_file,
@@ -31,16 +32,16 @@ def migrate_command(file: Path, to_id: str, out: Path | None) -> None:
     """Carry a portable assessment's answers to another edition; list what could not be carried."""
     result = migrate(load_assessment_file(file), to_id)
     if out is None:
-        click.echo(dump_assessment(result.assessment), nl=False)
+        say(dump_assessment(result.assessment), nl=False, data=True)
     else:
         write_assessment(result.assessment, out)
-    click.echo(f"carried {counted(len(result.carried), 'answer')} to {to_id}", err=True)
+    say(f"carried {counted(len(result.carried), 'answer')} to {to_id}", err=True)
     if result.not_carried:
-        click.echo(f"could not carry {len(result.not_carried)}:", err=True)
+        say(f"could not carry {len(result.not_carried)}:", err=True)
         for item in result.not_carried:
-            click.echo(f"  - {item.criterion_id}: {item.reason}", err=True)
+            say(f"  - {item.criterion_id}: {item.reason}", err=True)
     if result.new_unanswered:
-        click.echo(
+        say(
             f"{counted(len(result.new_unanswered), 'criterion', 'criteria')} of {to_id} "
             f"{plural(len(result.new_unanswered), 'has', 'have')} no earlier answer and "
             f"{plural(len(result.new_unanswered), 'starts', 'start')} unanswered",

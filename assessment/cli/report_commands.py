@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from assessment.cli.errors import reports_errors
+from assessment.cli.output import say
 from assessment.cli.session import acting_user, configured_store
 from assessment.errors import AssessmentLocked
 from assessment.portable.assessment_file import load_assessment_file
@@ -63,7 +64,7 @@ def report_command(source: str, kind: str, out: Path, logo: Path | None) -> None
             write_actions_csv(data, stem.with_name(f"{stem.name}-actions.csv")),
         ]
     record = data.assessment.record
-    click.echo(
+    say(
         f"wrote {', '.join(str(p) for p in written)} for '{record.title}' ({record.organization_name})"
     )
 
@@ -85,23 +86,23 @@ def import_xlsx_command(assessment_id: int, workbook: Path, yes: bool) -> None:
         changes = read_workbook(workbook, current)
         if changes.faults:
             for fault in changes.faults:
-                click.echo(str(fault), err=True)
-            click.echo(
+                say(str(fault), err=True)
+            say(
                 f"error: nothing was imported; fix the {counted(len(changes.faults), 'cell')} "
                 "above first",
                 err=True,
             )
             raise SystemExit(1)
         if not changes.changes:
-            click.echo("The workbook holds no changes.")
+            say("The workbook holds no changes.")
             return
-        click.echo(f"{counted(len(changes.changes), 'change')} in {workbook.name}:")
+        say(f"{counted(len(changes.changes), 'change')} in {workbook.name}:")
         for change in changes.changes:
-            click.echo(f"  {change}")
+            say(f"  {change}")
         for missing in changes.missing:
-            click.echo(f"  (row of {missing} deleted in the workbook: left as it is)")
+            say(f"  (row of {missing} deleted in the workbook: left as it is)")
         if not yes and not click.confirm("Apply them all?", default=False):
-            click.echo("Nothing was changed.")
+            say("Nothing was changed.")
             return
         written = apply_workbook_changes(store, actor, assessment_id, changes)
-    click.echo(f"applied {counted(len(written), 'change')} to assessment {assessment_id}")
+    say(f"applied {counted(len(written), 'change')} to assessment {assessment_id}")

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from assessment.cli.errors import reports_errors
-from assessment.cli.output import render_table
+from assessment.cli.output import render_table, say
 from assessment.portable.assessment_file import load_assessment_file
 from assessment.scoring.engine import AssessmentScore, score_assessment
 from assessment.scoring.numbers import decimal, percent
@@ -76,10 +76,10 @@ def score_command(file: Path, checklist_path: Path | None, as_json: bool) -> Non
             },
             **result.to_dict(),
         }
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        say(json.dumps(payload, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{a.organization.name} — {a.title}")
-    click.echo(f"{loaded.checklist.title} (version {loaded.checklist.version})\n")
-    click.echo(score_table(result))
-    click.echo()
-    click.echo(overall_text(result))
+    say(f"{a.organization.name} — {a.title}")
+    say(f"{loaded.checklist.title} (version {loaded.checklist.version})\n")
+    say(score_table(result))
+    say()
+    say(overall_text(result))

@@ -16,7 +16,7 @@ import click
 from assessment.access.passwords import check_policy
 from assessment.access.roles import Actor, Role
 from assessment.cli.errors import reports_errors
-from assessment.cli.output import render_table
+from assessment.cli.output import render_table, say
 from assessment.cli.session import acting_user, configured_store
 from assessment.errors import InvalidChange, NotFound
 from assessment.services.accounts import (
@@ -136,7 +136,7 @@ def add_command(
                 is_admin=is_admin,
             )
     kind = "the first administrator" if first else "administrator" if is_admin else "user"
-    click.echo(f"added {kind} {record.username} ({record.display_name})")
+    say(f"added {kind} {record.username} ({record.display_name})")
 
 
 @user_group.command("list")
@@ -147,7 +147,7 @@ def list_command() -> None:
     with configured_store() as store:
         users = list_users(store, acting_user(store))
     if not users:
-        click.echo(
+        say(
             "No user accounts yet. Add the first administrator with `iso10002 user add NAME --name ... --admin`."
         )
         return
@@ -164,7 +164,7 @@ def list_command() -> None:
         for u in users
     ]
     headers = ["username", "name", "e-mail", "admin", "active", "locked until", "last sign-in"]
-    click.echo(render_table(headers, rows))
+    say(render_table(headers, rows))
 
 
 @user_group.command("passwd")
@@ -177,7 +177,7 @@ def passwd_command(username: str, password_stdin: bool) -> None:
         actor = acting_user(store)
         password = _read_password(password_stdin)
         set_password(store, actor, username, password)
-    click.echo(f"set the password of {username}")
+    say(f"set the password of {username}")
 
 
 @user_group.command("disable")
@@ -187,7 +187,7 @@ def disable_command(username: str) -> None:
     """Disable an account: it can no longer sign in, and its sessions end."""
     with configured_store() as store:
         record = set_active(store, acting_user(store), username, False)
-    click.echo(f"disabled {record.username}")
+    say(f"disabled {record.username}")
 
 
 @user_group.command("enable")
@@ -197,7 +197,7 @@ def enable_command(username: str) -> None:
     """Enable a disabled account again."""
     with configured_store() as store:
         record = set_active(store, acting_user(store), username, True)
-    click.echo(f"enabled {record.username}")
+    say(f"enabled {record.username}")
 
 
 @user_group.command("unlock")
@@ -207,7 +207,7 @@ def unlock_command(username: str) -> None:
     """Lift a lockout after failed sign-ins before it runs out."""
     with configured_store() as store:
         record = unlock(store, acting_user(store), username)
-    click.echo(f"unlocked {record.username}")
+    say(f"unlocked {record.username}")
 
 
 @user_group.command("grant")
@@ -222,7 +222,7 @@ def grant_command(username: str, organization: str, role: str) -> None:
         actor = acting_user(store)
         found = _organization(store, actor, organization)
         member = grant_role(store, actor, username, found.id, wanted)
-    click.echo(f"{member.username} is now {member.role.label} in {found.name}")
+    say(f"{member.username} is now {member.role.label} in {found.name}")
 
 
 @user_group.command("revoke")
@@ -235,7 +235,7 @@ def revoke_command(username: str, organization: str) -> None:
         actor = acting_user(store)
         found = _organization(store, actor, organization)
         revoke_role(store, actor, username, found.id)
-    click.echo(f"{username} no longer has a role in {found.name}")
+    say(f"{username} no longer has a role in {found.name}")
 
 
 @user_group.command("members")
@@ -248,10 +248,10 @@ def members_command(organization: str) -> None:
         found = _organization(store, actor, organization)
         people = members(store, actor, found.id)
     if not people:
-        click.echo(f"No members in {found.name} yet. Add one with `iso10002 user grant`.")
+        say(f"No members in {found.name} yet. Add one with `iso10002 user grant`.")
         return
     rows = [[m.username, m.display_name, m.role.label, "yes" if m.active else "no"] for m in people]
-    click.echo(render_table(["username", "name", "role", "active"], rows))
+    say(render_table(["username", "name", "role", "active"], rows))
 
 
 @user_group.command("log")
@@ -269,7 +269,7 @@ def log_command(kind: str | None, limit: int) -> None:
         events = security_log(store, actor, kind=kind, limit=limit)
         names = {o.id: o.name for o in list_organizations(store, actor, include_archived=True)}
     if not events:
-        click.echo("The security log has no such events." if kind else "The security log is empty.")
+        say("The security log has no such events." if kind else "The security log is empty.")
         return
     rows = [
         [
@@ -283,4 +283,4 @@ def log_command(kind: str | None, limit: int) -> None:
         ]
         for e in events
     ]
-    click.echo(render_table(["at", "kind", "actor", "organization", "detail"], rows))
+    say(render_table(["at", "kind", "actor", "organization", "detail"], rows))
