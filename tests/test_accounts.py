@@ -159,7 +159,7 @@ def test_the_first_administrator_is_created_only_once(store):
         ({"username": "two words"}, "is not usable"),
         ({"username": "semi;colon"}, "is not usable"),
         ({"display_name": "   "}, "needs a display name"),
-        ({"display_name": "n" * 201}, "at most 200 characters"),
+        ({"display_name": "n" * 201}, "201 characters long; at most 200 are allowed"),
         ({"email": "not-an-address"}, "is not an e-mail address"),
         ({"password": "short"}, "at least 12 characters"),
         ({"username": "MARIA"}, "A user named 'maria' already exists"),

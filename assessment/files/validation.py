@@ -104,6 +104,9 @@ def _problem(error: dict[str, Any], model: type[BaseModel], path: DataPath) -> s
         return f"'{name}' must be {words} {_number(ctx.get(key))} (got {_shown(value)})"
     if kind in {"literal_error", "enum"}:
         return f"'{name}' must be {ctx.get('expected')} (got {_shown(value)})"
+    if kind == "string_too_long":
+        length = f"{len(value):,} characters long" if isinstance(value, str) else "too long"
+        return f"'{name}' is {length}; at most {int(ctx.get('max_length', 0)):,} are allowed"
     if kind == "string_too_short":
         return f"'{name}' must not be empty"
     if kind == "too_short":

@@ -11,11 +11,12 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from assessment import text_limits as limits
 from assessment.checklist.loader import checklist_from_data, find_checklist_path, load_checklist
 from assessment.checklist.model import Checklist
 from assessment.errors import AssessmentFileError, ChecklistError, ChecklistNotFound, Fault
@@ -43,7 +44,7 @@ class _Model(BaseModel):
 
 
 class PortableOrganization(_Model):
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=limits.NAME)
 
 
 class PortableResponse(_Model):
@@ -58,21 +59,21 @@ class PortableCheck(_Model):
     """The effectiveness check that verified (or reopened) an action."""
 
     checked_on: date
-    checked_by: str = Field(min_length=1)
+    checked_by: str = Field(min_length=1, max_length=limits.NAME)
     effective: bool
     note: str = Field(min_length=1)
 
 
 class PortableAction(_Model):
-    id: str = Field(min_length=1)
-    title: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=limits.REF)
+    title: str = Field(min_length=1, max_length=limits.TITLE)
     criteria: list[str] = []
     finding: Finding | None = None
     correction: str = ""
     root_cause: str = ""
     root_cause_method: RootCauseMethod | None = None
     action_plan: str = ""
-    owner: str = ""
+    owner: str = Field(default="", max_length=limits.NAME)
     due: date | None = None
     priority: Priority = Priority.MEDIUM
     status: ActionStatus = ActionStatus.OPEN
@@ -90,7 +91,7 @@ class PortableAction(_Model):
 class PortableSignOff(_Model):
     """Who signed a final assessment off, when, with which verdict, and what they stated."""
 
-    by: str = Field(min_length=1)
+    by: str = Field(min_length=1, max_length=limits.NAME)
     at: datetime
     verdict: Verdict
     statement: str | None = None
@@ -103,10 +104,10 @@ class PortableAssessment(_Model):
     format: Literal["iso10002-assessment/1"]
     checklist: str | dict[str, Any]
     organization: PortableOrganization
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=limits.TITLE)
     scope: str = ""
     status: AssessmentStatus = AssessmentStatus.DRAFT
-    team: list[str] = []
+    team: list[Annotated[str, Field(max_length=limits.NAME)]] = []
     start_date: date | None = None
     end_date: date | None = None
     signed_off: PortableSignOff | None = None  # only for a final assessment

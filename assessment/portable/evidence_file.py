@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assessment import text_limits as limits
 from assessment.checklist.model import Checklist
 from assessment.errors import Fault
 from assessment.files.sourcemap import SourceMap
@@ -25,17 +26,17 @@ ACCEPTED_MEDIA_TYPES = frozenset(t.media_type for t in ACCEPTED)
 class PortableEvidence(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    id: str = Field(min_length=1, max_length=40)
+    id: str = Field(min_length=1, max_length=limits.REF)
     kind: Literal["file", "link", "note"]
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=limits.TITLE)
     criteria: list[str] = Field(min_length=1)
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     url: str | None = None
-    note: str | None = None
-    original_name: str | None = None
+    note: str | None = Field(default=None, max_length=limits.NOTE)
+    original_name: str | None = Field(default=None, max_length=limits.FILE_NAME)
     size: int | None = Field(default=None, ge=1)
-    media_type: str | None = None
-    owner: str = ""
+    media_type: str | None = Field(default=None, max_length=limits.MEDIA_TYPE)
+    owner: str = Field(default="", max_length=limits.NAME)
     description: str = ""
     effective_date: date | None = None
     valid_until: date | None = None

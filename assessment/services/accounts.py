@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from assessment import text_limits as limits
 from assessment.access.passwords import hash_password
 from assessment.access.roles import Actor, Role
 from assessment.errors import (
@@ -116,16 +117,14 @@ def clean_display_name(text: str) -> str:
     cleaned = " ".join(str(text).split())
     if not cleaned:
         raise InvalidChange("A user needs a display name, the name shown in the audit trail.")
-    if len(cleaned) > 200:
-        raise InvalidChange("A display name may have at most 200 characters.")
-    return cleaned
+    return limits.within("a display name", cleaned, limits.NAME)
 
 
 def clean_email(text: str | None) -> str | None:
     if text is None or not str(text).strip():
         return None
     key = email_key(text)
-    if len(key) > 320 or not EMAIL.fullmatch(key):
+    if len(key) > limits.EMAIL or not EMAIL.fullmatch(key):
         raise InvalidChange(f"'{shown(text, 70)}' is not an e-mail address.")
     return key
 

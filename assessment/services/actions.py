@@ -14,6 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assessment import text_limits as limits
 from assessment.access.roles import Actor, Permission
 from assessment.errors import InvalidChange
 from assessment.scoring.findings import Finding
@@ -101,7 +102,7 @@ def _clean(field: str, value: object, criteria_known: Iterable[str]) -> object:
         title = one_line(value)  # printed in tables and messages: no terminal escapes
         if not title:
             raise InvalidChange("an action needs a title")
-        return title
+        return limits.within("an action's title", title, limits.TITLE)
     if field == "criteria":
         criteria = list(dict.fromkeys(str(c) for c in value))  # type: ignore[attr-defined]
         unknown = [c for c in criteria if c not in known]
@@ -115,7 +116,7 @@ def _clean(field: str, value: object, criteria_known: Iterable[str]) -> object:
     if field == "priority":
         return Priority(value).value
     if field == "owner":
-        return one_line(value)
+        return limits.within("an action's owner", one_line(value), limits.NAME)
     if field in ("correction", "root_cause", "action_plan"):
         return without_controls(str(value)).strip()
     if field == "due":
@@ -424,6 +425,7 @@ def check_effectiveness(
             raise InvalidChange("an effectiveness check needs a note or linked evidence")
         if not check.checked_by.strip():
             raise InvalidChange("an effectiveness check needs the name of who checked it")
+        limits.within("the name of who checked", check.checked_by, limits.NAME)
         if check.evidence:
             found = set(
                 session.scalars(

@@ -8,12 +8,14 @@ reason and is audited like every other change.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assessment import text_limits as limits
 from assessment.access.roles import Actor, Permission
 from assessment.checklist.model import Checklist
 from assessment.errors import InvalidChange
@@ -158,7 +160,11 @@ def _clean_title(title: str) -> str:
     cleaned = " ".join(title.split())
     if not cleaned:
         raise InvalidChange("an assessment needs a title")
-    return cleaned
+    return limits.within("an assessment's title", cleaned, limits.TITLE)
+
+
+def _clean_team(team: Iterable[object]) -> list[str]:
+    return [limits.within("a team member's name", str(member), limits.NAME) for member in team]
 
 
 def add_assessment(
@@ -186,7 +192,7 @@ def add_assessment(
         checklist_hash=checklist.content_hash,
         title=_clean_title(title),
         scope=scope,
-        team=[str(member) for member in team],
+        team=_clean_team(team),
         start_date=start_date,
         end_date=end_date,
         status=AssessmentStatus(status).value,
@@ -348,7 +354,7 @@ def edit_assessment(
     if "title" in changes:
         changes["title"] = _clean_title(str(changes["title"]))
     if "team" in changes:
-        changes["team"] = [str(member) for member in changes["team"]]  # type: ignore[attr-defined]
+        changes["team"] = _clean_team(changes["team"])  # type: ignore[arg-type]
     with versioned_write(store, lost_race(assessment_id)) as session:
         row = editable_row(
             session,

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from assessment import text_limits as limits
 from assessment.access.roles import Actor, Permission
 from assessment.errors import EvidenceRefused, InvalidChange
 from assessment.services.assessment_items import EVIDENCE, check_item_version, find_item, save_item
@@ -57,8 +58,6 @@ __all__ = [
 ]
 
 EDITABLE_FIELDS = ("title", "description", "owner", "effective_date", "valid_until", "criteria")
-MAX_TITLE = 300
-MAX_NOTE = 20_000
 ACCEPTED_MEDIA_TYPES = frozenset(t.media_type for t in ACCEPTED)
 
 
@@ -122,7 +121,7 @@ def _clean_title(value: object) -> str:
     title = one_line(value)
     if not title:
         raise InvalidChange("an evidence record needs a title")
-    return title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1] + "…"
+    return limits.within("an evidence record's title", title, limits.TITLE)
 
 
 def _clean_criteria(value: Iterable[str], known: set[str]) -> list[str]:
@@ -237,7 +236,7 @@ def add_evidence_row(
         "title": _clean_title(title),
         "criteria": _clean_criteria(criteria, _known_criteria(session, assessment)),
         "description": without_controls(str(description or "")).strip(),
-        "owner": one_line(owner),
+        "owner": limits.within("an evidence record's owner", one_line(owner), limits.NAME),
         "effective_date": effective_date,
         "valid_until": valid_until,
         "status": status.value,
@@ -288,9 +287,9 @@ def _kind_content(
     text = without_controls(note or "").strip()
     if not text:
         raise EvidenceRefused("a note needs some text")
-    if len(text) > MAX_NOTE:
+    if len(text) > limits.NOTE:
         raise EvidenceRefused(
-            f"the note is {len(text)} characters long; a note may hold {MAX_NOTE} "
+            f"the note is {len(text)} characters long; a note may hold {limits.NOTE} "
             "(add a longer text as a file)"
         )
     return text
@@ -399,7 +398,9 @@ def update_evidence(
                 _known_criteria(session, assessment),
             )
         if "owner" in cleaned:
-            cleaned["owner"] = one_line(cleaned["owner"])
+            cleaned["owner"] = limits.within(
+                "an evidence record's owner", one_line(cleaned["owner"]), limits.NAME
+            )
         if "description" in cleaned:
             cleaned["description"] = without_controls(str(cleaned["description"] or "")).strip()
         _check_dates(

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from assessment import text_limits as limits
 from assessment.access.roles import Actor, Permission
 from assessment.errors import ConflictError, InvalidChange, NotFound
 from assessment.services.audit import record
@@ -45,9 +46,7 @@ def _clean_name(name: str) -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
         raise InvalidChange("an organization needs a name")
-    if len(cleaned) > 200:
-        raise InvalidChange("an organization name may have at most 200 characters")
-    return cleaned
+    return limits.within("an organization's name", cleaned, limits.NAME)
 
 
 def get_row(session: Session, organization_id: int) -> Organization:

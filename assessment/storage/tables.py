@@ -24,6 +24,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from assessment.text_limits import (
+    CRITERION_ID,
+    EMAIL,
+    FILE_NAME,
+    MEDIA_TYPE,
+    NAME,
+    REF,
+    TITLE,
+    USERNAME,
+)
 from assessment.timestamps import utcnow
 
 # Named constraints, so migrations can alter them on SQLite and PostgreSQL alike.
@@ -43,7 +53,7 @@ class Base(DeclarativeBase):
 class Organization(Base):
     __tablename__ = "organization"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME), unique=True)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -58,7 +68,7 @@ class ChecklistSnapshot(Base):
     content_hash: Mapped[str] = mapped_column(String(80), primary_key=True)
     checklist_id: Mapped[str] = mapped_column(String(120), index=True)
     version: Mapped[int] = mapped_column(Integer)
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(TITLE))
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
     stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -68,7 +78,7 @@ class Assessment(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     checklist_hash: Mapped[str] = mapped_column(ForeignKey("checklist_snapshot.content_hash"))
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(TITLE))
     scope: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="draft")
     team: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -81,7 +91,7 @@ class Assessment(Base):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (services/versions.py)
     # The last sign-off as final (cleared when reopened; the audit trail keeps every one).
-    signed_off_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    signed_off_by: Mapped[str | None] = mapped_column(String(NAME), nullable=True)
     signed_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     sign_off_verdict: Mapped[str | None] = mapped_column(String(20), nullable=True)
     sign_off_statement: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -92,13 +102,13 @@ class ResponseRow(Base):
     __table_args__ = (UniqueConstraint("assessment_id", "criterion_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
-    criterion_id: Mapped[str] = mapped_column(String(120))
+    criterion_id: Mapped[str] = mapped_column(String(CRITERION_ID))
     score: Mapped[int | None] = mapped_column(Integer, nullable=True)
     not_applicable: Mapped[str | None] = mapped_column(Text, nullable=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     finding: Mapped[str | None] = mapped_column(String(20), nullable=True)
     finding_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
-    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_by: Mapped[str] = mapped_column(String(NAME))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -110,10 +120,10 @@ class ActionRow(Base):
     __table_args__ = (UniqueConstraint("assessment_id", "ref"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
-    ref: Mapped[str] = mapped_column(String(40))
-    title: Mapped[str] = mapped_column(String(300))
+    ref: Mapped[str] = mapped_column(String(REF))
+    title: Mapped[str] = mapped_column(String(TITLE))
     criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
-    owner: Mapped[str] = mapped_column(String(200), default="")
+    owner: Mapped[str] = mapped_column(String(NAME), default="")
     due: Mapped[date | None] = mapped_column(Date, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -129,12 +139,12 @@ class ActionRow(Base):
     raised_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     checked_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    checked_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    checked_by: Mapped[str | None] = mapped_column(String(NAME), nullable=True)
     effective: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     check_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     check_evidence: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
-    created_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
-    updated_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    created_by: Mapped[str] = mapped_column(String(NAME), default="", server_default="")
+    updated_by: Mapped[str] = mapped_column(String(NAME), default="", server_default="")
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     # Every UPDATE is conditional on the version that was read: a concurrent edit is refused.
@@ -153,25 +163,25 @@ class EvidenceRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(TITLE))
     criteria: Mapped[list[str]] = mapped_column(JSON, default=list)
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
     # The vault (migration 0003): a short reference, review status, dates and file metadata.
-    ref: Mapped[str] = mapped_column(String(40))
+    ref: Mapped[str] = mapped_column(String(REF))
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
-    owner: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    owner: Mapped[str] = mapped_column(String(NAME), default="", server_default="")
     effective_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="draft", server_default="draft")
-    original_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    original_name: Mapped[str | None] = mapped_column(String(FILE_NAME), nullable=True)
     size: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    media_type: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    media_type: Mapped[str | None] = mapped_column(String(MEDIA_TYPE), nullable=True)
     url: Mapped[str | None] = mapped_column(Text, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
-    updated_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    created_by: Mapped[str] = mapped_column(String(NAME), default="", server_default="")
+    updated_by: Mapped[str] = mapped_column(String(NAME), default="", server_default="")
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     # Every UPDATE is conditional on the version that was read: a concurrent edit is refused.
@@ -186,7 +196,7 @@ class AuditEvent(Base):
     __table_args__ = (Index("ix_audit_event_entity_key", "entity", "entity_key"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    actor: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(NAME))
     organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organization.id"), nullable=True, index=True
     )
@@ -211,7 +221,7 @@ class SecurityEvent(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)
-    actor: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(String(NAME))
     organization_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     detail: Mapped[str] = mapped_column(Text, default="")
 
@@ -226,9 +236,9 @@ class AppUser(Base):
 
     __tablename__ = "app_user"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(60), unique=True)
-    display_name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str | None] = mapped_column(String(320), unique=True, nullable=True)
+    username: Mapped[str] = mapped_column(String(USERNAME), unique=True)
+    display_name: Mapped[str] = mapped_column(String(NAME))
+    email: Mapped[str | None] = mapped_column(String(EMAIL), unique=True, nullable=True)
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from assessment import text_limits as limits
 from assessment.access.roles import Actor, Permission
 from assessment.checklist.loader import ChecklistFile, available_checklists, checklist_dirs
 from assessment.checklist.model import Checklist
@@ -162,7 +163,10 @@ def start_form(
     by_id = {a.id: a for a in assessments}
     with st.form(key):
         st.text_input(
-            "Title", key=f"{key}_title", placeholder="e.g. Complaints-handling gap analysis 2026"
+            "Title",
+            max_chars=limits.TITLE,
+            key=f"{key}_title",
+            placeholder="e.g. Complaints-handling gap analysis 2026",
         )
         st.selectbox(
             "Checklist (edition)",
@@ -332,7 +336,7 @@ def _save(store: Store, record: AssessmentRecord, key: str) -> None:
 def _details_form(store: Store, record: AssessmentRecord) -> None:
     key = f"org_edit_{record.id}_v{record.version}"  # a new version shows the new values
     with st.form(key):
-        st.text_input("Title", value=record.title, key=f"{key}_title")
+        st.text_input("Title", max_chars=limits.TITLE, value=record.title, key=f"{key}_title")
         st.text_area("Scope", value=record.scope, key=f"{key}_scope")
         st.text_input(
             "Team (comma separated)",

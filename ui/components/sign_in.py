@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from assessment import text_limits as limits
 from assessment.access.passwords import MAX_LENGTH, MIN_LENGTH
 from assessment.access.roles import Actor
 from assessment.errors import SignInRefused, UserError
@@ -57,9 +58,14 @@ def _first_administrator(store: Store) -> None:
         "creates organizations and the other accounts. There is no default password."
     )
     with st.form("sign_in_first_admin"):
-        username = st.text_input("User name", help="Letters, digits and . _ - @")
-        display_name = st.text_input("Your name (shown in the audit trail)")
-        email = st.text_input("E-mail (optional; used for sign-in through an identity provider)")
+        username = st.text_input(
+            "User name", max_chars=limits.USERNAME, help="Letters, digits and . _ - @"
+        )
+        display_name = st.text_input("Your name (shown in the audit trail)", max_chars=limits.NAME)
+        email = st.text_input(
+            "E-mail (optional; used for sign-in through an identity provider)",
+            max_chars=limits.EMAIL,
+        )
         password = st.text_input(
             "Password", type="password", help=f"{MIN_LENGTH} to {MAX_LENGTH} characters"
         )

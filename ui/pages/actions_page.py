@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from assessment import text_limits as limits
 from assessment.access.roles import Permission
 from assessment.errors import AssessmentLocked, ConflictError, NotFound, UserError
 from assessment.scoring.findings import Finding
@@ -356,7 +357,7 @@ def _check_form(store: Store, actions: list[ActionRecord], assessment_id: int) -
             key=f"{key}_ref",
         )
         checked_on = st.date_input("Checked on", value=date.today(), key=f"{key}_on")
-        checked_by = st.text_input("Checked by", key=f"{key}_by")
+        checked_by = st.text_input("Checked by", max_chars=limits.NAME, key=f"{key}_by")
         effective = st.radio(
             "Result",
             ["Effective: verify it", "Not effective: reopen it"],

@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from assessment import text_limits as limits
 from assessment.access.roles import Permission
 from assessment.errors import (
     EvidenceIntegrityError,
@@ -58,7 +59,9 @@ def _added(result: AddedEvidence) -> None:
 
 def _common_inputs(kind: str, criteria: list[str], generation: int) -> dict:
     """Title, criteria and validity: the same for a file, a link and a note."""
-    title = st.text_input("Title (optional)", key=f"evidence_{kind}_title_{generation}")
+    title = st.text_input(
+        "Title (optional)", max_chars=limits.TITLE, key=f"evidence_{kind}_title_{generation}"
+    )
     chosen = st.multiselect(
         "Criteria it supports", criteria, key=f"evidence_{kind}_criteria_{generation}"
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from assessment import text_limits as limits
 from assessment.access.roles import Actor, Permission
 from assessment.errors import UserError
 from assessment.services.assessments import AssessmentRecord, list_assessments
@@ -76,7 +77,9 @@ def _create(store: Store) -> None:
 
 def _new_organization(store: Store, *, expanded: bool) -> None:
     with st.expander("New organization", expanded=expanded), st.form("org_new"):
-        st.text_input("Name", key=NEW_NAME_KEY, placeholder="e.g. Northwind Utilities")
+        st.text_input(
+            "Name", max_chars=limits.NAME, key=NEW_NAME_KEY, placeholder="e.g. Northwind Utilities"
+        )
         st.form_submit_button(
             "Create organization", key="org_new_submit", on_click=_create, args=(store,)
         )
@@ -196,7 +199,7 @@ def _organization_settings(store: Store, organization: OrganizationRecord) -> No
     show_notice("organization")
     key = f"org_rename_{organization.id}_v{organization.version}"
     with st.form(f"{key}_form"):
-        st.text_input("Name", value=organization.name, key=key)
+        st.text_input("Name", max_chars=limits.NAME, value=organization.name, key=key)
         st.form_submit_button(
             "Rename", key=f"{key}_submit", on_click=_rename, args=(store, organization, key)
         )

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
+from assessment import text_limits as limits
 from assessment.access.passwords import MAX_LENGTH, MIN_LENGTH
 from assessment.access.roles import Actor
 from assessment.errors import UserError
@@ -100,12 +101,19 @@ def _create_form(store: Store, actor: Actor) -> None:
     with st.form(f"users_create_{generation}"):
         left, right = st.columns(2)
         username = left.text_input(
-            "User name", key=f"users_new_username_{generation}", help="3 to 60 characters."
+            "User name",
+            max_chars=limits.USERNAME,
+            key=f"users_new_username_{generation}",
+            help="3 to 60 characters.",
         )
         display_name = right.text_input(
-            "Display name (shown in the audit trail)", key=f"users_new_display_{generation}"
+            "Display name (shown in the audit trail)",
+            max_chars=limits.NAME,
+            key=f"users_new_display_{generation}",
         )
-        email = left.text_input("E-mail (optional)", key=f"users_new_email_{generation}")
+        email = left.text_input(
+            "E-mail (optional)", max_chars=limits.EMAIL, key=f"users_new_email_{generation}"
+        )
         is_admin = right.checkbox(
             "System administrator (every organization, user accounts, backups)",
             key=f"users_new_admin_{generation}",
