@@ -15,6 +15,7 @@ import zlib
 from dataclasses import dataclass
 
 from evidence.errors import Refused
+from evidence.pdf_content import check_pdf
 
 # Bytes of a text file looked at to tell CSV, e-mail and markup apart (the whole file is
 # still checked to be text).
@@ -120,6 +121,7 @@ def detect_type(content: bytes) -> DetectedType:
     for check in (_program, _archive):
         check(content)
     if head.startswith(b"%PDF-"):
+        check_pdf(content)  # scripts, programs, attachments and appended data are refused
         return PDF
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return PNG

@@ -149,3 +149,44 @@ def files(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
     }
+
+
+def active_pdf(kind: str) -> bytes:
+    """A one-page PDF carrying one kind of active content (made with pypdf's writer)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=io.BytesIO(pdf()))
+    script = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert('opened');"),
+        }
+    )
+    if kind == "javascript":  # the document-level scripts, run when it opens
+        writer._root_object[NameObject("/Names")] = DictionaryObject(
+            {
+                NameObject("/JavaScript"): DictionaryObject(
+                    {NameObject("/Names"): ArrayObject([TextStringObject("hello"), script])}
+                )
+            }
+        )
+    elif kind == "open_action":
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/JavaScript"),
+                NameObject("/JS"): TextStringObject("app.launchURL('https://x.example');"),
+            }
+        )
+    elif kind == "launch":
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/Launch"),
+                NameObject("/F"): TextStringObject("cmd.exe"),
+            }
+        )
+    elif kind == "attachment":
+        writer.add_attachment("tool.exe", b"MZ\x90\x00" + b"\x00" * 60)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

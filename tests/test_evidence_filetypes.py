@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 
 import pytest
@@ -93,6 +94,13 @@ REFUSED = [
     ("rtf object", lambda: rb"{\rtf1{\object\objemb{\objdata 0102}}}", "embedded object"),
     ("binary", lambda: bytes(range(256)) * 4, "of a type the vault does not know"),
     ("control chars", lambda: b"text\x1b[31mred\n", "binary data"),
+    ("pdf javascript", lambda: S.active_pdf("javascript"), "a PDF with JavaScript"),
+    ("pdf open action", lambda: S.active_pdf("open_action"), "a PDF with JavaScript"),
+    ("pdf launch", lambda: S.active_pdf("launch"), "a PDF with an action that starts a program"),
+    ("pdf attachment", lambda: S.active_pdf("attachment"), "a PDF with embedded files"),
+    ("pdf zip appended", lambda: S.pdf() + S.docx(), "a PDF that is also a zip archive"),
+    ("pdf data appended", lambda: S.pdf() + bytes(range(256)) * 8, "bytes of other data appended"),
+    ("pdf unreadable", lambda: b"%PDF-1.7\n" + bytes(range(256)) * 4, "a PDF that cannot be read"),
 ]
 
 
@@ -173,3 +181,22 @@ def test_good_links_are_kept_as_given():
         "https://intranet.example.org/policy?v=3#s2"
     )
     assert check_link("HTTP://example.org") == "HTTP://example.org"
+
+
+def test_a_pdf_with_links_and_our_own_report_are_taken(demo):
+    """Only what runs is refused: a hyperlink is no script, and last year's readiness report
+    (with its embedded fonts and outline) is the evidence an auditor expects."""
+    from pypdf import PdfWriter
+
+    from assessment.reports.data import gather_report
+    from assessment.reports.pdf import pdf_bytes
+    from assessment.services.assessments import list_assessments
+    from tests.people import ADMIN
+
+    writer = PdfWriter(clone_from=io.BytesIO(S.pdf()))
+    writer.add_uri(0, "https://northwind.example/complaints", [72, 700, 300, 730])
+    linked = io.BytesIO()
+    writer.write(linked)
+    assert T.detect_type(linked.getvalue()) is T.PDF
+    first = list_assessments(demo, ADMIN)[0]
+    assert T.detect_type(pdf_bytes(gather_report(demo, ADMIN, first.id))) is T.PDF
