@@ -70,6 +70,18 @@ def _check_may_change(
         deny(store, actor, f"{what} of someone who is {held.label}", organization_id)
 
 
+def _team_of(session: Session, store: Store, actor: Actor, organization_id: int) -> None:
+    """Refuse, unless the actor may change who belongs to the organization."""
+    reachable_organization(
+        session,
+        store,
+        actor,
+        organization_id,
+        Permission.MANAGE_TEAM,
+        what="change who belongs to the organization",
+    )
+
+
 def grant_role(
     store: Store, actor: Actor, username: str, organization_id: int, role: Role | str
 ) -> MemberRecord:
@@ -77,14 +89,7 @@ def grant_role(
     role = as_role(role)
     try:
         with store.transaction() as session:
-            reachable_organization(
-                session,
-                store,
-                actor,
-                organization_id,
-                Permission.MANAGE_TEAM,
-                what="change who belongs to the organization",
-            )
+            _team_of(session, store, actor, organization_id)
             granting = actor.role_in(organization_id) or Role.VIEWER
             if role not in grantable_roles(granting):
                 deny(store, actor, f"make someone {role.label}", organization_id)
@@ -119,14 +124,7 @@ def grant_role(
 def revoke_role(store: Store, actor: Actor, username: str, organization_id: int) -> None:
     """Remove a user from an organization; they no longer see anything in it."""
     with store.transaction() as session:
-        reachable_organization(
-            session,
-            store,
-            actor,
-            organization_id,
-            Permission.MANAGE_TEAM,
-            what="change who belongs to the organization",
-        )
+        _team_of(session, store, actor, organization_id)
         user = existing_user(session, username)
         current = _membership(session, user.id, organization_id)
         if current is None:

@@ -86,6 +86,21 @@ def _check(change: ResponseChange, checklist: Checklist) -> None:
         )
 
 
+def _stale(
+    session: Session, assessment_id: int, changes: WorkbookChanges
+) -> tuple[dict[str, ResponseRow], tuple[CellFault, ...]]:
+    """The stored rows of the changed criteria, and a conflict for each change based on
+    another version than the one stored now."""
+    current = _current_rows(session, assessment_id, (c.criterion_id for c in changes.changes))
+    conflicts = tuple(
+        _conflict(change, current.get(change.criterion_id))
+        for change in changes.changes
+        if (current[change.criterion_id].version if change.criterion_id in current else 0)
+        != change.expected_version
+    )
+    return current, conflicts
+
+
 def apply_workbook_changes(
     store: Store, actor: Actor, assessment_id: int, changes: WorkbookChanges
 ) -> dict[str, StoredResponse]:
@@ -119,15 +134,7 @@ def apply_workbook_changes(
             checklist = snapshot_checklist(session, assessment.checklist_hash)
             for change in changes.changes:
                 _check(change, checklist)
-            current = _current_rows(
-                session, assessment_id, (c.criterion_id for c in changes.changes)
-            )
-            conflicts = tuple(
-                _conflict(change, current.get(change.criterion_id))
-                for change in changes.changes
-                if (current[change.criterion_id].version if change.criterion_id in current else 0)
-                != change.expected_version
-            )
+            current, conflicts = _stale(session, assessment_id, changes)
             if conflicts:
                 raise WorkbookRefused(_REFUSED, conflicts)
             written: dict[str, StoredResponse] = {}
@@ -150,15 +157,7 @@ def apply_workbook_changes(
         # (the UPDATEs are conditional on the version read, services/versions.py): the
         # transaction is rolled back; name the cells as a conflict found earlier would.
         with store.transaction() as session:
-            current = _current_rows(
-                session, assessment_id, (c.criterion_id for c in changes.changes)
-            )
-            conflicts = tuple(
-                _conflict(change, current.get(change.criterion_id))
-                for change in changes.changes
-                if (current[change.criterion_id].version if change.criterion_id in current else 0)
-                != change.expected_version
-            )
+            _, conflicts = _stale(session, assessment_id, changes)
         if not conflicts:
             raise
         raise WorkbookRefused(_REFUSED, conflicts) from None

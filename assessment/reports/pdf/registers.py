@@ -22,6 +22,17 @@ from assessment.workflow.corrective_action import ActionRecord
 from evidence.records import EvidenceKind, EvidenceRecord, EvidenceStatus
 
 
+def _detail_row_style(top: int) -> list[Command]:
+    """The line under a register row that holds its details: spanning the columns after the
+    first, kept on one page with its row, ruled below."""
+    return [
+        ("SPAN", (1, top + 1), (-1, top + 1)),
+        ("NOSPLIT", (0, top), (-1, top + 1)),
+        ("LINEBELOW", (0, top + 1), (-1, top + 1), 0.25, RULE),
+        ("TOPPADDING", (0, top + 1), (-1, top + 1), 0),
+    ]
+
+
 def _work_lines(action: ActionRecord) -> list[str]:
     """What an auditor reads: the correction, the root cause and how it was found, the plan
     and the effectiveness check. A part not written yet says so, so a gap is visible."""
@@ -90,12 +101,7 @@ def action_plan(ctx: Context) -> list[Flowable]:
         # The work under the title, across the whole width: it is the longest text of an
         # action, and a narrow column would make each action a page tall.
         rows.append(["", rich("<br/>".join(_work_lines(action)), s.cell), "", "", "", "", ""])
-        extra += [
-            ("SPAN", (1, top + 1), (-1, top + 1)),
-            ("NOSPLIT", (0, top), (-1, top + 1)),
-            ("LINEBELOW", (0, top + 1), (-1, top + 1), 0.25, RULE),
-            ("TOPPADDING", (0, top + 1), (-1, top + 1), 0),
-        ]
+        extra += _detail_row_style(top)
         if tone:
             extra.append(tone_cell(6, top, tone))
     header = ["Ref", "Action", "Criteria", "Owner", "Due", "Priority", "Status"]
@@ -163,12 +169,7 @@ def evidence_index(ctx: Context) -> list[Flowable]:
             ]
         )
         rows.append(["", rich(_detail(record), s.cell_note), "", "", "", "", ""])
-        extra += [
-            ("SPAN", (1, top + 1), (-1, top + 1)),
-            ("NOSPLIT", (0, top), (-1, top + 1)),
-            ("LINEBELOW", (0, top + 1), (-1, top + 1), 0.25, RULE),
-            ("TOPPADDING", (0, top + 1), (-1, top + 1), 0),
-        ]
+        extra += _detail_row_style(top)
         if tone:
             extra.append(tone_cell(4, top, tone))
     header = ["Ref", "Kind", "Title", "Criteria", "Status", "Effective", "Valid until"]
