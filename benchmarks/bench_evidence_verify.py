@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from assessment.access.roles import Actor
 from assessment.checklist.loader import find_checklist
 from assessment.services import assessments as A
 from assessment.services import organizations as O
@@ -29,7 +30,13 @@ from assessment.services.evidence import verify_evidence
 from assessment.storage.store import Store
 from assessment.storage.tables import EvidenceRow
 from evidence.vault import Vault, verify_vault
-from tests.people import ADMIN, admin
+
+ADMIN = Actor.local_admin("benchmark")
+
+
+def admin(name: str) -> Actor:
+    return Actor.local_admin(name)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 

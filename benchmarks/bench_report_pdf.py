@@ -33,6 +33,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
+from assessment.access.roles import Actor
 from assessment.checklist.loader import checklist_from_text
 from assessment.demo.builder import load_demo
 from assessment.reports.data import ReportData, gather_report
@@ -45,7 +46,8 @@ from assessment.workflow.corrective_action import ActionRecord, ActionStatus
 from assessment.workflow.response import Response
 from assessment.workflow.stages import AssessmentStatus
 from evidence.records import EvidenceKind, EvidenceRecord, EvidenceStatus
-from tests.people import ADMIN
+
+ADMIN = Actor.local_admin("benchmark")
 
 TODAY = date(2026, 11, 21)
 # The bare build registers the same font files itself, straight from the package folder.
@@ -168,7 +170,7 @@ def bare_reportlab(data: ReportData) -> bytes:
             [p("Criterion"), p("Question"), p("Score"), p("Target"), p("Finding")]
         ]
         for result in by_clause.get(clause.ref, []):
-            stored = assessment.workflow.response.get(result.id)
+            stored = assessment.responses.get(result.id)
             question = checklist.criterion(result.id).question
             if stored and stored.response.notes:
                 question += "\n" + stored.response.notes
@@ -214,7 +216,7 @@ def main() -> None:
     runs = parser.parse_args().runs
     with tempfile.TemporaryDirectory() as folder:
         store = Store.open(f"sqlite:///{folder}/bench.db")
-        load_demo(store, today=TODAY)
+        load_demo(store, ADMIN, today=TODAY)
         start = time.perf_counter()
         demo = gather_report(store, ADMIN, 2, today=TODAY)
         print(f"gather_report (demo assessment 2): {(time.perf_counter() - start) * 1000:.0f} ms")
