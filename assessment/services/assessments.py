@@ -8,6 +8,7 @@ reason and is audited like every other change.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -152,6 +153,13 @@ def _check_dates(start: date | None, end: date | None) -> None:
         raise InvalidChange(
             f"the end date {end.isoformat()} is before the start date {start.isoformat()}"
         )
+
+
+def _given_date(value: object, name: str) -> date | None:
+    """A date as an edit gives it (its values come as the caller typed them): a date, or None."""
+    if value is None or isinstance(value, date):
+        return value
+    raise InvalidChange(f"the {name} must be a date")
 
 
 def _clean_title(title: str) -> str:
@@ -348,7 +356,10 @@ def edit_assessment(
     if "title" in changes:
         changes["title"] = _clean_title(str(changes["title"]))
     if "team" in changes:
-        changes["team"] = [str(member) for member in changes["team"]]  # type: ignore[attr-defined]
+        team = changes["team"]
+        if isinstance(team, str) or not isinstance(team, Iterable):  # a str would split in letters
+            raise InvalidChange("a team must be a list of names")
+        changes["team"] = [str(member) for member in team]
     with versioned_write(store, lost_race(assessment_id)) as session:
         row = editable_row(
             session,
@@ -360,8 +371,8 @@ def edit_assessment(
         )
         check_row_version(session, row, expected_version)
         _check_dates(
-            changes.get("start_date", row.start_date),  # type: ignore[arg-type]
-            changes.get("end_date", row.end_date),  # type: ignore[arg-type]
+            _given_date(changes.get("start_date", row.start_date), "start date"),
+            _given_date(changes.get("end_date", row.end_date), "end date"),
         )
         for field, value in changes.items():
             change_field(session, actor.name, row, field, value)
