@@ -2,6 +2,9 @@
 """The commands of the quick start: `python3 tasks.py app` and `python3 tasks.py test`, and
 for developers `python3 tasks.py tour` (screenshots of every page, see tests/tour.py).
 
+`test` runs the checks in order, stopping at the first that fails: ruff's lint, ruff's format
+check, mypy (strict on the core; its settings are in pyproject.toml), then pytest.
+
 Each sets the project up first (a virtual environment in .venv with the pinned versions of
 requirements.lock), so a fresh machine with only Python 3.11 needs nothing else. Set-up is
 skipped when pyproject.toml and requirements.lock have not changed since the last run.
@@ -144,6 +147,7 @@ def test(extra: list[str]) -> None:
     python = venv_python()
     run(python, "-m", "ruff", "check", ".")
     run(python, "-m", "ruff", "format", "--check", ".")
+    run(python, "-m", "mypy")  # what it checks, and how strictly: [tool.mypy] in pyproject.toml
     run(python, "-m", "pytest", *extra)
 
 

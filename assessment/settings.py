@@ -10,6 +10,7 @@ Configuration section, both ways.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -48,8 +49,12 @@ class Setting:
     def _refuse(self, raw: str, wanted: str) -> InvalidSetting:
         return InvalidSetting(f"{self.name} must be {wanted}, not {raw!r}")
 
-    def _range(self) -> str:
-        return f"from {self.low:g} to {self.high:g}"
+    def _bounds(self) -> tuple[float, float]:
+        """`low` and `high`, either left out meaning no bound on that side."""
+        return (
+            -math.inf if self.low is None else self.low,
+            math.inf if self.high is None else self.high,
+        )
 
     def text(self, environ: Mapping[str, str] | None = None) -> str:
         return self.raw(environ)
@@ -66,8 +71,11 @@ class Setting:
             value = int(raw)
         except ValueError:
             value = None
-        if value is None or not self.low <= value <= self.high:  # type: ignore[operator]
-            raise self._refuse(raw, f"a whole number {self._range()} (such as {self.default})")
+        low, high = self._bounds()
+        if value is None or not low <= value <= high:
+            raise self._refuse(
+                raw, f"a whole number from {low:g} to {high:g} (such as {self.default})"
+            )
         return value
 
     def number(self, environ: Mapping[str, str] | None = None) -> float:

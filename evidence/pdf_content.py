@@ -113,9 +113,10 @@ def _dictionaries(root: PdfObject) -> Iterator[DictionaryObject]:
             if key in seen:
                 continue
             seen.add(key)
-            item = item.get_object()
-            if item is None:
+            resolved = item.get_object()
+            if resolved is None:
                 continue
+            item = resolved
         if isinstance(item, DictionaryObject):
             yield item
             pending.extend(value for name, value in item.items() if name != "/Parent")

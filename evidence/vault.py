@@ -17,6 +17,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeGuard
 
 from evidence.errors import Damaged, Unwritable
 from evidence.limits import check_size
@@ -30,7 +31,8 @@ def sha256_of(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def is_sha256(value: object) -> bool:
+def is_sha256(value: object) -> TypeGuard[str]:
+    """A SHA-256 as the vault names files: 64 lowercase hex digits (so a str)."""
     return isinstance(value, str) and SHA256.fullmatch(value) is not None
 
 

@@ -48,7 +48,10 @@ def sqlite_snapshot(engine: Engine, scratch: Path) -> Iterator[Connection]:
         live = engine.raw_connection()
         try:
             with closing(sqlite3.connect(copy)) as target:
-                live.driver_connection.backup(target)  # type: ignore[union-attr]
+                driver = live.driver_connection
+                if not isinstance(driver, sqlite3.Connection):
+                    raise TypeError("a SQLite snapshot needs an engine on Python's sqlite3")
+                driver.backup(target)
         finally:
             live.close()
         snapshot = create_engine(f"sqlite:///{copy}")

@@ -110,12 +110,14 @@ def _decode_row(
     if not isinstance(data, dict) or set(data) != set(decoders):
         raise BackupError(f"{where} does not hold the columns of its table at this revision")
     try:
-        return {
-            column: value if value is None or decoders[column] is None else decoders[column](value)
-            for column, value in data.items()
-        }
+        return {column: _decoded(value, decoders[column]) for column, value in data.items()}
     except (ValueError, TypeError) as error:
         raise BackupError(f"{where} holds a value that does not fit its column: {error}") from None
+
+
+def _decoded(value: Any, decode: Callable[[Any], Any] | None) -> Any:
+    """A JSON value as its column takes it; null, and a value its column takes as it is, stay."""
+    return value if value is None or decode is None else decode(value)
 
 
 def _decoder(column_type: types.TypeEngine[Any]) -> Callable[[Any], Any] | None:

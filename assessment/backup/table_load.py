@@ -11,7 +11,17 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, func, insert, select, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from assessment.backup.archive import TABLES, Manifest
 from assessment.backup.revisions import migrate
@@ -108,7 +118,7 @@ def _reattach(
     if not links:
         return
     where = and_(*(c == bindparam(f"pk_{c.name}") for c in table.primary_key.columns))
-    values = {column: bindparam(f"to_{column}") for column in later}
+    values: dict[str, BindParameter[Any]] = {column: bindparam(f"to_{column}") for column in later}
     connection.execute(update(table).where(where).values(values), links)
 
 

@@ -8,18 +8,20 @@ Each rule reads defensively and skips what it cannot interpret; the type check r
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeGuard
 
 from assessment.checklist.model import DEFAULT_SCALE
 from assessment.errors import Fault
 from assessment.files.sourcemap import DataPath, SourceMap
 
 
-def _is_int(value: Any) -> bool:
+# TypeGuard, not TypeIs: a bool is an int to Python, so a value these refuse is not thereby
+# known to be a non-int.
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -57,8 +59,8 @@ def scale_bounds(data: Any) -> tuple[int, int]:
     """The lowest and highest level of the file's scale, or of the default scale."""
     scale = data.get("scale") if isinstance(data, dict) else None
     levels = scale.get("levels") if isinstance(scale, dict) else None
-    values = [lv.get("value") for lv in levels or [] if isinstance(lv, dict)]
-    values = [v for v in values if _is_int(v)]
+    given = [lv.get("value") for lv in levels or [] if isinstance(lv, dict)]
+    values = [v for v in given if _is_int(v)]
     if not isinstance(scale, dict):
         values = DEFAULT_SCALE.values
     return (min(values), max(values)) if values else (0, 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 
 import click
@@ -21,7 +22,7 @@ from assessment.cli.db_commands import db
 from assessment.cli.demo_command import demo_command
 from assessment.cli.evidence_commands import evidence_group
 from assessment.cli.migrate_command import migrate_command
-from assessment.cli.output import TerminalSafeStream, say
+from assessment.cli.output import say
 from assessment.cli.report_commands import import_xlsx_command, report_command
 from assessment.cli.score_command import score_command
 from assessment.cli.user_commands import user_group
@@ -73,7 +74,9 @@ def main() -> None:
     try:
         code = cli.main(prog_name="iso10002", standalone_mode=False)
     except click.ClickException as error:
-        error.show(file=TerminalSafeStream(sys.stderr))
+        shown = io.StringIO()
+        error.show(file=shown)
+        say(shown.getvalue(), err=True, nl=False)
         sys.exit(error.exit_code)
     except click.Abort:
         say("Aborted.", err=True)

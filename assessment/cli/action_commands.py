@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import click
 
@@ -91,7 +91,7 @@ def raise_command(
     criteria: tuple[str, ...],
     title: str | None,
     owner: str,
-    due: object,
+    due: datetime | None,
     priority: str,
     again: bool,
 ) -> None:
@@ -99,7 +99,7 @@ def raise_command(
 
     A criterion that already has a corrective action is refused, naming it, unless --again.
     """
-    due_date = due.date() if due else None  # type: ignore[attr-defined]
+    due_date = due.date() if due else None
     with configured_store() as store:
         if criteria:
             try:
@@ -171,10 +171,10 @@ def check_command(
     checked_by: str,
     note: str,
     evidence: tuple[int, ...],
-    checked_on: object,
+    checked_on: datetime | None,
 ) -> None:
     """Record the effectiveness check of a done action: verified, or reopened."""
-    when = checked_on.date() if checked_on else date.today()  # type: ignore[attr-defined]
+    when = checked_on.date() if checked_on else date.today()
     check = EffectivenessCheck(when, checked_by, effective, note, evidence)
     with configured_store() as store:
         current = _current(store, assessment_id, ref)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -13,14 +13,15 @@ from assessment.cli.output import say
 from assessment.cli.session import database_location
 from assessment.errors import FileFaults, UserError
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-def reports_errors(command: F) -> F:
+def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Print every fault of a refused file (FILE:LINE:COL: message) or the refusal, never a traceback."""
 
     @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
         except FileFaults as error:
@@ -38,4 +39,4 @@ def reports_errors(command: F) -> F:
             )
             raise SystemExit(1) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper

@@ -6,6 +6,7 @@ import json
 import os
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypedDict
 
 import click
 
@@ -32,6 +33,16 @@ from evidence.records import STORED_STATUSES, EvidenceKind, EvidenceRecord, Evid
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 EXPIRING_DAYS = 30
 SHOWN = 12  # criteria listed without evidence; --json lists them all
+
+
+class _Details(TypedDict):
+    """What the person said about the evidence: the same keywords for a file, a link or a note."""
+
+    title: str | None
+    description: str
+    owner: str
+    effective_date: date | None
+    valid_until: date | None
 
 
 def _date(value: datetime | None) -> date | None:
@@ -90,7 +101,7 @@ def add_command(
             "give exactly one of PATH, --link URL or --note TEXT"
             + (f" (got {' and '.join(given)})" if given else "")
         )
-    common = {
+    common: _Details = {
         "title": title,
         "description": description,
         "owner": owner,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import sys
 import unicodedata
 from collections.abc import Sequence
-from typing import TextIO
 
 import click
 
@@ -50,19 +49,6 @@ def say(text: str = "", *, err: bool = False, nl: bool = True, data: bool = Fals
     """
     raw = data and not (sys.stderr if err else sys.stdout).isatty()
     click.echo(text if raw else terminal_safe(text), err=err, nl=nl)
-
-
-class TerminalSafeStream:
-    """A text stream that writes through `terminal_safe`, for messages Click writes itself."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-
-    def write(self, text: str) -> int:
-        return self._stream.write(terminal_safe(text))
-
-    def flush(self) -> None:
-        self._stream.flush()
 
 
 def render_table(

@@ -52,10 +52,12 @@ def acting_user(store: Store) -> Actor:
     context = click.get_current_context(silent=True)
     root = context.find_root() if context else None
     cache = root.meta if root else {}
-    if "iso10002.actor" not in cache:
+    actor = cache.get("iso10002.actor")  # click's meta holds anything: narrowed here
+    if not isinstance(actor, Actor):
         username = (root.params.get("as_user") if root else None) or ACT_AS.text() or None
         if username:
-            cache["iso10002.actor"] = actor_for_username(store, username)
+            actor = actor_for_username(store, username)
         else:
-            cache["iso10002.actor"] = Actor.local_admin(command_line_actor())
-    return cache["iso10002.actor"]
+            actor = Actor.local_admin(command_line_actor())
+        cache["iso10002.actor"] = actor
+    return actor

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from assessment.errors import Fault
 from assessment.files.sourcemap import DataPath, PathPart, SourceMap
@@ -64,7 +65,7 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def _problem(error: dict[str, Any], model: type[BaseModel], path: DataPath) -> str:
+def _problem(error: ErrorDetails, model: type[BaseModel], path: DataPath) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -36,7 +36,7 @@ from assessment.workflow.response import Response
 from assessment.workflow.stages import AssessmentStatus, SignOff
 from evidence.records import EvidenceStatus, supports
 
-ASSESSMENT_FORMAT = "iso10002-assessment/1"
+ASSESSMENT_FORMAT: Final = "iso10002-assessment/1"  # Final: typed as its literal, the field's
 
 
 class _Model(BaseModel):

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
-from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
@@ -30,6 +31,8 @@ from assessment.reports.excel_layout import (
 from assessment.reports.excel_preview import CellFault, quoted
 from assessment.scoring.findings import Finding
 from assessment.workflow.response import Response
+
+T = TypeVar("T")
 
 _FINDING_WORDS = {
     **{label.lower(): f for label, f in FINDING_CHOICES.items()},
@@ -66,7 +69,7 @@ class RowReader:
         self.faults.append(CellFault(CRITERIA, self.ref(key), message))
 
     def raw(self, key: str) -> object:
-        cell: Cell = self.sheet.cell(self.row, self.columns[key])
+        cell = self.sheet.cell(self.row, self.columns[key])
         value = cell.value
         if cell.data_type == "f" or isinstance(value, ArrayFormula | DataTableFormula):
             self.fault(key, "a formula is not taken here: type the value itself")
@@ -176,31 +179,26 @@ def read_finding(row: RowReader) -> Finding | None:
 
 def read_cell_values(row: RowReader, checklist: Checklist) -> CellValues:
     """The five response cells, each checked on its own; every bad one is recorded."""
-    results: dict[str, object] = {}
-    readers = {
-        "score": lambda: read_score(row, checklist.scale),
-        "not_applicable": lambda: row.text("not_applicable"),
-        "notes": lambda: row.text("notes"),
-        "finding": lambda: read_finding(row),
-        "finding_reason": lambda: row.text("finding_reason"),
-    }
     bad = False
-    for key, read in readers.items():
+
+    def read(reader: Callable[[], T], instead: T) -> T:
+        """Read one cell; when it cannot be read (its fault recorded), go on to the next."""
+        nonlocal bad
         try:
-            results[key] = read()
+            return reader()
         except CellError:
             bad = True
+            return instead
+
+    unread: tuple[int | None, bool] = (None, False)
+    score, not_applicable = read(lambda: read_score(row, checklist.scale), unread)
+    not_applicable_reason = read(lambda: row.text("not_applicable"), "")
+    notes = read(lambda: row.text("notes"), "")
+    finding = read(lambda: read_finding(row), None)
+    finding_reason = read(lambda: row.text("finding_reason"), "")
     if bad:
         raise CellError
-    score, not_applicable = results["score"]  # type: ignore[misc]
-    return CellValues(
-        score,
-        not_applicable,
-        str(results["not_applicable"]),
-        str(results["notes"]),
-        results["finding"],  # type: ignore[arg-type]
-        str(results["finding_reason"]),
-    )
+    return CellValues(score, not_applicable, not_applicable_reason, notes, finding, finding_reason)
 
 
 def check_rules(row: RowReader, values: CellValues) -> None:

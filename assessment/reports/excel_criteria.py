@@ -33,6 +33,7 @@ from assessment.reports.excel_layout import (
     NOT_APPLICABLE,
     RED,
     WORKBOOK_FORMAT,
+    CellValue,
     CellValues,
     joined,
     put,
@@ -84,7 +85,7 @@ def _finding_now(result: CriterionResult) -> str:
     return result.finding.label + (" (override)" if result.finding_overridden else "")
 
 
-def _rows(data: ReportData) -> list[list[object]]:
+def _rows(data: ReportData) -> list[list[CellValue]]:
     opened = data.assessment
     actions: dict[str, list[str]] = defaultdict(list)
     for action in data.actions:
@@ -94,11 +95,11 @@ def _rows(data: ReportData) -> list[list[object]]:
     for record in data.evidence:
         for criterion_id in record.criteria:
             evidence[criterion_id].append(record.ref)
-    rows = []
+    rows: list[list[CellValue]] = []
     for result in opened.score.criteria:
         stored = opened.responses.get(result.id)
         response = stored.response if stored else Response()
-        score: object = (
+        score: CellValue = (
             NOT_APPLICABLE
             if response.is_not_applicable
             else score_choice(opened.checklist.scale, response.score)
@@ -213,7 +214,7 @@ def write_meta_sheet(workbook: Workbook, data: ReportData, exported_at: datetime
     """The very hidden sheet that ties the workbook to one assessment and checklist content."""
     record = data.assessment.record
     checklist = data.assessment.checklist
-    values = {
+    values: dict[str, CellValue] = {
         "format": WORKBOOK_FORMAT,
         "assessment_id": record.id,
         "organization_id": record.organization_id,

@@ -32,6 +32,7 @@ from assessment.reports.excel_layout import (
     RED,
     SUMMARY,
     WRAP_TOP,
+    CellValue,
     Column,
     colour_rows,
     put,
@@ -59,7 +60,7 @@ def _summary(sheet: Worksheet, data: ReportData) -> None:
     disclaimer.font, disclaimer.alignment = Font(italic=True), WRAP_TOP
     sheet.merge_cells("A2:B2")  # the sentence wraps across the page, not in the label column
     open_actions = [a for a in data.actions if a.status in OPEN_STATUSES]
-    facts: list[tuple[str, object, str | None]] = [
+    facts: list[tuple[str, CellValue, str | None]] = [
         ("Organization", record.organization_name, None),
         ("Assessment", record.title, None),
         ("Scope", record.scope, None),
@@ -156,7 +157,7 @@ def _clauses(sheet: Worksheet, data: ReportData) -> None:
 def build_workbook(data: ReportData, *, exported_at: datetime | None = None) -> Workbook:
     """The workbook in memory; `write_workbook` and `workbook_bytes` save it."""
     workbook = Workbook()
-    summary = workbook.active
+    summary = workbook.worksheets[0]  # the sheet a new workbook starts with (its active one)
     summary.title = SUMMARY
     _summary(summary, data)
     _clauses(workbook.create_sheet(CLAUSES), data)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -34,6 +34,8 @@ SUMMARY, CLAUSES, CRITERIA, FINDINGS, ACTIONS, EVIDENCE = (
     "Actions",
     "Evidence",
 )
+# What the workbook writes into a cell: text, numbers, dates, flags or nothing.
+CellValue = str | int | float | bool | date | datetime | None
 NOT_APPLICABLE = "N/A"
 NOT_APPLICABLE_WORDS = frozenset({"n/a", "na", "not applicable"})
 # A score as the drop-down offers it and the cell shows it: the number, then what it means.
@@ -104,12 +106,15 @@ def score_choices(scale: Scale) -> list[str]:
     return [*(score_choice(scale, value) for value in sorted(scale.values)), NOT_APPLICABLE]
 
 
-def put(cell: Cell, value: object, number_format: str | None = None) -> Cell:
+def put(cell: Cell | MergedCell, value: CellValue, number_format: str | None = None) -> Cell:
     """Write one value: text always as neutralized text, never as a formula or an error code.
 
     openpyxl would store a string starting with "=" as a formula and "#N/A" as an error, so the
-    type is set by hand after the value.
+    type is set by hand after the value. Only the first cell of a merged range holds a value;
+    the others refuse one (openpyxl makes their value read-only).
     """
+    if isinstance(cell, MergedCell):
+        raise ValueError(f"cell {cell.coordinate} is inside a merged range: it takes no value")
     if isinstance(value, str):
         text = xlsx_text(value)
         cell.value = text or None  # an empty string would come back as "" or None by reader
@@ -138,7 +143,7 @@ def naive_utc(moment: datetime) -> datetime:
 def write_table(
     sheet: Worksheet,
     columns: Sequence[Column],
-    rows: Iterable[Sequence[object]],
+    rows: Iterable[Sequence[CellValue]],
     *,
     first_row: int = 1,
     freeze: str | None = None,

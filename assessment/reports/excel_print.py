@@ -19,7 +19,9 @@ import unicodedata
 
 from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assessment.reports.spreadsheet_safety import restore, xlsx_text
@@ -135,7 +137,8 @@ def fit_row_heights(sheet: Worksheet, last_column: int) -> None:
             merged_widths[merged.start_cell.coordinate] = sum(
                 column_width(sheet, c) for c in range(merged.min_col, merged.max_col + 1)
             )
-    for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row, max_col=last_column):
+    rows = sheet.iter_rows(min_row=1, max_row=sheet.max_row, max_col=last_column)
+    for number, row in enumerate(rows, start=1):
         needed = 0.0
         for cell in row:
             if cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
@@ -144,7 +147,7 @@ def fit_row_heights(sheet: Worksheet, last_column: int) -> None:
             if width:
                 needed = max(needed, _cell_height(cell, width))
         if needed > line_height(DEFAULT_FONT_SIZE):
-            sheet.row_dimensions[row[0].row].height = min(needed, MAX_ROW_HEIGHT)
+            sheet.row_dimensions[number].height = min(needed, MAX_ROW_HEIGHT)
 
 
 def printed_columns(sheet: Worksheet) -> int:
@@ -175,13 +178,22 @@ def prepare_for_print(sheet: Worksheet, *, title: str, gridlines: bool = True) -
     setup = sheet.page_setup
     setup.orientation = "landscape" if wide else "portrait"
     setup.fitToWidth, setup.fitToHeight = 1, 0  # one page wide, as many pages tall as it takes
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    # openpyxl types these parts of a sheet as optional; a sheet it creates always has them.
+    fit = sheet.sheet_properties.pageSetUpPr
+    if fit is None:
+        fit = sheet.sheet_properties.pageSetUpPr = PageSetupProperties()
+    fit.fitToPage = True
     # Inches; narrow at the sides, room above and below for the header and footer.
     sheet.page_margins = PageMargins(
         left=0.4, right=0.4, top=0.75, bottom=0.75, header=0.3, footer=0.3
     )
     sheet.print_options.gridLines = gridlines
-    sheet.oddHeader.left.text = "&A"  # the sheet's name
-    sheet.oddHeader.left.font = "-,Bold"
-    sheet.oddHeader.right.text = header_text(title)
-    sheet.oddFooter.right.text = PAGE_FOOTER
+    header, footer = sheet.oddHeader, sheet.oddFooter
+    if header is None:
+        header = sheet.oddHeader = HeaderFooterItem()
+    if footer is None:
+        footer = sheet.oddFooter = HeaderFooterItem()
+    header.left.text = "&A"  # the sheet's name
+    header.left.font = "-,Bold"
+    header.right.text = header_text(title)
+    footer.right.text = PAGE_FOOTER

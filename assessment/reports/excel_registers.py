@@ -26,7 +26,8 @@ from assessment.reports.excel_layout import (
 from assessment.scoring.findings import Finding
 from evidence.records import EvidenceStatus
 
-FINDING_ORDER = {Finding.MAJOR: 0, Finding.MINOR: 1, Finding.OFI: 2}
+# Keyed by a result's finding, which may be None (not judged): such results are left out.
+FINDING_ORDER: dict[Finding | None, int] = {Finding.MAJOR: 0, Finding.MINOR: 1, Finding.OFI: 2}
 
 
 def write_findings(sheet: Worksheet, data: ReportData) -> None:
@@ -47,7 +48,7 @@ def write_findings(sheet: Worksheet, data: ReportData) -> None:
     opened = data.assessment
     results = sorted(
         (c for c in opened.score.criteria if c.finding in FINDING_ORDER),
-        key=lambda c: FINDING_ORDER[c.finding],  # type: ignore[index]  # filtered above
+        key=lambda c: FINDING_ORDER[c.finding],
     )
     rows = []
     for result in results:

@@ -193,8 +193,7 @@ def score_assessment(
     clause_results: list[ClauseResult] = []
 
     def visit(clause: Clause, depth: int) -> tuple[float | None, _Tally]:
-        slot = len(clause_results)
-        clause_results.append(None)  # type: ignore[arg-type]  # filled below, keeps preorder
+        slot = len(clause_results)  # where this clause goes: before its sub-clauses (preorder)
         parts: list[tuple[float, float]] = []
         tally = _Tally()
         for criterion in clause.criteria:
@@ -214,16 +213,19 @@ def score_assessment(
             if child_readiness is not None:
                 parts.append((child.weight, child_readiness))
         readiness = _weighted_mean(parts)
-        clause_results[slot] = ClauseResult(
-            ref=clause.ref,
-            title=clause.title,
-            depth=depth,
-            weight=clause.weight,
-            readiness=readiness,
-            mean_score=tally.score_sum / tally.scored if tally.scored else None,
-            answered=tally.answered,
-            applicable=tally.applicable,
-            total=tally.total,
+        clause_results.insert(
+            slot,
+            ClauseResult(
+                ref=clause.ref,
+                title=clause.title,
+                depth=depth,
+                weight=clause.weight,
+                readiness=readiness,
+                mean_score=tally.score_sum / tally.scored if tally.scored else None,
+                answered=tally.answered,
+                applicable=tally.applicable,
+                total=tally.total,
+            ),
         )
         return readiness, tally
 

@@ -181,7 +181,7 @@ def actor_for_username(store: Store, username: str) -> Actor:
 
 def has_users(store: Store) -> bool:
     with store.transaction() as session:
-        return session.scalar(select(func.count()).select_from(AppUser)) > 0
+        return session.execute(select(func.count()).select_from(AppUser)).scalar_one() > 0
 
 
 def _taken(session: Session, username: str, email: str | None) -> None:

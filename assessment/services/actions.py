@@ -104,17 +104,19 @@ def _clean(field: str, value: object, criteria_known: Iterable[str]) -> object:
             raise InvalidChange("an action needs a title")
         return limits.within("an action's title", title, limits.TITLE)
     if field == "criteria":
-        criteria = list(dict.fromkeys(str(c) for c in value))  # type: ignore[attr-defined]
+        if not isinstance(value, Iterable):
+            raise InvalidChange("an action's criteria must be a list of criterion ids")
+        criteria = list(dict.fromkeys(str(c) for c in value))
         unknown = [c for c in criteria if c not in known]
         if unknown:
             raise InvalidChange(f"no criterion {', '.join(unknown)} in this assessment's checklist")
         return criteria
     if field == "finding":
-        return Finding(value).value if value else None
+        return Finding(str(value)).value if value else None
     if field == "root_cause_method":
-        return RootCauseMethod(value).value if value else None
+        return RootCauseMethod(str(value)).value if value else None
     if field == "priority":
-        return Priority(value).value
+        return Priority(str(value)).value
     if field == "owner":
         return limits.within("an action's owner", one_line(value), limits.NAME)
     if field in ("correction", "root_cause", "action_plan"):
@@ -208,7 +210,7 @@ def add_action(
     session.flush()
     for field in (*values, "status", *(_CHECK_FIELDS if check else ())):
         after = getattr(row, field)
-        before = None if field != "criteria" else []
+        before: list[str] | None = None if field != "criteria" else []
         _audit(session, actor, assessment, ref, field, before, after, at=at)
     return row
 

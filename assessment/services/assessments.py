@@ -156,6 +156,13 @@ def _check_dates(start: date | None, end: date | None) -> None:
         )
 
 
+def _given_date(value: object, name: str) -> date | None:
+    """A date as an edit gives it (its values come as the caller typed them): a date, or None."""
+    if value is None or isinstance(value, date):
+        return value
+    raise InvalidChange(f"the {name} must be a date")
+
+
 def _clean_title(title: str) -> str:
     cleaned = " ".join(title.split())
     if not cleaned:
@@ -354,7 +361,10 @@ def edit_assessment(
     if "title" in changes:
         changes["title"] = _clean_title(str(changes["title"]))
     if "team" in changes:
-        changes["team"] = _clean_team(changes["team"])  # type: ignore[arg-type]
+        team = changes["team"]
+        if isinstance(team, str) or not isinstance(team, Iterable):  # a str would split in letters
+            raise InvalidChange("a team must be a list of names")
+        changes["team"] = _clean_team(team)
     with versioned_write(store, lost_race(assessment_id)) as session:
         row = editable_row(
             session,
@@ -366,8 +376,8 @@ def edit_assessment(
         )
         check_row_version(session, row, expected_version)
         _check_dates(
-            changes.get("start_date", row.start_date),  # type: ignore[arg-type]
-            changes.get("end_date", row.end_date),  # type: ignore[arg-type]
+            _given_date(changes.get("start_date", row.start_date), "start date"),
+            _given_date(changes.get("end_date", row.end_date), "end date"),
         )
         for field, value in changes.items():
             change_field(session, actor.name, row, field, value)

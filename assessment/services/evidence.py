@@ -124,7 +124,9 @@ def _clean_title(value: object) -> str:
     return limits.within("an evidence record's title", title, limits.TITLE)
 
 
-def _clean_criteria(value: Iterable[str], known: set[str]) -> list[str]:
+def _clean_criteria(value: object, known: set[str]) -> list[str]:
+    if not isinstance(value, Iterable):
+        raise InvalidChange("an evidence record's criteria must be a list of criterion ids")
     criteria = list(dict.fromkeys(str(c).strip() for c in value if str(c).strip()))
     if not criteria:
         raise InvalidChange("link evidence to at least one criterion it supports")
@@ -134,14 +136,13 @@ def _clean_criteria(value: Iterable[str], known: set[str]) -> list[str]:
     return criteria
 
 
-def _check_dates(effective_date: date | None, valid_until: date | None) -> None:
-    for name, value in (("effective date", effective_date), ("valid-until date", valid_until)):
+def _check_dates(start: object, end: object) -> None:
+    """Refuse a value that is not a date (an edit's come as given), or an end before the start."""
+    for name, value in (("effective date", start), ("valid-until date", end)):
         if value is not None and not isinstance(value, date):
             raise InvalidChange(f"the {name} must be a date")
-    if effective_date and valid_until and valid_until < effective_date:
-        raise InvalidChange(
-            f"the valid-until date {valid_until} is before the effective date {effective_date}"
-        )
+    if isinstance(start, date) and isinstance(end, date) and end < start:
+        raise InvalidChange(f"the valid-until date {end} is before the effective date {start}")
 
 
 def _known_criteria(session: Session, assessment: Assessment) -> set[str]:
@@ -280,7 +281,7 @@ def _kind_content(
             raise InvalidChange("a file record needs the SHA-256 of its content (64 hex digits)")
         if media_type is not None and media_type not in ACCEPTED_MEDIA_TYPES:
             raise EvidenceRefused(f"files of type {media_type!r} are not taken as evidence")
-        return sha256  # type: ignore[return-value]
+        return sha256
     if kind is EvidenceKind.LINK:
         with vault_errors():
             return check_link(url or "")
@@ -394,8 +395,7 @@ def update_evidence(
             cleaned["title"] = _clean_title(cleaned["title"])
         if "criteria" in cleaned:
             cleaned["criteria"] = _clean_criteria(
-                cleaned["criteria"],  # type: ignore[arg-type]
-                _known_criteria(session, assessment),
+                cleaned["criteria"], _known_criteria(session, assessment)
             )
         if "owner" in cleaned:
             cleaned["owner"] = limits.within(
@@ -404,8 +404,8 @@ def update_evidence(
         if "description" in cleaned:
             cleaned["description"] = without_controls(str(cleaned["description"] or "")).strip()
         _check_dates(
-            cleaned.get("effective_date", row.effective_date),  # type: ignore[arg-type]
-            cleaned.get("valid_until", row.valid_until),  # type: ignore[arg-type]
+            cleaned.get("effective_date", row.effective_date),
+            cleaned.get("valid_until", row.valid_until),
         )
         for field, value in cleaned.items():
             _audit(session, actor.name, assessment, ref, field, getattr(row, field), value)
@@ -486,7 +486,8 @@ def verify_evidence(store: Store, actor: Actor, vault: Vault | None = None) -> E
         ).all()
     users: dict[str, list[tuple[int, str, str]]] = {}
     for sha256, assessment_id, ref, title in rows:
-        users.setdefault(sha256, []).append((assessment_id, ref, title))
+        if sha256 is not None:  # always, by the query; the column allows none (links, notes)
+            users.setdefault(sha256, []).append((assessment_id, ref, title))
     with vault_errors():
         report = verify_vault(vault, users)
     problems = tuple(

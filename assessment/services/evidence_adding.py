@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Required, TypedDict
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -43,6 +44,22 @@ class AddedEvidence:
 ATTEMPTS = 3
 
 
+class _Fields(TypedDict, total=False):
+    """The record's own fields that an addition sets: add_evidence_row's keywords."""
+
+    title: Required[str]
+    description: str
+    owner: str
+    effective_date: date | None
+    valid_until: date | None
+    sha256: str
+    size: int
+    media_type: str
+    original_name: str
+    url: str
+    note: str
+
+
 def _adding(store: Store, work: Callable[[Session], AddedEvidence]) -> AddedEvidence:
     """Run one addition in its own transaction. Two people adding to the same assessment at
     the same moment may pick the same reference (E7); the database refuses the second, which
@@ -64,7 +81,7 @@ def _add(
     assessment_id: int,
     kind: EvidenceKind,
     criteria: Iterable[str],
-    fields: dict[str, object],
+    fields: _Fields,
     then: Callable[[], tuple[str, ...]] | None = None,
 ) -> AddedEvidence:
     """Record one piece of evidence in its own transaction; `then` runs once the record is in
@@ -111,7 +128,7 @@ def add_file(
             return (*upload.notices, "the same file is already in the vault: it is stored once")
         return upload.notices
 
-    fields = {
+    fields: _Fields = {
         "title": title or upload.original_name,
         "description": description,
         "owner": owner,
@@ -141,7 +158,7 @@ def add_link(
     """Record a link (http or https only) as evidence."""
     with vault_errors():
         url = check_link(url)
-    fields = {
+    fields: _Fields = {
         "title": title or url,
         "description": description,
         "owner": owner,
@@ -168,7 +185,7 @@ def add_note(
     """Record a note (what was seen or heard, in words) as evidence; its title, unless given,
     is its first line (shortened to 80 characters, the note itself kept whole)."""
     first_line = (text or "").strip().split("\n", 1)[0]
-    fields = {
+    fields: _Fields = {
         "title": title or (first_line if len(first_line) <= 80 else first_line[:79] + "…"),
         "description": description,
         "owner": owner,

@@ -347,6 +347,8 @@ def import_assessment(
 
 def to_portable(row: EvidenceRow) -> PortableEvidence:
     """A record as a portable file holds it: metadata and the file's hash, never its content."""
+    # kind and status are text in the table and Literal fields in the model: pydantic checks
+    # them against the allowed values as the model is built, which the type checker cannot see.
     return PortableEvidence(
         id=row.ref,
         kind=row.kind,  # type: ignore[arg-type]

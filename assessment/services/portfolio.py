@@ -82,7 +82,10 @@ def _change_marks(store: Store, ids: list[int]) -> dict[int, tuple[int, int]]:
         ).group_by(AuditEvent.assessment_id)
         if len(ids) <= 1000:
             query = query.where(AuditEvent.assessment_id.in_(ids))
-        return {aid: (newest, count) for aid, newest, count in session.execute(query)}
+        # Without the filter, events of no assessment come too (assessment_id None): dropped.
+        return {
+            aid: (newest, count) for aid, newest, count in session.execute(query) if aid is not None
+        }
 
 
 def _figures_of(store: Store, actor: Actor, record: AssessmentRecord, stamp: _Stamp) -> _Figures:

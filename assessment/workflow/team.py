@@ -12,7 +12,9 @@ TEAM_HELP = "Names separated by commas; a comma inside brackets stays part of th
 
 def team_of(text: str) -> list[str]:
     """'Ana, Ben (lead, Acme) ,, Chi' -> ['Ana', 'Ben (lead, Acme)', 'Chi']."""
-    names, current, depth = [], [], 0
+    names: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         if char in "([{":
             depth += 1

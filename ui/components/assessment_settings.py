@@ -287,7 +287,7 @@ def _stage_controls(store: Store, actor: Actor, record: AssessmentRecord) -> Non
         column.button(
             MOVE_LABELS.get((current, target), f"Move to {target.label.lower()}"),
             key=f"org_stage_{record.id}_{target.value}",
-            type="primary" if target is AssessmentStatus.FINAL else "secondary",
+            type="secondary",  # the one primary move, to final, is the button above
             disabled=reopening and not reason.strip(),
             help="Give a reason first." if reopening and not reason.strip() else None,
             on_click=_move,

@@ -42,4 +42,4 @@ def record_picker(
 def picked(key: str, labels: Mapping[int, str], fallback: int) -> int:
     """In an on_change callback: the id the user picked (never a stale label)."""
     value = st.session_state.get(key)
-    return value if value in labels else fallback
+    return value if isinstance(value, int) and value in labels else fallback

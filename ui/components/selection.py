@@ -125,7 +125,7 @@ def shown_here(key: str, ids: Collection[int], wanted: int | None, default: int)
     held = st.session_state.get(key)
     if isinstance(held, tuple) and held[0] in ids and held[1] == chosen():
         return held[0]
-    if wanted in ids:
+    if wanted is not None and wanted in ids:
         return wanted
     if isinstance(held, tuple) and held[0] in ids:
         return held[0]

@@ -145,9 +145,9 @@ def signed_in_actor(store: Store) -> Actor | None:
         return None
     if _oidc_configured() and _user_is_logged_in_with_provider():
         if not st.session_state.get(OIDC_KEY):
-            actor = _provider_sign_in(store)
-            if actor is not None:
-                return actor
+            provided = _provider_sign_in(store)
+            if provided is not None:
+                return provided
         return None
     _sign_in_form(store)
     return None

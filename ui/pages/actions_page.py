@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -104,8 +105,8 @@ def _card(store: Store, action: ActionRecord, today: date, movable: bool) -> Non
     with st.container(border=True):
         st.markdown(f"**{md_escape(action.ref)}** · {md_escape(action.title)}")
         st.caption(f"Owner: {md_escape(action.owner or '(no owner)')}")
-        if action.is_overdue(today):
-            st.markdown(f":red[**Overdue** · due {action.due.isoformat()}]")  # type: ignore[union-attr]
+        if action.due is not None and action.is_overdue(today):  # only a due date can pass
+            st.markdown(f":red[**Overdue** · due {action.due.isoformat()}]")
         elif action.due is not None:
             st.caption(f"Due {action.due.isoformat()}")
         else:
@@ -186,8 +187,11 @@ def _row(action: ActionRecord) -> dict[str, object]:
     }
 
 
-def _cell(column: str, value: object) -> object:
-    """A table cell in a comparable form (empty cells are None or '', dates are dates)."""
+def _cell(column: str, value: Any) -> object:
+    """A table cell in a comparable form (empty cells are None or '', dates are dates).
+
+    `value` is Any: a cell of the data editor's frame, which pandas hands out untyped (a
+    number, text, a Timestamp, NaN, NaT, a list)."""
     if value is None or (not isinstance(value, (list, tuple, str)) and pd.isna(value)):
         return None if column in ("Due", "Finding", "Method") else ""
     if column == "Due":

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Unpack
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib.utils import simpleSplit
@@ -29,6 +30,10 @@ from assessment.scoring.labels import clause_label
 from assessment.scoring.numbers import percent
 from assessment.scoring.progress import AnswerState, Progress
 
+if TYPE_CHECKING:
+    # Exists only in the stubs: the keywords a filled shape takes.
+    from reportlab.graphics.shapes import _SolidShapeKwArgs
+
 TARGET_INK = INK
 BASELINE_INK = WATERMARK
 MAX_SPOKES = 12  # more sections than this crowd a radar's labels; the bars show them all
@@ -36,6 +41,17 @@ MAX_BARS = 40  # a taller bar chart would not fit on a page; the clause tables l
 TRACK = ZEBRA  # the pale track behind each bar: the full 100%
 UNASSESSED = NONE.background  # the grey behind a clause nobody has answered
 HATCH = RULE  # and its hatching
+
+Anchor = Literal["start", "middle", "end"]  # which end of a String its x is
+
+
+def rect(
+    x: float, y: float, width: float, height: float, **style: Unpack[_SolidShapeKwArgs]
+) -> Rect:
+    """reportlab's Rect, with its style keywords checked. types-reportlab declares them on
+    Rect as `**kw: _SolidShapeKwArgs`, missing the Unpack (Polygon's has it), so every call
+    with a keyword is refused; this is the one place that gets round that."""
+    return Rect(x, y, width, height, **style)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -122,7 +138,7 @@ def _legend(
     for kind, label in entries:
         if kind == "fill":
             drawing.add(
-                Rect(x, y - 3, 14, 7, fillColor=ACCENT, strokeColor=ACCENT, fillOpacity=0.3)
+                rect(x, y - 3, 14, 7, fillColor=ACCENT, strokeColor=ACCENT, fillOpacity=0.3)
             )
         elif kind == "target":
             drawing.add(
@@ -194,7 +210,7 @@ def radar(points: Sequence[Point], ready_at: float, width: float, height: float 
     for point, angle in zip(points, angles, strict=True):
         drawing.add(Line(cx, cy, *at(1.0, angle), strokeColor=RULE, strokeWidth=0.5))
         x, y = at(1.1, angle)
-        anchor = "middle" if abs(math.cos(angle)) < 0.3 else ("start" if x > cx else "end")
+        anchor: Anchor = "middle" if abs(math.cos(angle)) < 0.3 else ("start" if x > cx else "end")
         lines = wrap(point.label, 7.5, label_room if anchor != "middle" else 2 * label_room)
         figure, note = point.words()
         below = (figure is not None) + (note is not None)
@@ -233,8 +249,8 @@ def radar(points: Sequence[Point], ready_at: float, width: float, height: float 
     )
     entries = [("fill", "Readiness now"), ("target", f"Ready at {percent(ready_at)}")]
     if any(p.baseline is not None for p in points):
-        line = [c for p, a in zip(points, angles, strict=True) for c in at(p.baseline or 0, a)]
-        drawing.add(PolyLine([*line, *line[:2]], strokeColor=BASELINE_INK, strokeWidth=1.4))
+        baseline = [c for p, a in zip(points, angles, strict=True) for c in at(p.baseline or 0, a)]
+        drawing.add(PolyLine([*baseline, *baseline[:2]], strokeColor=BASELINE_INK, strokeWidth=1.4))
         entries.append(("baseline", "Baseline"))
     vertices = [at(p.value or 0, a) for p, a in zip(points, angles, strict=True)]
     drawn = [p.drawn for p in points]
@@ -307,13 +323,13 @@ def bars(points: Sequence[Point], ready_at: float, conditional_at: float, width:
         ink = INK if point.drawn else MUTED
         drawing.add(String(0, y + 4.5, label, fontName=REGULAR, fontSize=7.5, fillColor=ink))
         if point.drawn:
-            drawing.add(Rect(x0, y + 2, track, row - 5, fillColor=TRACK, strokeColor=None))
+            drawing.add(rect(x0, y + 2, track, row - 5, fillColor=TRACK, strokeColor=None))
         else:
             top = y + row - 3
             hatch(drawing, [(x0, y + 2), (x0 + track, y + 2), (x0 + track, top), (x0, top)])
         if point.drawn and point.value:
             drawing.add(
-                Rect(x0, y + 2, x_of(point.value) - x0, row - 5, fillColor=ACCENT, strokeColor=None)
+                rect(x0, y + 2, x_of(point.value) - x0, row - 5, fillColor=ACCENT, strokeColor=None)
             )
         if point.baseline is not None:
             bx = x_of(point.baseline)
@@ -343,10 +359,11 @@ def bars(points: Sequence[Point], ready_at: float, conditional_at: float, width:
                     textAnchor="end",
                 )
             )
-    for fraction, dash, label, anchor, shift in (
+    target_marks: tuple[tuple[float, list[float], str, Anchor, float], ...] = (
         (conditional_at, [1, 2], f"conditional {percent(conditional_at)}", "end", -2),
         (ready_at, [3, 2], f"ready {percent(ready_at)}", "start", 2),
-    ):
+    )
+    for fraction, dash, label, anchor, shift in target_marks:
         x = x_of(fraction)
         drawing.add(
             Line(

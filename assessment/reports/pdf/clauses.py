@@ -23,7 +23,7 @@ from assessment.reports.pdf.styles import (
     css,
     readiness_tone,
 )
-from assessment.reports.pdf.tables import align, register, tone_cell, toned
+from assessment.reports.pdf.tables import Cell, Command, align, register, tone_cell, toned
 from assessment.scoring.engine import ClauseResult, CriterionResult
 from assessment.scoring.numbers import percent, points
 from assessment.scoring.progress import AnswerState, readiness_text
@@ -71,12 +71,13 @@ def _readiness_cell(clause: ClauseResult) -> str:
 def overview(ctx: Context) -> list[Flowable]:
     """Every clause in one table: answered, readiness, baseline and the change."""
     has_baseline = ctx.data.comparison is not None
-    rows, extra = [], []
+    rows: list[list[Cell]] = []
+    extra: list[Command] = []
     for number, clause in enumerate(ctx.score.clauses, start=1):
         tone = readiness_tone(clause.readiness, ctx.checklist.readiness, clause.progress)
         indent = "&nbsp;" * 4 * clause.depth
         label = f"{indent}<b>{text(clause.ref)}</b> {text(clause.title)}"
-        row = [
+        row: list[Cell] = [
             rich(label, ctx.style.cell),
             f"{clause.answered} / {clause.total}",
             toned(_readiness_cell(clause), tone),
@@ -123,7 +124,8 @@ def _question_cell(ctx: Context, result: CriterionResult) -> Flowable:
 
 
 def criteria_table(ctx: Context, results: list[CriterionResult]) -> Flowable:
-    rows, extra = [], []
+    rows: list[list[Cell]] = []
+    extra: list[Command] = []
     for number, result in enumerate(results, start=1):
         tone = criterion_tone(result)
         value, word = _score_cell(ctx, result)

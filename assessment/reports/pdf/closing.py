@@ -15,7 +15,7 @@ from assessment.reports.pdf.context import APPENDIX, DISCLAIMER, SIGN_OFF, Conte
 from assessment.reports.pdf.document import FastTable
 from assessment.reports.pdf.markup import TITLE_LIMIT, para, text
 from assessment.reports.pdf.styles import INK, RULE
-from assessment.reports.pdf.tables import facts, head_row, register
+from assessment.reports.pdf.tables import Cell, facts, head_row, register
 from assessment.scoring.numbers import percent
 from assessment.scoring.verdict import Verdict
 from assessment.timestamps import as_utc
@@ -71,7 +71,7 @@ def sign_off(ctx: Context) -> list[Flowable]:
                 s.body,
             )
         )
-    rows: list[list[object]] = [head_row(["Name", "Role", "Date", "Signature"])]
+    rows: list[list[Cell]] = [head_row(["Name", "Role", "Date", "Signature"])]
     for member in ctx.record.team:
         name, role = name_and_role(member)
         rows.append([para(name, s.cell, TITLE_LIMIT), para(role, s.cell, TITLE_LIMIT), "", ""])

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, TypedDict, Unpack
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -88,11 +88,21 @@ class OutlineMark:
     closed: bool = False
 
 
+class HeadingParagraph(Paragraph):
+    """A Paragraph that carries its outline entry, read in `afterFlowable`.
+
+    A paragraph split across pages is rebuilt from its class with no mark (the class's
+    None), so only the part where the heading starts makes a bookmark.
+    """
+
+    outline: OutlineMark | None = None
+
+
 def heading(title: str, style: ParagraphStyle, mark: OutlineMark) -> Paragraph:
     """A heading Paragraph with a named anchor where it stands, so the outline and the
     contents jump to the heading itself rather than to the top of its page."""
-    paragraph = Paragraph(f'<a name="{mark.key}"/>{text(title)}', style)
-    paragraph._report_outline = mark  # type: ignore[attr-defined]  # read in afterFlowable
+    paragraph = HeadingParagraph(f'<a name="{mark.key}"/>{text(title)}', style)
+    paragraph.outline = mark
     return paragraph
 
 
@@ -120,10 +130,20 @@ class PageCount(IndexingFlowable):
         return None
 
 
+class DocumentInfo(TypedDict, total=False):
+    """The PDF's document information a caller may give: plain text, shown by viewers."""
+
+    title: str
+    author: str
+    subject: str
+
+
 class ReportDocTemplate(BaseDocTemplate):
     """A4 portrait, one frame; draws the decor and turns marked headings into bookmarks."""
 
-    def __init__(self, target: str | IO[bytes], decor: PageDecor, **info: str) -> None:
+    def __init__(
+        self, target: str | IO[bytes], decor: PageDecor, **info: Unpack[DocumentInfo]
+    ) -> None:
         super().__init__(
             target,
             pagesize=A4,
@@ -165,7 +185,7 @@ class ReportDocTemplate(BaseDocTemplate):
         self.canv.showOutline()
 
     def afterFlowable(self, flowable: Flowable) -> None:
-        mark: OutlineMark | None = getattr(flowable, "_report_outline", None)
+        mark = flowable.outline if isinstance(flowable, HeadingParagraph) else None
         if mark is None:
             return
         self.canv.addOutlineEntry(plain(mark.title, 120), mark.key, mark.level, mark.closed)

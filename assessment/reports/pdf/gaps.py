@@ -9,7 +9,7 @@ from reportlab.platypus import Flowable, PageBreak
 from assessment.reports.pdf.context import GAPS, Context, day
 from assessment.reports.pdf.markup import NOTE_LIMIT, para, rich, text
 from assessment.reports.pdf.styles import BAD, criterion_tone, css
-from assessment.reports.pdf.tables import align, register, tone_cell, toned
+from assessment.reports.pdf.tables import Cell, Command, align, register, tone_cell, toned
 from assessment.scoring.engine import CriterionResult
 from assessment.scoring.findings import Finding
 from assessment.workflow.corrective_action import ActionRecord
@@ -54,7 +54,8 @@ def gap_register(ctx: Context) -> list[Flowable]:
         ),
     ]
     if listed:
-        rows, extra = [], []
+        rows: list[list[Cell]] = []
+        extra: list[Command] = []
         for number, result in enumerate(listed, start=1):
             tone = criterion_tone(result)
             finding = text(result.finding.label) if result.finding else "—"

@@ -149,7 +149,8 @@ def evidence_index(ctx: Context) -> list[Flowable]:
     ]
     if not records:
         return [*story, para("No evidence has been recorded yet.", s.body), PageBreak()]
-    rows, extra = [], []
+    rows: list[list[Cell]] = []
+    extra: list[Command] = []
     for record in records:
         status = record.status_on(ctx.data.today)
         tone = _status_tone(status)

@@ -8,7 +8,7 @@ the same thing, so the report reads in black and white and to colour-blind reade
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -118,8 +118,9 @@ def styles() -> Styles:
         spaceAfter=5,
     )
 
-    def derive(name: str, **changes: object) -> ParagraphStyle:
-        return ParagraphStyle(name, parent=base, **changes)
+    # A partial rather than a wrapper, so each style's settings are checked against
+    # ParagraphStyle's own parameters.
+    derive = partial(ParagraphStyle, parent=base)
 
     cell = derive("cell", fontSize=8, leading=10.2, spaceAfter=0)
     return Styles(

@@ -17,7 +17,7 @@ from assessment.reports.pdf.context import CHARTS, SUMMARY, Context
 from assessment.reports.pdf.document import FastTable
 from assessment.reports.pdf.markup import para, rich, text
 from assessment.reports.pdf.styles import RULE, criterion_tone, css, readiness_tone, verdict_tone
-from assessment.reports.pdf.tables import align, register, tone_cell, toned
+from assessment.reports.pdf.tables import Cell, Command, align, register, tone_cell, toned
 from assessment.scoring.engine import AssessmentScore
 from assessment.scoring.findings import Finding
 from assessment.scoring.numbers import percent, points
@@ -123,9 +123,9 @@ def findings_table(ctx: Context) -> Table:
     baseline = ctx.data.baseline
     header = ["Finding", "Now"] + (["Baseline"] if baseline else [])
     before = _class_counts(baseline.score) if baseline else []
-    rows = []
+    rows: list[list[Cell]] = []
     for index, (label, _) in enumerate(CLASSES):
-        row = [para(label, ctx.style.cell), str(now[index])]
+        row: list[Cell] = [para(label, ctx.style.cell), str(now[index])]
         if baseline:
             row.append(str(before[index]))
         rows.append(row)
@@ -137,7 +137,9 @@ def largest_gaps(ctx: Context) -> list[Flowable]:
     gaps = ctx.data.largest_gaps(10)
     if not gaps:
         return [para("No criterion scored so far is below its target.", ctx.style.body)]
-    s, rows, extra = ctx.style, [], []
+    s = ctx.style
+    rows: list[list[Cell]] = []
+    extra: list[Command] = []
     for row_number, result in enumerate(gaps, start=1):
         criterion = ctx.checklist.criterion(result.id)
         tone = criterion_tone(result)

@@ -18,7 +18,8 @@ from assessment.reports.pdf.markup import para, rich
 from assessment.reports.pdf.styles import ACCENT, ACCENT_TINT, INK, RULE, ZEBRA, Tone, css, styles
 
 Cell = Flowable | str
-Command = tuple[object, ...]
+# A table style command: its name, the first and last cell it applies to, then its values.
+Command = tuple[str, tuple[int, int], tuple[int, int], *tuple[object, ...]]
 
 
 PADDING = 4  # left and right, in every register cell

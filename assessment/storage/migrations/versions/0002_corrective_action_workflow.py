@@ -7,6 +7,7 @@ Create Date: 2026-11-21
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -17,7 +18,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def new_columns() -> list[sa.Column]:
+def new_columns() -> list[sa.Column[Any]]:  # columns of several types
     return [
         sa.Column("finding", sa.String(length=20), nullable=True),
         sa.Column("correction", sa.Text(), nullable=False, server_default=""),
