@@ -1,11 +1,15 @@
 """Load/validate the 2018 checklist, and score a synthetic 2,000-criterion checklist.
 
-Run on demand: `.venv/bin/python benchmarks/bench_checklists.py` (figures are printed; nothing
-is asserted, because speed targets do not belong in the test suite).
+Run on demand: `.venv/bin/python benchmarks/bench_checklists.py [--smoke]` (figures are printed;
+nothing is asserted, because speed targets do not belong in the test suite). Each timing prints
+one line: its median and minimum in ms over its runs, after one warm-up. `--smoke` is a check
+that the benchmark still runs, in about a second: a 160-criterion synthetic checklist and 3 runs
+of each timing; its figures are real but say nothing of speed.
 """
 
 from __future__ import annotations
 
+import argparse
 import random
 import statistics
 import time
@@ -29,12 +33,16 @@ def timed(label: str, work: Callable[[], object], runs: int) -> None:
         work()
         samples.append((time.perf_counter() - start) * 1000)
     print(
-        f"{label:<58} median {statistics.median(samples):8.2f} ms   min {min(samples):8.2f} ms   ({runs} runs)"
+        f"{label:<58} median {statistics.median(samples):8.2f} ms   min {min(samples):8.2f} ms   ({runs} run{'s' if runs != 1 else ''})"
     )
 
 
 def synthetic_checklist_text(fanout: tuple[int, ...] = (5, 2, 4, 5, 2), per_leaf: int = 5) -> str:
-    """5 levels of clauses (sections, then 4 levels below) with 2,000 criteria at the leaves."""
+    """5 levels of clauses (sections, then 4 levels below) with 2,000 criteria at the leaves.
+
+    `fanout` is the number of clauses at each level, `per_leaf` the criteria of each leaf clause
+    (at most 10): the defaults make 5 x 2 x 4 x 5 x 2 = 400 leaves of 5.
+    """
     counter = 0
 
     def clause(ref: str, depth: int) -> dict:
@@ -70,11 +78,22 @@ def synthetic_checklist_text(fanout: tuple[int, ...] = (5, 2, 4, 5, 2), per_leaf
     return yaml.safe_dump(document, sort_keys=False)
 
 
-def main() -> None:
-    path = ROOT / "checklists" / "iso10002-2018.yaml"
-    timed("load + validate iso10002-2018.yaml (139 criteria)", lambda: load_checklist(path), 30)
+# Smoke mode: 2 clauses at each of the 5 levels, 32 leaves of 5 criteria.
+SMOKE_FANOUT = (2, 2, 2, 2, 2)
 
-    text = synthetic_checklist_text()
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--smoke", action="store_true", help="does it still run? 160 criteria, 3 runs each"
+    )
+    smoke = parser.parse_args().smoke
+    many, few = (3, 3) if smoke else (30, 5)
+
+    path = ROOT / "checklists" / "iso10002-2018.yaml"
+    timed("load + validate iso10002-2018.yaml (139 criteria)", lambda: load_checklist(path), many)
+
+    text = synthetic_checklist_text(SMOKE_FANOUT) if smoke else synthetic_checklist_text()
     synthetic = checklist_from_text(text, "synthetic.yaml")
     count = len(synthetic.criteria)
     depth = 1 + max(e.depth for e in synthetic.walk())
@@ -84,7 +103,7 @@ def main() -> None:
     timed(
         f"load + validate synthetic ({count} criteria)",
         lambda: checklist_from_text(text, "synthetic.yaml"),
-        5,
+        few,
     )
 
     rng = random.Random(10002)
@@ -98,7 +117,7 @@ def main() -> None:
     timed(
         f"score synthetic ({len(responses)} of {count} answered)",
         lambda: score_assessment(synthetic, responses),
-        30,
+        many,
     )
 
 

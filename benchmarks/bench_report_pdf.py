@@ -8,7 +8,13 @@ contents, no bookmarks, no "Page x of y", none of our code. The ratio is the pri
 
 Run on demand (figures are printed; nothing is asserted):
 
-    .venv/bin/python benchmarks/bench_report_pdf.py [--runs 5]
+    .venv/bin/python benchmarks/bench_report_pdf.py [--runs 5] [--smoke]
+
+For each input it prints the median seconds, pages and size of both builds, and their ratio
+(the synthetic input runs half the runs: one build takes tens of seconds). `--smoke` is a check
+that the benchmark still runs, in seconds: the demo and a 32-criterion synthetic checklist
+(5 actions, 10 records), one run of each build and no warm-up; its figures are real but say
+nothing of speed.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -54,9 +61,9 @@ TODAY = date(2026, 11, 21)
 FONTS = Path(__file__).resolve().parent.parent / "assessment" / "reports" / "fonts"
 
 
-def timed(work: Callable[[], bytes], runs: int) -> tuple[float, bytes]:
-    """Median seconds over `runs` after one warm-up, and the last output."""
-    output = work()
+def timed(work: Callable[[], bytes], runs: int, warm_up: bool = True) -> tuple[float, bytes]:
+    """Median seconds over `runs` (after one warm-up unless told not to), and the last output."""
+    output = work() if warm_up else b""
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -65,9 +72,23 @@ def timed(work: Callable[[], bytes], runs: int) -> tuple[float, bytes]:
     return statistics.median(samples), output
 
 
-def synthetic_report() -> ReportData:
-    """A 2,000-criterion assessment built in memory (no database): mostly answered, with notes."""
-    checklist = checklist_from_text(synthetic_checklist_text(), "synthetic.yaml")
+@dataclass(frozen=True)
+class Synthetic:
+    """The size of the synthetic assessment: clauses per level, criteria per leaf, records."""
+
+    fanout: tuple[int, ...] = (5, 2, 4, 5, 2)  # bench_checklists' 2,000 criteria
+    per_leaf: int = 5
+    actions: int = 150
+    evidence: int = 400
+
+
+SMOKE = Synthetic(fanout=(2, 2, 2, 2), per_leaf=2, actions=5, evidence=10)
+
+
+def synthetic_report(size: Synthetic) -> ReportData:
+    """An assessment built in memory (no database): mostly answered, with notes."""
+    text = synthetic_checklist_text(size.fanout, size.per_leaf)
+    checklist = checklist_from_text(text, "synthetic.yaml")
     rng = random.Random(10002)
     stamp = datetime(2026, 10, 1, 9, 30)
     responses: dict[str, StoredResponse] = {}
@@ -94,7 +115,7 @@ def synthetic_report() -> ReportData:
             status=rng.choice(list(ActionStatus)[:3]),
             version=1,
         )
-        for n in range(1, 151)
+        for n in range(1, size.actions + 1)
     )
     evidence = tuple(
         EvidenceRecord(
@@ -112,14 +133,14 @@ def synthetic_report() -> ReportData:
             original_name=f"extract-{n}.csv",
             size=2048,
         )
-        for n in range(1, 401)
+        for n in range(1, size.evidence + 1)
     )
     score = score_assessment(checklist, {k: v.response for k, v in responses.items()})
     record = AssessmentRecord(
         id=1,
         organization_id=1,
         organization_name="Synthetic Utilities",
-        title="Synthetic 2,000-criterion assessment",
+        title=f"Synthetic {len(ids):,}-criterion assessment",
         scope="Everything",
         status=AssessmentStatus.IN_PROGRESS,
         team=("Priya Raman (lead assessor)",),
@@ -195,9 +216,9 @@ def bare_reportlab(data: ReportData) -> bytes:
     return buffer.getvalue()
 
 
-def compare(label: str, data: ReportData, runs: int) -> None:
-    ours, ours_pdf = timed(lambda: pdf_bytes(data), runs)
-    bare, bare_pdf = timed(lambda: bare_reportlab(data), runs)
+def compare(label: str, data: ReportData, runs: int, warm_up: bool) -> None:
+    ours, ours_pdf = timed(lambda: pdf_bytes(data), runs, warm_up)
+    bare, bare_pdf = timed(lambda: bare_reportlab(data), runs, warm_up)
     ours_pages = len(PdfReader(io.BytesIO(ours_pdf)).pages)
     bare_pages = len(PdfReader(io.BytesIO(bare_pdf)).pages)
     print(f"{label}")
@@ -212,22 +233,38 @@ def compare(label: str, data: ReportData, runs: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
+    parser.add_argument("--runs", type=int, help="timed builds of the demo; default 5 (smoke: 1)")
+    parser.add_argument(
+        "--smoke", action="store_true", help="does it still run? 32 criteria, 1 run, no warm-up"
+    )
+    args = parser.parse_args()
+    runs = args.runs if args.runs is not None else 1 if args.smoke else 5
+    if runs < 1:
+        parser.error("--runs must be at least 1")
+    warm_up = not args.smoke
     with tempfile.TemporaryDirectory() as folder:
         store = Store.open(f"sqlite:///{folder}/bench.db")
         load_demo(store, ADMIN, today=TODAY)
         start = time.perf_counter()
         demo = gather_report(store, ADMIN, 2, today=TODAY)
         print(f"gather_report (demo assessment 2): {(time.perf_counter() - start) * 1000:.0f} ms")
+        baseline = ", baseline" if demo.assessment.record.baseline_id else ""
         compare(
-            "demo: in-progress review, 139 criteria, baseline, 12 actions, 60 records", demo, runs
+            f"demo: in-progress review, {len(demo.assessment.checklist.criteria)} criteria"
+            f"{baseline}, {len(demo.actions)} actions, {len(demo.evidence)} records",
+            demo,
+            runs,
+            warm_up,
         )
         store.dispose()
+    synthetic = synthetic_report(SMOKE if args.smoke else Synthetic())
+    checklist = synthetic.assessment.checklist
     compare(
-        "synthetic: 2,000 criteria, 655 clauses, 150 actions, 400 file records",
-        synthetic_report(),
+        f"synthetic: {len(checklist.criteria):,} criteria, {sum(1 for _ in checklist.walk()):,} "
+        f"clauses, {len(synthetic.actions)} actions, {len(synthetic.evidence)} file records",
+        synthetic,
         max(1, runs // 2),
+        warm_up,
     )
 
 
