@@ -15,12 +15,13 @@ import io
 import logging
 import zipfile
 from collections.abc import Iterator
-
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject
+from typing import TYPE_CHECKING
 
 from evidence.errors import Refused
+
+if TYPE_CHECKING:  # pypdf itself is imported when a PDF is checked, not with the vault
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject, PdfObject
 
 # Action types that run or start something, by the name a PDF gives them.
 _RUNNING_ACTIONS = {
@@ -47,6 +48,8 @@ def check_pdf(content: bytes) -> None:
             f"a PDF with {appended:,} bytes of other data appended after its end, "
             "which can hide a file"
         )
+    from pypdf.errors import PdfReadError
+
     try:
         reader = _reader(content)
         found = _first_active(reader)
@@ -73,6 +76,8 @@ def _appended(content: bytes) -> int:
 
 
 def _reader(content: bytes) -> PdfReader:
+    from pypdf import PdfReader
+
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are not the user's
     reader = PdfReader(io.BytesIO(content), strict=False)
     if reader.is_encrypted and not reader.decrypt(""):
@@ -104,6 +109,8 @@ def _first_active(reader: PdfReader) -> str | None:
 
 def _dictionaries(root: PdfObject) -> Iterator[DictionaryObject]:
     """Every dictionary reachable from `root` (streams' dictionaries included), each once."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
     seen: set[tuple[int, int]] = set()
     pending: list[PdfObject] = [root]
     while pending:

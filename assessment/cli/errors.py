@@ -7,10 +7,7 @@ import functools
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from assessment.cli.output import say
-from assessment.cli.session import database_location
 from assessment.errors import FileFaults, UserError
 
 P = ParamSpec("P")
@@ -31,7 +28,15 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         except UserError as error:  # every error a user is told about: one sentence
             say(f"error: {error}", err=True)
             raise SystemExit(1) from None
-        except SQLAlchemyError as error:
+        except Exception as error:
+            # Imported only when something failed: `score FILE` and `--help` never load the
+            # database layer.
+            from sqlalchemy.exc import SQLAlchemyError
+
+            from assessment.cli.session import database_location
+
+            if not isinstance(error, SQLAlchemyError):
+                raise  # a programming error shows as the bug it is
             detail = getattr(error, "orig", None) or error
             say(
                 f"error: the database at {database_location()} failed: {type(error).__name__}: {detail}",
