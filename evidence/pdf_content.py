@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Iterator
 
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import DependencyError, PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject
 
 from evidence.errors import Refused
@@ -52,7 +52,15 @@ def check_pdf(content: bytes) -> None:
         found = _first_active(reader)
     except Refused:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+    except (
+        PyPdfError,  # PdfReadError, and LimitReachedError for a size no real PDF declares
+        DependencyError,  # a part pypdf needs an optional library to decode
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        RecursionError,
+    ):
         raise Refused(
             "this file is a PDF that cannot be read as one: its content cannot be checked for "
             "scripts; open it, save it again as PDF and add that"
