@@ -9,6 +9,7 @@ in a sentence, what the file is and why it is not taken.
 from __future__ import annotations
 
 import io
+import lzma
 import re
 import zipfile
 import zlib
@@ -241,7 +242,8 @@ def _zip(content: bytes) -> DetectedType:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         names = archive.namelist()
-    except (zipfile.BadZipFile, ValueError, EOFError):
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
+        # NotImplementedError: a member says it needs a later zip version than Python reads.
         raise _refuse("a damaged zip file", "it cannot be opened to see what it holds") from None
     with archive:
         if names and names[0] == "mimetype":
@@ -289,6 +291,7 @@ def _member_text(archive: zipfile.ZipFile, name: str) -> str:
         OSError,
         NotImplementedError,
         zlib.error,
+        lzma.LZMAError,  # a member compressed with LZMA (zip method 14) whose data is damaged
     ):
         raise _refuse(
             "a damaged or encrypted zip file", "it cannot be opened to see what it holds"

@@ -48,14 +48,22 @@ def check_pdf(content: bytes) -> None:
             f"a PDF with {appended:,} bytes of other data appended after its end, "
             "which can hide a file"
         )
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, PyPdfError
 
     try:
         reader = _reader(content)
         found = _first_active(reader)
     except Refused:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+    except (
+        PyPdfError,  # PdfReadError, and LimitReachedError for a size no real PDF declares
+        DependencyError,  # a part pypdf needs an optional library to decode
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        RecursionError,
+    ):
         raise Refused(
             "this file is a PDF that cannot be read as one: its content cannot be checked for "
             "scripts; open it, save it again as PDF and add that"

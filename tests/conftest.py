@@ -13,7 +13,10 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 
 from assessment.storage.store import Store
+from tests.fuzz_settings import load_fuzz_profile
 from tests.people import ADMIN
+
+load_fuzz_profile()
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -2,6 +2,12 @@
 
 PyYAML's ordinary loader forgets positions and silently keeps the last of two equal keys;
 both would make our error messages vague or wrong, so we compose the node tree ourselves.
+
+Any text must come back as data or as faults, uploads included, so three shapes that would
+crash or stall a reader are refused as faults: nesting deeper than any of our formats needs
+(libyaml's composer recurses in C and crashes the process near 100,000 levels; Python's stack
+ends near 1,000), an alias inside the value it names (`&a [*a]`, endless), and aliases that
+expand a few lines into millions of values ("a billion laughs").
 """
 
 from __future__ import annotations
@@ -61,19 +67,57 @@ def _position(node: yaml.Node) -> Position:
     return Position(node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+# Levels of nesting a file may have: a checklist's clause takes two (a list and a mapping), and
+# the deepest of ours uses a dozen.
+MAX_DEPTH = 100
+# Values that aliases ('*name') may add to those written out in the file.
+MAX_ALIAS_VALUES = 100_000
+TOO_DEEP = f"the data is nested more than {MAX_DEPTH} levels deep; no checklist or assessment file needs that"
+
+
 class _Builder:
     def __init__(self, loader: yaml.SafeLoader | yaml.CSafeLoader, source: SourceMap) -> None:
         self.loader = loader
         self.source = source
         self.faults: list[Fault] = []
+        self.built = 0  # values built, an alias's as often as it is used
+        self.seen: set[int] = set()  # the nodes among them (each written once in the file)
+        self.open: set[int] = set()  # the collections being built, outermost to here
+        self.refused: set[str] = set()  # each shape is reported once, where first found
 
     def build(self, node: yaml.Node, path: DataPath) -> Any:
         self.source.values[path] = _position(node)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        if len(path) > MAX_DEPTH:
+            return self._refuse(node, TOO_DEEP)
+        if id(node) in self.open:
+            return self._refuse(
+                node,
+                "an alias ('*name') here stands for a value that holds this alias, so the value would never end",
+            )
+        self.built += 1
+        self.seen.add(id(node))
+        if self.built - len(self.seen) > MAX_ALIAS_VALUES:
+            return self._refuse(
+                node,
+                f"the aliases ('*name') in the file repeat more than {MAX_ALIAS_VALUES:,} values; "
+                "write the values out instead",
+            )
+        if not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            return self._construct(node)
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self._construct(node)
+        finally:
+            self.open.discard(id(node))
+
+    def _refuse(self, node: yaml.Node, message: str) -> None:
+        """A fault for a shape the file must not have, at its first place; the value is left out."""
+        if message not in self.refused:
+            self.refused.add(message)
+            where = _position(node)
+            self.faults.append(Fault(self.source.file, where.line, where.column, message))
 
     def _construct(self, node: yaml.Node) -> Any:
         """A scalar's value; one that cannot be read (2026-02-30, !!int x, !unknown x) is a
@@ -134,13 +178,64 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def load_text(text: str, file: str) -> LoadedDocument:
     """Parse one YAML/JSON document; syntax problems come back as faults, never raised."""
+    if _may_nest_deeper_than(text, SAFE_NESTING):
+        deep = _too_deep(text, file)
+        if deep is not None:
+            return LoadedDocument(None, SourceMap(file), [deep])
     try:
         return _compose(text, file, _FAST_LOADER)
     except yaml.YAMLError:
+        # The pure-Python composer recurses in Python: a deep text it would not get through
+        # is refused first (this is the path of broken files only, so the cost is no matter).
+        deep = _too_deep(text, file)
+        if deep is not None:
+            return LoadedDocument(None, SourceMap(file), [deep])
         try:
             return _compose(text, file, yaml.SafeLoader)
         except yaml.YAMLError as error:
             return LoadedDocument(None, SourceMap(file), [syntax_fault(error, text, file)])
+
+
+# Nesting that libyaml's composer is sure to get through (it crashes between 10,000 and 100,000
+# levels); the builder refuses anything past MAX_DEPTH once the nodes are composed.
+SAFE_NESTING = 1_000
+
+
+def _may_nest_deeper_than(text: str, levels: int) -> bool:
+    """False when `text` certainly nests no more than `levels` deep, told without parsing it.
+
+    Every flow collection opens with its own '[' or '{'. A block collection inside another
+    starts further right than its parent, except a list that is a mapping's value, which may
+    start in the mapping's column (and what it holds starts further right again): so block
+    nesting is at most twice the longest line. The bound is loose, but for our files it is far
+    below `levels`, and costs a few microseconds where an exact count costs a parse.
+    """
+    longest = max((len(line) for line in text.split("\n")), default=0)
+    return text.count("[") + text.count("{") + 2 * (longest + 1) > levels
+
+
+def _too_deep(text: str, file: str) -> Fault | None:
+    """A fault at the first collection nested deeper than MAX_DEPTH, from the parser's events
+    (which keep their own stack, so any depth is read safely); None when there is none, or when
+    the text breaks off before (its syntax error is then reported as usual)."""
+    parser = _FAST_LOADER(text)
+    depth = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+                    return Fault(file, line, column, TOO_DEEP)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
+    return None
 
 
 def _compose(text: str, file: str, loader_class: type) -> LoadedDocument:

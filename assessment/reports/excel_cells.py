@@ -41,8 +41,9 @@ _FINDING_WORDS = {
 
 
 # "3 - Implemented and documented" with any dash Excel's autocorrect may have put in, and any
-# spacing: a number, a dash, the rest.
-_LABELLED = re.compile(r"(\d+)\s*[-\u2010-\u2015]\s*(.+)", re.DOTALL)
+# spacing: a number, a dash, the rest. The number has at most nine digits (a longer one is no
+# level, and Python refuses to read one of over 4,300 digits as a number).
+_LABELLED = re.compile(r"(\d{1,9})\s*[-\u2010-\u2015]\s*(.+)", re.DOTALL)
 
 
 def _plain(text: str) -> str:
@@ -118,6 +119,8 @@ def read_score(row: RowReader, scale: Scale) -> tuple[int | None, bool]:
             return _read_labelled(row, scale, text, int(labelled[1]), labelled[2]), False
         try:
             value = Decimal(text)
+            if value.is_snan():  # "sNaN", a NaN that refuses even to be compared
+                raise InvalidOperation
         except InvalidOperation:
             example = score_choice(scale, high)
             row.fault(

@@ -99,7 +99,8 @@ def _open(content: bytes) -> Workbook:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, ValueError):
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):
+        # NotImplementedError: a part says it needs a later zip version than Python reads.
         raise WorkbookRefused(not_xlsx) from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise WorkbookRefused("this file unpacks to far more than any exported workbook; refused")

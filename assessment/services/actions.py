@@ -24,7 +24,7 @@ from assessment.services.audit import record_in
 from assessment.services.guard import deny, reachable_assessment
 from assessment.services.refs import next_ref
 from assessment.storage.store import Store
-from assessment.storage.tables import ActionRow, Assessment, EvidenceRow
+from assessment.storage.tables import ActionRow, Assessment, EvidenceRow, possible_id
 from assessment.workflow.corrective_action import (
     MOVES,
     ActionRecord,
@@ -433,7 +433,7 @@ def check_effectiveness(
                 session.scalars(
                     select(EvidenceRow.id).where(
                         EvidenceRow.assessment_id == assessment_id,
-                        EvidenceRow.id.in_(check.evidence),
+                        EvidenceRow.id.in_([i for i in check.evidence if possible_id(i)]),
                     )
                 )
             )

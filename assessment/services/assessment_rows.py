@@ -21,14 +21,14 @@ from assessment.services.audit import record
 from assessment.services.guard import reachable_assessment
 from assessment.services.versions import check_version, conflict
 from assessment.storage.store import Store, snapshot_cache
-from assessment.storage.tables import Assessment, ChecklistSnapshot
+from assessment.storage.tables import Assessment, ChecklistSnapshot, possible_id
 from assessment.workflow.stages import AssessmentStatus
 
 __all__: list[str] = []  # nothing here is public; see the docstring
 
 
 def get_row(session: Session, assessment_id: int) -> Assessment:
-    row = session.get(Assessment, assessment_id)
+    row = session.get(Assessment, assessment_id) if possible_id(assessment_id) else None
     if row is None:
         raise NotFound(f"no assessment with id {assessment_id}")
     return row

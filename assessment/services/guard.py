@@ -16,7 +16,7 @@ from assessment.access.roles import Actor, Permission
 from assessment.errors import NotFound, PermissionDenied
 from assessment.services.security_log import SecurityEventKind, log_event
 from assessment.storage.store import Store
-from assessment.storage.tables import Assessment, Organization
+from assessment.storage.tables import Assessment, Organization, possible_id
 
 # The public surface (tests/test_services_contract.py holds it to the contract).
 __all__ = [
@@ -80,7 +80,7 @@ def reachable_organization(
     what: str,
 ) -> Organization:
     """The organization row, if the actor belongs to it and holds `permission` there."""
-    row = session.get(Organization, organization_id)
+    row = session.get(Organization, organization_id) if possible_id(organization_id) else None
     if row is None or not actor.sees(organization_id):
         _unreachable(store, actor, "organization", organization_id, row is not None)
     require(store, actor, permission, organization_id, what=what)
@@ -97,7 +97,7 @@ def reachable_assessment(
     what: str,
 ) -> Assessment:
     """The assessment row, if the actor belongs to its organization and holds `permission`."""
-    row = session.get(Assessment, assessment_id)
+    row = session.get(Assessment, assessment_id) if possible_id(assessment_id) else None
     if row is None or not actor.sees(row.organization_id):
         _unreachable(store, actor, "assessment", assessment_id, row is not None)
     require(store, actor, permission, row.organization_id, what=what)

@@ -16,7 +16,7 @@ from assessment.services.audit import record
 from assessment.services.guard import reachable_organization, require_admin
 from assessment.services.versions import check_version, conflict, versioned_write
 from assessment.storage.store import Store
-from assessment.storage.tables import Organization
+from assessment.storage.tables import Organization, possible_id
 
 # The public surface (tests/test_services_contract.py holds it to the contract).
 __all__ = [
@@ -50,7 +50,7 @@ def _clean_name(name: str) -> str:
 
 
 def get_row(session: Session, organization_id: int) -> Organization:
-    row = session.get(Organization, organization_id)
+    row = session.get(Organization, organization_id) if possible_id(organization_id) else None
     if row is None:
         raise NotFound(f"no organization with id {organization_id}")
     return row

@@ -50,6 +50,17 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+# Every id column is an Integer: 32 bits on PostgreSQL. A number outside that range names no
+# row, and the drivers refuse to send it (SQLite's with an OverflowError past 64 bits,
+# PostgreSQL's with an error of its own), so a lookup by id answers "none" without asking.
+ID_RANGE = range(-(2**31), 2**31)
+
+
+def possible_id(value: int) -> bool:
+    """Whether an id column can hold `value` (an id typed by a user can be any number)."""
+    return value in ID_RANGE
+
+
 class Organization(Base):
     __tablename__ = "organization"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
