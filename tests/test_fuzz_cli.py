@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-from hypothesis import event, given
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 from assessment.cli import cli
@@ -198,6 +198,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @scaled(0.5)
 @given(args=command_lines())
+@example(args=["--as", "\udc80", "user", "disable", "1"])  # was UnicodeEncodeError in SQLite
 def test_any_command_line_ends_in_an_exit_code_never_a_traceback(workspace: Path, args: list[str]):
     result = CliRunner().invoke(cli, args)
     event(f"exit {result.exit_code}")

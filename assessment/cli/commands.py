@@ -122,6 +122,21 @@ def load_command(name: str) -> click.Command:
 class LazyGroup(click.Group):
     """A group whose commands are imported when used; its help lists them without importing."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Refuse an argument that is not text: a shell passes bytes that are not UTF-8 as
+        lone surrogates, which no database, file or terminal can take."""
+        for arg in args:
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                shown = arg.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+                raise click.UsageError(
+                    f"the argument '{shown}' holds bytes that are not UTF-8 text; "
+                    "type it again in UTF-8",
+                    ctx,
+                ) from None
+        return super().parse_args(ctx, args)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
