@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -168,11 +169,10 @@ def command_lines(draw: st.DrawFn) -> list[str]:
     return args
 
 
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+@contextmanager
+def prepared(folder: Path) -> Iterator[Path]:
     """A data folder with the demo loaded, and a working folder of files, the command line's
     current directory (so whatever a command writes lands there)."""
-    folder = tmp_path_factory.mktemp("cli")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("ISO10002_DATA_DIR", str(folder / "data"))
         env.setenv("ISO10002_AUTH", "off")
@@ -196,9 +196,25 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield folder
 
 
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The fuzzed commands' folder: they change its files and data as they go."""
+    with prepared(tmp_path_factory.mktemp("cli")) as folder:
+        yield folder
+
+
+@pytest.fixture(scope="module")
+def untouched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A folder of its own for the tests below (they only read, or are refused), so nothing
+    the fuzzed commands did (an action moved, a file overwritten) changes what they see."""
+    with prepared(tmp_path_factory.mktemp("cli-examples")) as folder:
+        yield folder
+
+
 @scaled(0.5)
 @given(args=command_lines())
 @example(args=["--as", "\udc80", "user", "disable", "1"])  # was UnicodeEncodeError in SQLite
+@example(args=["action", "raise", str(2**64), "--title", "1"])  # was OverflowError
 def test_any_command_line_ends_in_an_exit_code_never_a_traceback(workspace: Path, args: list[str]):
     result = CliRunner().invoke(cli, args)
     event(f"exit {result.exit_code}")
@@ -242,8 +258,29 @@ TOO_BIG = str(2**64)  # no id column holds it: SQLite's driver raised OverflowEr
         ),
     ],
 )
-def test_an_id_no_record_can_have_is_not_found(workspace: Path, args: list[str], said: str):
+def test_an_id_no_record_can_have_is_not_found(untouched: Path, args: list[str], said: str):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit)
     assert f"error: {said}" in result.stderr
+
+
+LATIN_1 = b"Caf\xe9 Lumi\xe8re".decode("utf-8", "surrogateescape")  # typed on a Latin-1 terminal
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["user", "members", LATIN_1],
+        ["user", "grant", "admin", LATIN_1, "viewer"],
+        ["action", "raise", "2", "--title", LATIN_1, "-c", "4.1.a"],
+        ["--as", LATIN_1, "assessments"],
+    ],
+)
+def test_text_typed_in_another_encoding_is_a_usage_error_naming_it(
+    untouched: Path, args: list[str]
+):
+    """It used to reach the database, whose driver raised UnicodeEncodeError."""
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert "Caf\\udce9 Lumi\\udce8re' holds bytes that are not UTF-8 text" in result.stderr

@@ -25,6 +25,7 @@ import openpyxl
 import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from assessment.checklist.loader import checklist_from_text
 from assessment.demo.builder import load_demo
@@ -59,6 +60,9 @@ class Exported:
 
     def __repr__(self) -> str:  # what a failing case prints: not the whole workbook
         return f"Exported(assessment {self.assessment_id} in {self.database})"
+
+    def _repr_pretty_(self, printer: object, cycle: bool) -> None:  # Hypothesis's printer
+        printer.text(repr(self))  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +141,7 @@ RESPONSE_HEADERS = {CRITERIA_HEADERS[key] for key in EDITABLE}
 def _set(sheet: openpyxl.worksheet.worksheet.Worksheet, row: int, column: int, value) -> None:
     try:
         sheet.cell(row, column).value = value
-    except (ValueError, TypeError):  # openpyxl refuses this value (illegal characters...)
+    except (ValueError, TypeError, IllegalCharacterError):  # openpyxl does not take it
         event("value not writable")
 
 
@@ -160,7 +164,7 @@ def edited_workbook(draw: st.DrawFn, content: bytes) -> bytes:
         column = draw(st.integers(1, columns + 1))
         if kind == "response":
             editable = [c.column for c in sheet[1] if c.value in RESPONSE_HEADERS] or [column]
-            row = draw(st.integers(2, rows))
+            row = draw(st.integers(2, max(rows, 2)))  # rows may all be deleted
             _set(sheet, row, draw(st.sampled_from(editable)), draw(cell_values))
         elif kind in {"cell", "meta"}:
             _set(sheet, row, column, draw(cell_values))
