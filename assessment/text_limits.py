@@ -29,3 +29,17 @@ def within(what: str, text: str, limit: int) -> str:
             f"{what} is {len(text):,} characters long; at most {limit:,} are allowed"
         )
     return text
+
+
+def excerpt(text: str, limit: int = 40) -> str:
+    """The start of `text` when it is long, marked as cut: how a fault message quotes a value.
+
+    A fault names the value it refuses, but a 5,000-digit score or a pasted page must not
+    bury the message: the start is enough to find it in the file.
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quoted(text: str, limit: int = 40) -> str:
+    """`excerpt` in quotes, so spaces and an empty value are visible."""
+    return repr(excerpt(text, limit))

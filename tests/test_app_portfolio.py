@@ -86,6 +86,15 @@ def test_uploading_a_portable_file_imports_it():
             NORTHWIND.read_bytes().replace(b'"8.6.a": {score: 0}', b'"8.6.a": {score: 7}'),
             "score 7 is outside the scale",
         ),
+        (
+            # A real, valid checklist file named by its server path: the file must not reach it.
+            "path.yaml",
+            NORTHWIND.read_bytes().replace(
+                b"checklist: iso10002-2018",
+                f"checklist: {REPO / 'checklists' / 'iso10002-2018.yaml'}".encode(),
+            ),
+            "path.yaml:3:12: checklist: '/",
+        ),
     ],
 )
 def test_a_rejected_upload_says_why_and_changes_nothing(name, content, message, data_dir):

@@ -329,6 +329,15 @@ def test_a_score_cell_python_cannot_read_as_a_number_is_a_fault_on_its_cell(
     assert not changes.changes
 
 
+@pytest.mark.parametrize("score", ["9" * 5_000, "9" * 5_000 + ".5"])
+def test_a_score_of_thousands_of_digits_is_quoted_by_its_start_only(small: Exported, score: str):
+    changes = read_workbook(edited_cells(small.workbook, {"F2": score}), small.current)
+    (fault,) = changes.faults
+    assert (fault.sheet, fault.cell) == (CRITERIA, "F2")
+    assert "…" in fault.message, fault.message[:300]
+    assert len(fault.message) < 200, fault.message[:300]
+
+
 def test_a_workbook_that_needs_a_later_zip_version_is_refused_as_not_a_workbook(small: Exported):
     damaged = bytearray(small.workbook)
     damaged[damaged.find(b"PK\x01\x02") + 6] = 64  # "version needed to extract": 6.4

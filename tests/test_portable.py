@@ -192,3 +192,39 @@ def test_round_trip_through_yaml_and_json(folder, tmp_path):
         text = dump_assessment(loaded.assessment, as_json=as_json)
         again = load_assessment_text(text, "again", checklist_path=checklist_path)
         assert again.assessment == loaded.assessment
+
+
+NOT_AN_ID = "is not a checklist id; a file names an installed checklist by its id"
+
+
+@pytest.mark.parametrize(
+    ("reference", "message"),
+    [
+        ("{checklist}", NOT_AN_ID),  # the absolute path of a valid checklist file
+        ("../folder/small.yaml", NOT_AN_ID),
+        ("/dev/zero", NOT_AN_ID),  # used to hang the upload
+        ("C:\\\\checklists\\\\small", NOT_AN_ID),
+        # Once read from the working folder; now an id that no checklist folder has.
+        ("small.yaml", "no checklist with id 'small.yaml'"),
+    ],
+)
+def test_a_file_names_its_checklist_by_id_never_by_path(folder, reference, message, monkeypatch):
+    """A portable file comes from elsewhere: what it names must stay inside the checklist folders."""
+    checklist = folder("small.yaml", SMALL_CHECKLIST)
+    monkeypatch.chdir(checklist.parent)
+    value = reference.format(checklist=checklist)
+    text = VALID.replace("checklist: small", f"checklist: '{value}'")
+    for load in (
+        lambda: load_assessment_text(text, "upload.yaml"),
+        lambda: load_assessment_file(folder("sub/acme.yaml", text)),
+    ):
+        with pytest.raises(AssessmentFileError) as caught:
+            load()
+        (fault,) = caught.value.faults
+        assert fault.line == line_of(text, "checklist:")
+        assert message in fault.message
+
+
+def test_an_installed_checklist_is_found_by_id_from_an_upload():
+    text = VALID.replace("checklist: small", "checklist: iso10002-2018").split("responses:")[0]
+    assert load_assessment_text(text, "upload.yaml").checklist.id == "iso10002-2018"

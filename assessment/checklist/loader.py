@@ -6,12 +6,13 @@ raises anything but `ChecklistError` (or `ChecklistNotFound` for an unknown id).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from assessment.checklist.model import CHECKLIST_FORMAT, Checklist
+from assessment.checklist.model import CHECKLIST_FORMAT, ID_PATTERN, Checklist
 from assessment.checklist.rules import checklist_rule_faults, describe
 from assessment.errors import ChecklistError, ChecklistNotFound, Fault
 from assessment.files.sourcemap import DataPath, LoadedDocument, SourceMap, load_file, load_text
@@ -152,12 +153,23 @@ def find_checklist_path(id_or_path: str) -> Path:
         if not candidate.exists():
             raise ChecklistNotFound(f"no checklist file at {candidate}")
         return candidate
+    return installed_checklist_path(id_or_path)
+
+
+def installed_checklist_path(checklist_id: str) -> Path:
+    """`<id>.yaml` in the first lookup folder that has it; never a path the caller made up.
+
+    A file from elsewhere (an upload, an import) names its checklist this way, so what it
+    names cannot reach outside the checklist folders.
+    """
+    if not re.fullmatch(ID_PATTERN, checklist_id):
+        raise ChecklistNotFound(f"'{checklist_id}' is not a checklist id")
     for folder in checklist_dirs():
-        path = folder / f"{id_or_path}.yaml"
-        if path.exists():
+        path = folder / f"{checklist_id}.yaml"
+        if path.is_file():
             return path
     searched = ", ".join(str(d) for d in checklist_dirs())
-    raise ChecklistNotFound(f"no checklist with id '{id_or_path}' (looked in {searched})")
+    raise ChecklistNotFound(f"no checklist with id '{checklist_id}' (looked in {searched})")
 
 
 def find_checklist(id_or_path: str) -> Checklist:

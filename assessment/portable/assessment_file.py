@@ -8,6 +8,7 @@ against its checklist too (unknown criterion ids, scores off the scale).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -17,8 +18,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from assessment import text_limits as limits
-from assessment.checklist.loader import checklist_from_data, find_checklist_path, load_checklist
-from assessment.checklist.model import Checklist
+from assessment.checklist.loader import (
+    checklist_from_data,
+    installed_checklist_path,
+    load_checklist,
+)
+from assessment.checklist.model import ID_PATTERN, Checklist
 from assessment.errors import AssessmentFileError, ChecklistError, ChecklistNotFound, Fault
 from assessment.files.sourcemap import DataPath, SourceMap, load_file, load_text
 from assessment.files.validation import validate_model
@@ -160,6 +165,13 @@ def _describe(data: Any, path: DataPath) -> str:
     return ""
 
 
+def _not_an_id(ref: str) -> str:
+    return (
+        f"checklist: {limits.quoted(ref, 60)} is not a checklist id; a file names an installed checklist by its"
+        " id (letters, digits, '.', '_' and '-', no folders) or embeds the whole checklist"
+    )
+
+
 def _resolve_checklist(
     data: dict[str, Any], source: SourceMap, override: Path | None, base: Path | None
 ) -> tuple[Checklist | None, list[Fault]]:
@@ -171,8 +183,10 @@ def _resolve_checklist(
         if isinstance(ref, dict):
             return checklist_from_data(ref, source, prefix=("checklist",)), []
         if isinstance(ref, str):
+            if not re.fullmatch(ID_PATTERN, ref):
+                return None, [source.fault(("checklist",), _not_an_id(ref))]
             near = base / f"{ref}.yaml" if base else None
-            path = near if near and near.exists() else find_checklist_path(ref)
+            path = near if near and near.is_file() else installed_checklist_path(ref)
             return load_checklist(path), []
     except ChecklistError as error:
         return None, error.faults

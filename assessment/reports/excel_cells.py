@@ -28,8 +28,9 @@ from assessment.reports.excel_layout import (
     cell_text,
     score_choice,
 )
-from assessment.reports.excel_preview import CellFault, quoted
+from assessment.reports.excel_preview import CellFault
 from assessment.scoring.findings import Finding
+from assessment.text_limits import excerpt, quoted
 from assessment.workflow.response import Response
 
 T = TypeVar("T")
@@ -136,13 +137,18 @@ def read_score(row: RowReader, scale: Scale) -> tuple[int | None, bool]:
         or not isinstance(value, int | float | Decimal)
         or not math.isfinite(value)
     ):
-        row.fault("score", f"{value} is not a score: pick {low} to {high} or {NOT_APPLICABLE}")
+        row.fault(
+            "score",
+            f"{excerpt(str(value))} is not a score: pick {low} to {high} or {NOT_APPLICABLE}",
+        )
         raise CellError
     if value != int(value):
-        row.fault("score", f"{value} is not a whole number on the scale ({low} to {high})")
+        row.fault(
+            "score", f"{excerpt(str(value))} is not a whole number on the scale ({low} to {high})"
+        )
         raise CellError
     if int(value) not in scale.values:
-        row.fault("score", f"{int(value)} is not on the scale ({low} to {high})")
+        row.fault("score", f"{excerpt(str(int(value)))} is not on the scale ({low} to {high})")
         raise CellError
     return int(value), False
 

@@ -49,9 +49,9 @@ from assessment.reports.excel_preview import (
     ResponseChange,
     WorkbookChanges,
     conflict_fault,
-    quoted,
 )
 from assessment.services.assessments import OpenAssessment
+from assessment.text_limits import quoted
 
 __all__ = [
     "CellFault",

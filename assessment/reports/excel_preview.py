@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from assessment.reports.excel_layout import CRITERIA, EDITABLE, NOT_APPLICABLE
 from assessment.scoring.findings import Finding
+from assessment.text_limits import quoted
 from assessment.workflow.response import Response
 
 FIELD_LABELS = {
@@ -97,12 +98,8 @@ def shown(value: object) -> str:
     if isinstance(value, Finding):
         return value.label
     if isinstance(value, str):
-        return repr(value if len(value) <= 60 else value[:59] + "…")
+        return quoted(value, 60)
     return str(value)
-
-
-def quoted(text: str) -> str:
-    return repr(text if len(text) <= 40 else text[:39] + "…")
 
 
 def conflict_fault(
