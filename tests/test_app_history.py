@@ -7,6 +7,7 @@ import io
 from datetime import date
 
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -196,16 +197,24 @@ def test_from_after_until_is_explained(demo):
 
 @pytest.fixture
 def downloads(monkeypatch) -> list[tuple[bytes, str | None]]:
-    """The data of every file a page offers for download, as the browser would receive it."""
+    """The data of every file a page offers for download, as the browser would receive it.
+
+    A download built only when clicked (a callable) is called here, as the click would."""
     offered: list[tuple[bytes, str | None]] = []
     original = MemoryMediaFileStorage.load_and_get_id
+    original_deferred = MediaFileManager.add_deferred
 
     def keep(self, path_or_data, mimetype, kind, filename=None):
         if isinstance(path_or_data, bytes):
             offered.append((path_or_data, filename))
         return original(self, path_or_data, mimetype, kind, filename)
 
+    def keep_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        offered.append((data_callable(), file_name))
+        return original_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep_deferred)
     return offered
 
 

@@ -214,3 +214,23 @@ def test_an_evidence_upload_box_states_the_evidence_limit(page):
     assert limits
     assert all("7MB" in text.replace(" ", "") for text in limits), limits
     assert not any("200MB" in text.replace(" ", "") for text in limits)
+
+
+def test_the_history_download_is_the_trail_as_csv(page, tmp_path):
+    """The CSV is built when the button is clicked (not on every rerun); what arrives is the
+    whole trail, oldest first, under its header."""
+    from assessment.services.audit import events
+
+    go(page, "History", "Download these events (CSV)")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download these events (CSV)").click()
+    saved = tmp_path / "history.csv"
+    download_info.value.save_as(saved)
+    lines = saved.read_text(encoding="utf-8-sig").splitlines()  # with the BOM Excel needs
+    assert lines[0] == "at_utc,actor,entity,entity_key,field,before,after"
+    assert download_info.value.suggested_filename == f"assessment-{REVIEW_ID}-history.csv"
+    store = data_store(tmp_path / "data")
+    try:
+        assert len(lines) - 1 == len(events(store, ADMIN, REVIEW_ID))
+    finally:
+        store.dispose()

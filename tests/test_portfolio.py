@@ -3,7 +3,7 @@ scoring the whole portfolio again."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -12,7 +12,9 @@ from assessment.checklist.loader import checklist_from_text
 from assessment.services import assessments as A
 from assessment.services import organizations as O
 from assessment.services import portfolio as P
+from assessment.services.actions import create_action, list_actions, move_action
 from assessment.services.responses import set_response
+from assessment.workflow.corrective_action import ActionStatus
 from assessment.workflow.response import Response
 from tests.conftest import SMALL_CHECKLIST
 from tests.people import ADMIN
@@ -81,3 +83,33 @@ def test_an_edit_of_the_assessment_itself_or_another_day_rescores_it(store, thre
     assert opened == [three[0].id]
     P.portfolio(store, ADMIN, today=date(2026, 11, 23))  # evidence may have expired overnight
     assert sorted(opened[1:]) == sorted(a.id for a in three)
+
+
+def test_open_and_overdue_counts_follow_the_actions_rule(store, three):
+    """The portfolio counts in the database what each action's `is_overdue` says: due before
+    today and not done; due today is not late; an action without a due date never is."""
+    acme, borealis, _ = three
+    day = timedelta(days=1)
+    plan = [  # (due, stage it is moved to)
+        (TODAY - 10 * day, None),
+        (TODAY - day, ActionStatus.IN_PROGRESS),
+        (TODAY, None),
+        (TODAY + day, None),
+        (None, None),
+        (TODAY - 5 * day, ActionStatus.DONE),
+    ]
+    for number, (due, stage) in enumerate(plan, start=1):
+        made = create_action(store, ADMIN, acme.id, f"Action {number}", due=due)
+        if stage is not None:
+            move_action(store, ADMIN, acme.id, made.ref, stage, expected_version=made.version)
+    create_action(store, ADMIN, borealis.id, "Late elsewhere", due=TODAY - 3 * day)
+
+    entries = {e.record.id: e for e in P.portfolio(store, ADMIN, today=TODAY)}
+    for record in (acme, borealis):
+        actions = list_actions(store, ADMIN, record.id)
+        expected_open = sum(a.status is not ActionStatus.DONE for a in actions)
+        expected_overdue = sum(a.is_overdue(TODAY) for a in actions)
+        entry = entries[record.id]
+        assert (entry.open_actions, entry.overdue_actions) == (expected_open, expected_overdue)
+    assert (entries[acme.id].open_actions, entries[acme.id].overdue_actions) == (5, 2)
+    assert (entries[borealis.id].open_actions, entries[borealis.id].overdue_actions) == (1, 1)

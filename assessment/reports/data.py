@@ -55,7 +55,9 @@ def gather_report(
     baseline = comparison = None
     if opened.record.baseline_id is not None:
         try:
-            _, baseline, comparison = compare_with_baseline(store, actor, assessment_id)
+            _, baseline, comparison = compare_with_baseline(
+                store, actor, assessment_id, opened=opened
+            )
         except InvalidChange:
             baseline = comparison = None
     return ReportData(

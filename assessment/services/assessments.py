@@ -8,11 +8,11 @@ reason and is audited like every other change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, case, or_, select
 from sqlalchemy.orm import Session
 
 from assessment import text_limits as limits
@@ -53,10 +53,12 @@ EDITABLE_FIELDS = ("title", "scope", "team", "start_date", "end_date")
 
 __all__ = [
     "EDITABLE_FIELDS",
+    "AssessmentMenu",
     "AssessmentRecord",
     "OpenAssessment",
     "StoredResponse",
     "archive_assessment",
+    "assessment_menu",
     "create_assessment",
     "edit_assessment",
     "get_assessment",
@@ -288,6 +290,81 @@ def list_assessments(
             query = query.where(Assessment.archived.is_(False))
         rows = session.execute(query.order_by(Organization.name, Assessment.id))
         return [_record(row, name, checklist_id) for row, name, checklist_id in rows]
+
+
+@dataclass(frozen=True)
+class AssessmentMenu:
+    """What a picker of organization and assessment needs, read without loading every
+    assessment: a consultant's portfolio may hold thousands, and the pickers are drawn on
+    every rerun of every page.
+
+    `organizations`: the organizations with an assessment that is not archived, by name.
+    `candidates`: every assessment (not archived) of the organizations asked about, of those
+    of the assessments asked about and of `current_work`'s, so a choice among them can be
+    resolved and its organization's assessments listed.
+    `current_work`: the newest assessment being worked on (in progress or in review), else the
+    newest of all; None when there is none.
+    """
+
+    organizations: dict[int, str]
+    candidates: tuple[AssessmentRecord, ...]
+    current_work: AssessmentRecord | None
+
+    def of_organization(self, organization_id: int) -> list[AssessmentRecord]:
+        return [r for r in self.candidates if r.organization_id == organization_id]
+
+
+WORKING_STAGES = (AssessmentStatus.IN_PROGRESS.value, AssessmentStatus.IN_REVIEW.value)
+
+
+def assessment_menu(
+    store: Store,
+    actor: Actor,
+    *,
+    assessment_ids: Collection[int] = (),
+    organization_ids: Collection[int] = (),
+) -> AssessmentMenu:
+    """The pickers' choices around the assessments and organizations a page may show (those
+    in its link or this session's choice): three indexed queries whatever the portfolio's
+    size, and only what the actor may see."""
+    with store.transaction() as session:
+        visible = actor.visible_organizations()
+        shown: ColumnElement[bool] = Assessment.archived.is_(False)
+        if visible is not None:
+            shown = shown & Assessment.organization_id.in_(visible)
+        names = session.execute(
+            select(Organization.id, Organization.name).where(
+                Organization.id.in_(select(Assessment.organization_id).where(shown))
+            )
+        ).all()
+        working = case((Assessment.status.in_(WORKING_STAGES), 1), else_=0)
+        current_id = session.scalar(
+            select(Assessment.id)
+            .where(shown)
+            .order_by(working.desc(), Assessment.id.desc())
+            .limit(1)
+        )
+        wanted_ids = {*assessment_ids, *([current_id] if current_id is not None else [])}
+        organizations_asked = select(Assessment.organization_id).where(
+            Assessment.id.in_(sorted(wanted_ids))
+        )
+        rows = session.execute(
+            select(Assessment, Organization.name, ChecklistSnapshot.checklist_id)
+            .join(Organization, Organization.id == Assessment.organization_id)
+            .join(ChecklistSnapshot, ChecklistSnapshot.content_hash == Assessment.checklist_hash)
+            .where(shown)
+            .where(
+                or_(
+                    Assessment.organization_id.in_(sorted(set(organization_ids))),
+                    Assessment.organization_id.in_(organizations_asked),
+                )
+            )
+            .order_by(Assessment.id)
+        )
+        candidates = tuple(_record(row, name, checklist_id) for row, name, checklist_id in rows)
+    by_name = sorted(names, key=lambda pair: (pair[1].casefold(), pair[0]))
+    current = next((r for r in candidates if r.id == current_id), None)
+    return AssessmentMenu(dict(by_name), candidates, current)
 
 
 def get_assessment(store: Store, actor: Actor, assessment_id: int) -> AssessmentRecord:

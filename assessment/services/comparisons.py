@@ -29,10 +29,22 @@ def _renames(
 
 
 def compare_with_baseline(
-    store: Store, actor: Actor, assessment_id: int, baseline_id: int | None = None
+    store: Store,
+    actor: Actor,
+    assessment_id: int,
+    baseline_id: int | None = None,
+    *,
+    opened: OpenAssessment | None = None,
 ) -> tuple[OpenAssessment, OpenAssessment, Comparison]:
-    """The assessment, its baseline (the linked one unless another is named) and their comparison."""
-    current = open_assessment(store, actor, assessment_id)
+    """The assessment, its baseline (the linked one unless another is named) and their comparison.
+
+    `opened`: the assessment as the caller has just opened it for the same actor (a page, a
+    report), so it is not read and scored a second time.
+    """
+    if opened is not None and opened.record.id == assessment_id:
+        current = opened
+    else:
+        current = open_assessment(store, actor, assessment_id)
     chosen = baseline_id if baseline_id is not None else current.record.baseline_id
     if chosen is None:
         raise InvalidChange(

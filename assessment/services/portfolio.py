@@ -9,20 +9,19 @@ given in one assessment rescores that one, not the portfolio.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from threading import Lock
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from assessment.access.roles import Actor
 from assessment.scoring.verdict import Verdict
 from assessment.services.assessments import AssessmentRecord, list_assessments, open_assessment
 from assessment.storage.store import Store
 from assessment.storage.tables import ActionRow, AuditEvent, Organization
-from assessment.workflow.corrective_action import OPEN_STATUSES, ActionStatus, is_overdue
+from assessment.workflow.corrective_action import OPEN_STATUSES
 
 # The public surface (tests/test_services_contract.py holds it to the contract).
 __all__ = [
@@ -48,18 +47,23 @@ def is_empty(store: Store) -> bool:
         return session.scalar(select(Organization.id).limit(1)) is None
 
 
-def _action_counts(store: Store, today: date) -> tuple[Counter[int], Counter[int]]:
-    open_, overdue = Counter[int](), Counter[int]()
+def _action_counts(store: Store, ids: list[int], today: date) -> dict[int, tuple[int, int]]:
+    """(open, overdue) actions per assessment, counted by the database in one grouped query.
+
+    The overdue test is `is_overdue` written in SQL (due before today, status open); the
+    portfolio tests hold the two to the same counts.
+    """
+    open_statuses = [s.value for s in OPEN_STATUSES]
+    overdue = case((ActionRow.due.is_not(None) & (ActionRow.due < today), 1), else_=0)
     with store.transaction() as session:
-        rows = session.execute(
-            select(ActionRow.assessment_id, ActionRow.status, ActionRow.due).where(
-                ActionRow.status.in_([s.value for s in OPEN_STATUSES])
-            )
+        query = (
+            select(ActionRow.assessment_id, func.count(ActionRow.id), func.sum(overdue))
+            .where(ActionRow.status.in_(open_statuses))
+            .group_by(ActionRow.assessment_id)
         )
-        for assessment_id, status, due in rows:
-            open_[assessment_id] += 1
-            overdue[assessment_id] += is_overdue(due, ActionStatus(status), today)
-    return open_, overdue
+        if len(ids) <= 1000:
+            query = query.where(ActionRow.assessment_id.in_(ids))
+        return {aid: (count, int(late or 0)) for aid, count, late in session.execute(query)}
 
 
 @dataclass(frozen=True)
@@ -106,8 +110,8 @@ def portfolio(
     """Each assessment the actor can see, scored, with its open and overdue action counts
     (overdue as of `today`)."""
     today = today or date.today()
-    open_, overdue = _action_counts(store, today)
     records = list_assessments(store, actor, include_archived=include_archived)
+    counts = _action_counts(store, [r.id for r in records], today)
     marks = _change_marks(store, [r.id for r in records])
     entries = []
     for record in records:
@@ -119,8 +123,7 @@ def portfolio(
                 figures.completion,
                 figures.readiness,
                 figures.verdict,
-                open_[record.id],
-                overdue[record.id],
+                *counts.get(record.id, (0, 0)),
             )
         )
     return entries

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from assessment.services.assessments import AssessmentRecord, list_assessments
+from assessment.services.assessments import AssessmentMenu, AssessmentRecord, assessment_menu
 from assessment.storage.store import Store
 from assessment.workflow.stages import AssessmentStatus
 from ui.components import notices
@@ -53,13 +53,24 @@ def _work_in_progress(records: list[AssessmentRecord]) -> AssessmentRecord:
     return max(active or records, key=lambda r: r.id)
 
 
-def _resolve(records: list[AssessmentRecord]) -> AssessmentRecord:
+def _asked() -> tuple[list[int], list[int]]:
+    """The assessments and organizations this run may show: the URL's, then the session's."""
+    assessments = [i for i in (_url_id(ASSESSMENT_PARAM),) if i is not None]
+    organizations = [i for i in (_url_id(ORGANIZATION_PARAM),) if i is not None]
+    chosen = st.session_state.get(CHOSEN_KEY)
+    if isinstance(chosen, Choice):
+        assessments.append(chosen.assessment_id)
+        organizations.append(chosen.organization_id)
+    return assessments, organizations
+
+
+def _resolve(menu: AssessmentMenu, current_work: AssessmentRecord) -> AssessmentRecord:
     """The URL's assessment, else the session's, else the one being worked on."""
-    by_id = {r.id: r for r in records}
+    by_id = {r.id: r for r in menu.candidates}
     url_assessment, url_organization = _url_id(ASSESSMENT_PARAM), _url_id(ORGANIZATION_PARAM)
     if url_assessment in by_id:
         return by_id[url_assessment]
-    in_url_organization = [r for r in records if r.organization_id == url_organization]
+    in_url_organization = menu.of_organization(url_organization) if url_organization else []
     if in_url_organization:
         return _work_in_progress(in_url_organization)
     if url_assessment is not None or url_organization is not None:
@@ -74,10 +85,10 @@ def _resolve(records: list[AssessmentRecord]) -> AssessmentRecord:
     if isinstance(chosen, Choice) and chosen.assessment_id in by_id:
         return by_id[chosen.assessment_id]
     if isinstance(chosen, Choice):
-        same_organization = [r for r in records if r.organization_id == chosen.organization_id]
+        same_organization = menu.of_organization(chosen.organization_id)
         if same_organization:
             return _work_in_progress(same_organization)
-    return _work_in_progress(records)
+    return current_work
 
 
 def _remember(record: AssessmentRecord) -> None:
@@ -149,10 +160,11 @@ def select_organization(organization_id: int, records: list[AssessmentRecord]) -
         select(picked.organization_id, picked.id)
 
 
-def _organization_picked(records: list[AssessmentRecord]) -> None:
+def _organization_picked(store: Store) -> None:
     value = st.session_state.get(ORGANIZATION_KEY)
     if isinstance(value, int):
-        select_organization(value, records)
+        menu = assessment_menu(store, current_actor(), organization_ids=[value])
+        select_organization(value, menu.of_organization(value))
 
 
 def _assessment_picked(organization_id: int) -> None:
@@ -170,24 +182,25 @@ def assessment_label(record: AssessmentRecord) -> str:
 
 def selected_assessment(store: Store) -> AssessmentRecord | None:
     """Draw the sidebar pickers and return the chosen assessment (None when there is none)."""
-    records = list_assessments(store, current_actor())
-    if not records:
+    assessment_ids, organization_ids = _asked()
+    menu = assessment_menu(
+        store, current_actor(), assessment_ids=assessment_ids, organization_ids=organization_ids
+    )
+    if menu.current_work is None:
         st.sidebar.caption(
             "No assessments yet: load the demo data or import a file on the Portfolio page."
         )
         return None
-    chosen = _resolve(records)
+    chosen = _resolve(menu, menu.current_work)
     _remember(chosen)
-    names = {r.organization_id: r.organization_name for r in records}
-    organizations = {i: names[i] for i in sorted(names, key=lambda i: names[i].casefold())}
-    mine = {r.id: r for r in records if r.organization_id == chosen.organization_id}
+    mine = {r.id: r for r in menu.of_organization(chosen.organization_id)}
     record_picker(
         "Organization",
-        organizations,
+        menu.organizations,
         chosen.organization_id,
         key=ORGANIZATION_KEY,
         on_change=_organization_picked,
-        args=(records,),
+        args=(store,),
         where=st.sidebar,
     )
     record_picker(

@@ -35,7 +35,7 @@ def render() -> None:
     comparison = None
     if record.baseline_id is not None:
         try:
-            comparison = compare_with_baseline(store, current_actor(), record.id)[2]
+            comparison = compare_with_baseline(store, current_actor(), record.id, opened=opened)[2]
         except InvalidChange:
             comparison = None
     actions = list_actions(store, current_actor(), record.id)

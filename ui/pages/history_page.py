@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
@@ -248,7 +249,7 @@ def render() -> None:
     _full_event(shown, list(state.selection.rows), zone)
     st.download_button(
         "Download these events (CSV)",
-        data=history_csv(trail),
+        data=partial(history_csv, trail),  # built when clicked, not on every rerun
         file_name=f"assessment-{record.id}-history.csv",
         mime="text/csv",
         key=DOWNLOAD_KEY,
