@@ -87,11 +87,18 @@ def _reader(content: bytes) -> PdfReader:
     from pypdf import PdfReader
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are not the user's
-    reader = PdfReader(io.BytesIO(content), strict=False)
-    if reader.is_encrypted and not reader.decrypt(""):
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        opened = not reader.is_encrypted or bool(reader.decrypt(""))
+    except NotImplementedError:  # an encryption handler other than the standard one
         raise Refused(
-            "this file is a password-protected PDF: its content cannot be checked for scripts; "
-            "save it without a password and add that"
+            "this file is a PDF encrypted in a way that cannot be opened here: its content "
+            "cannot be checked for scripts; save it without encryption and add that"
+        ) from None
+    if not opened:
+        raise Refused(
+            "this file is a password-protected PDF: its content cannot be checked for "
+            "scripts; save it without a password and add that"
         )
     return reader
 

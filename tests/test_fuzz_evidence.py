@@ -16,6 +16,7 @@ import warnings
 import zipfile
 from urllib.parse import urlsplit
 
+import pytest
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 
@@ -226,6 +227,14 @@ def pdf_declaring_a_huge_xref() -> bytes:
     return content.replace(table.group(), b"xref\n0 65535", 1)
 
 
+def pdf_with_a_foreign_encryption_handler() -> bytes:
+    """A PDF whose trailer says it is encrypted, by a dictionary that is not the standard
+    handler's (its catalog)."""
+    content = S.pdf()
+    assert b"trailer\n<<\n" in content
+    return content.replace(b"trailer\n<<\n", b"trailer\n<<\n/Encrypt 1 0 R\n", 1)
+
+
 def refused_plainly(error: Refused) -> None:
     message = str(error)
     assert message.strip(), "a refusal must say why"
@@ -250,6 +259,7 @@ def test_any_upload_is_a_known_type_or_refused_in_a_sentence(content: bytes):
 
 
 @given(st.one_of(mutated_pdf(), mutated_pdf().flatmap(mutated_bytes)))
+@example(pdf_with_a_foreign_encryption_handler())  # was NotImplementedError from pypdf
 def test_a_damaged_or_crafted_pdf_is_taken_or_refused_in_a_sentence(content: bytes):
     try:
         detected = T.detect_type(content)
@@ -330,3 +340,8 @@ def test_a_link_is_an_http_address_to_a_host_or_refused(url: str):
         assert urlsplit(kept).hostname
         assert len(kept) <= MAX_URL
         assert not any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in kept)
+
+
+def test_a_pdf_encrypted_by_a_handler_pypdf_lacks_is_refused_saying_so():
+    with pytest.raises(Refused, match="encrypted in a way that cannot be opened here"):
+        T.detect_type(pdf_with_a_foreign_encryption_handler())
