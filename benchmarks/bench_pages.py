@@ -1,4 +1,5 @@
-"""Time each page of the app headless (Streamlit's AppTest) against an empty Streamlit script.
+"""Time each page of the app headless (Streamlit's AppTest) against an empty Streamlit script,
+and across portfolio sizes, in one process.
 
 Every page of the app's menu (ui/navigation.py) is run as the component tests run it (a two-line script calling its
 `render()`), with the demo's in-progress Kestrel review chosen in the sidebar the way the tests
@@ -8,18 +9,23 @@ session, which is what a user's click costs. An empty script (`st.write("")`) is
 way in the same run, page and empty runs alternating round by round, so the ratio page/empty is
 the price of our code above Streamlit's own per-run cost.
 
-Scales: "demo" is the demo data alone; "large" is the 1x portfolio of bench_portfolio.py (200
-organizations, 600 assessments, 5,000 actions...) with the demo loaded on top.
+Sizes: "demo" is the demo data alone; a number is that multiple of bench_portfolio.py's 1x
+portfolio (200 organizations, 600 assessments, 5,000 actions...) with the demo loaded on top:
+0.1 is 60 assessments, 10 is 6,000, 100 is 60,000. Every size has its own data folder and
+sessions, and the runs interleave: round by round, each page runs at every size in turn (the
+app's database is switched between runs), so drift falls on all sizes alike. With two or more
+portfolio sizes, a last table gives each page's warm median at every size against the
+smallest: what a growing portfolio costs a click.
 
 Run on demand (figures are printed; nothing is asserted):
 
-    .venv/bin/python benchmarks/bench_pages.py [--rounds 20] [--scale demo|large|both] [--json] [--smoke]
+    .venv/bin/python benchmarks/bench_pages.py [--rounds 20] [--sizes demo 0.1 10] [--json] [--smoke]
 
-It prints one table per scale: per page its cold run, warm median and p95 in ms and the ratio of
+It prints one table per size: per page its cold run, warm median and p95 in ms and the ratio of
 its warm median to the empty script's (`--json`: the same figures as JSON on stdout). A page
 that raises stops the run with its exception and a non-zero exit. `--smoke` is a check that the
-benchmark still runs, in seconds: the demo scale and 1 round (unless --rounds or --scale say
-otherwise); its figures are real but say nothing of speed.
+benchmark still runs, in seconds: the demo, 0.01x and 0.02x portfolios, 1 round (unless --rounds or
+--sizes say otherwise); its figures are real but say nothing of speed.
 """
 
 from __future__ import annotations
@@ -28,11 +34,12 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -127,33 +134,48 @@ def kestrel_review(store: Store) -> int:
         ).one()
 
 
-def use_folder(folder: Path) -> Path:
-    """Point the app (and the evidence vault) at this data folder before anything is written."""
-    os.environ["ISO10002_DATA_DIR"] = str(folder)
-    os.environ["DATABASE_URL"] = f"sqlite:///{(folder / 'iso10002.db').resolve()}"
-    return folder
+@dataclass
+class SizeData:
+    """One size's data folder, in use while its pages run."""
+
+    name: str  # "demo", or the portfolio multiple as given ("0.1", "10")
+    folder: Path
+    url: str
+    review: int  # the Kestrel review's assessment id
+    setup_seconds: float
+    assessments: int
+
+    def use(self) -> None:
+        os.environ["ISO10002_DATA_DIR"] = str(self.folder)
+        os.environ["DATABASE_URL"] = self.url
 
 
-@contextlib.contextmanager
-def database(scale: str) -> Iterator[tuple[int, float]]:
-    """A SQLite data folder seeded for `scale`, in use: (Kestrel review id, setup seconds)."""
+def count_assessments(store: Store) -> int:
+    with store.transaction() as session:
+        return len(session.scalars(select(Assessment.id)).all())
+
+
+def prepare(size: str, stack: contextlib.ExitStack) -> SizeData:
+    """A SQLite data folder seeded for `size`, kept until the stack closes."""
     started = time.perf_counter()
-    if scale == "demo":
-        with tempfile.TemporaryDirectory(prefix="bench_pages_") as folder:
-            use_folder(Path(folder))
-            store = Store.open(os.environ["DATABASE_URL"])
-            try:
-                review = load_demo_data(store)
-            finally:
-                store.dispose()
-            yield review, time.perf_counter() - started
-        return
-    with sqlite_target() as target:  # bench_portfolio's temporary folder and bulk seeding
-        use_folder(Path(str(target.store.engine.url.database)).parent)
-        seed_portfolio(target, 1, SEED)  # prints its own progress and row counts
+    if size == "demo":
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench_pages_")))
+        url = f"sqlite:///{(folder / 'iso10002.db').resolve()}"
+        store = Store.open(url)
+        try:
+            review = load_demo_data(store)
+            count = count_assessments(store)
+        finally:
+            store.dispose()
+    else:
+        target = stack.enter_context(sqlite_target())  # bench_portfolio's bulk seeding
+        url = target.store.engine.url.render_as_string(hide_password=False)
+        folder = Path(str(target.store.engine.url.database)).parent
+        seed_portfolio(target, float(size), SEED)  # prints its own progress and row counts
         review = load_demo_data(target.store)
         target.after_seed()  # planner statistics again, demo rows included
-        yield review, time.perf_counter() - started
+        count = count_assessments(target.store)
+    return SizeData(size, folder, url, review, time.perf_counter() - started, count)
 
 
 def figures(cold: float, warm: list[float], empty_median: float | None = None) -> Figures:
@@ -164,45 +186,66 @@ def figures(cold: float, warm: list[float], empty_median: float | None = None) -
     )
 
 
-def bench_scale(scale: str, rounds: int, pages: list[PageScript]) -> ScaleResult:
-    with database(scale) as (review, setup):
+def bench_sizes(sizes: list[SizeData], rounds: int, pages: list[PageScript]) -> list[ScaleResult]:
+    """Cold runs size by size, then warm reruns interleaved: page by page, size by size."""
+    sessions: dict[tuple[str, str], AppTest] = {}
+    cold: dict[tuple[str, str], float] = {}
+    warmups: dict[str, float] = {}
+    imports = "".join(f"import {p.module}\n" for p in pages)
+    for data in sizes:
+        data.use()
         print(
-            f"\n== {scale}: data ready in {setup:.1f} s; Kestrel review is assessment {review}",
+            f"\n== {data.name}: data ready in {data.setup_seconds:.1f} s; {data.assessments:,} "
+            f"assessments; Kestrel review is assessment {data.review}",
             flush=True,
         )
-
-        # Untimed for the pages: import every page module and open the app's cached store.
-        imports = "".join(f"import {p.module}\n" for p in pages)
+        # Untimed for the pages: import every page module and open this size's store.
         warmup = AppTest.from_string(
             f"{imports}from ui.components.database import app_store\napp_store()\n",
             default_timeout=TIMEOUT,
         )
-        warmup_ms = timed_run(warmup, "the warm-up script")
-
-        sessions: dict[str, AppTest] = {
-            "": AppTest.from_string(EMPTY_SCRIPT, default_timeout=TIMEOUT)
-        }
-        cold: dict[str, float] = {"": timed_run(sessions[""], "the empty script")}
+        warmups[data.name] = timed_run(warmup, "the warm-up script")
+        empty = AppTest.from_string(EMPTY_SCRIPT, default_timeout=TIMEOUT)
+        sessions[(data.name, "")] = empty
+        cold[(data.name, "")] = timed_run(empty, "the empty script")
         for page in pages:
             app = AppTest.from_string(page.source, default_timeout=TIMEOUT)
             app.session_state["selection_organization"] = RETAILER
-            app.session_state["selection_assessment"] = review
-            cold[page.title] = timed_run(app, page.title)
-            if app.session_state["selection_assessment"] != review:
-                raise PageFailed(f"{page.title} did not keep assessment {review} selected")
+            app.session_state["selection_assessment"] = data.review
+            cold[(data.name, page.title)] = timed_run(app, f"{page.title} ({data.name})")
+            if app.session_state["selection_assessment"] != data.review:
+                raise PageFailed(f"{page.title} did not keep assessment {data.review} selected")
             for error in app.error:
                 print(f"note: {page.title} shows an error: {error.value[:120]}", file=sys.stderr)
-            sessions[page.title] = app
+            sessions[(data.name, page.title)] = app
 
-        warm: dict[str, list[float]] = {name: [] for name in sessions}
-        order = list(sessions)
-        for number in range(rounds):  # alternate direction so drift falls on all alike
-            for name in order if number % 2 == 0 else reversed(order):
-                warm[name].append(timed_run(sessions[name], name or "the empty script"))
+    warm: dict[tuple[str, str], list[float]] = {key: [] for key in sessions}
+    names = ["", *(p.title for p in pages)]
+    by_name = {d.name: d for d in sizes}
+    for number in range(rounds):  # alternate direction so drift falls on all alike
+        order = names if number % 2 == 0 else names[::-1]
+        for name in order:
+            for size in sizes if number % 2 == 0 else sizes[::-1]:
+                by_name[size.name].use()
+                warm[(size.name, name)].append(
+                    timed_run(sessions[(size.name, name)], name or "the empty script")
+                )
 
-        empty = figures(cold[""], warm[""])
-        found = {p.title: figures(cold[p.title], warm[p.title], empty.median_ms) for p in pages}
-        return ScaleResult(scale, setup, review, warmup_ms, empty, found)
+    results = []
+    for data in sizes:
+        empty = figures(cold[(data.name, "")], warm[(data.name, "")])
+        found = {
+            p.title: figures(
+                cold[(data.name, p.title)], warm[(data.name, p.title)], empty.median_ms
+            )
+            for p in pages
+        }
+        results.append(
+            ScaleResult(
+                data.name, data.setup_seconds, data.review, warmups[data.name], empty, found
+            )
+        )
+    return results
 
 
 def table(result: ScaleResult, rounds: int) -> str:
@@ -222,37 +265,79 @@ def table(result: ScaleResult, rounds: int) -> str:
     return "\n".join(lines)
 
 
+def growth_table(results: list[ScaleResult], sizes: list[SizeData]) -> str:
+    """Each page's warm median at every portfolio size against the smallest portfolio's."""
+    portfolio = [(r, d) for r, d in zip(results, sizes, strict=True) if d.name != "demo"]
+    smallest, small_data = min(portfolio, key=lambda pair: pair[1].assessments)
+    others = [pair for pair in portfolio if pair[0] is not smallest]
+    head = f"{'page':<20} {small_data.assessments:>9,}" + "".join(
+        f" {d.assessments:>9,} {'ratio':>6}" for _, d in others
+    )
+    lines = [
+        f"\n== growth: warm median in ms by assessments in the portfolio, ratio to "
+        f"{small_data.assessments:,}",
+        head,
+        "-" * len(head),
+    ]
+    for title, base in smallest.pages.items():
+        row = f"{title:<20} {base.median_ms:9.1f}"
+        for result, _ in others:
+            value = result.pages[title].median_ms
+            row += f" {value:9.1f} {value / base.median_ms:5.2f}x"
+        lines.append(row)
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rounds", type=int, help="warm reruns per page; default 20 (smoke: 1)")
-    parser.add_argument("--scale", choices=("demo", "large", "both"), default="demo")
+    parser.add_argument(
+        "--sizes",
+        nargs="+",
+        help='"demo" and portfolio multiples of 1x (600 assessments); default: demo 0.1 10',
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--smoke", action="store_true", help="does it still run? 1 round, demo")
+    parser.add_argument("--smoke", action="store_true", help="does it still run? 1 round, tiny")
     args = parser.parse_args(argv)
     if args.rounds is None:
         args.rounds = 1 if args.smoke else 20
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
+    if args.sizes is None:
+        args.sizes = ["demo", "0.01", "0.02"] if args.smoke else ["demo", "0.1", "10"]
+    for size in args.sizes:
+        if size != "demo" and not re.fullmatch(r"\d+(\.\d+)?", size):
+            parser.error(f"--sizes takes demo or a number such as 0.1 or 10, not {size!r}")
+    if len(set(args.sizes)) != len(args.sizes):
+        parser.error("--sizes names a size twice")
 
     # No bare-mode or deprecation chatter on every run (AppTest reapplies the configured level).
     streamlit.config.set_option("logger.level", "error")
     streamlit.logger.set_log_level("error")
     os.environ["ISO10002_AUTH"] = "off"  # the local single-user administrator, no sign-in
-    scales = ["demo", "large"] if args.scale == "both" else [args.scale]
-    results: list[ScaleResult] = []
     # With --json, progress goes to stderr so that stdout is the JSON alone.
     progress = sys.stderr if args.json else sys.stdout
     try:
-        with contextlib.redirect_stdout(progress):
+        with contextlib.redirect_stdout(progress), contextlib.ExitStack() as stack:
             pages = app_pages()
-            for scale in scales:
-                results.append(bench_scale(scale, args.rounds, pages))
-                print(table(results[-1], args.rounds), flush=True)
+            sizes = [prepare(size, stack) for size in args.sizes]
+            results = bench_sizes(sizes, args.rounds, pages)
+            for result in results:
+                print(table(result, args.rounds), flush=True)
+            if sum(d.name != "demo" for d in sizes) >= 2:
+                print(growth_table(results, sizes), flush=True)
     except PageFailed as error:
         print(f"\nFAILED: {error}", file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps({"rounds": args.rounds, "scales": [asdict(r) for r in results]}, indent=2))
+        payload = {
+            "rounds": args.rounds,
+            "sizes": [
+                {**asdict(r), "assessments": d.assessments}
+                for r, d in zip(results, sizes, strict=True)
+            ],
+        }
+        print(json.dumps(payload, indent=2))
     return 0
 
 

@@ -53,6 +53,8 @@ FIGURES: dict[str, list[str]] = {
         r"^== demo: page script runs, ms \(1 warm reruns per page after a cold run;",
         r"^page +cold +warm median +warm p95 +median/empty$",
         # one row per page of the menu is added by page_rows()
+        rf"^== growth: warm median in ms by assessments in the portfolio, ratio to {N}$",
+        rf"^Scoring +{N} +{N} +{N}x$",
     ],
     "bench_portfolio.py": [
         r"^== Summary \(ms, median / p95\)$",

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, or_, select
+from sqlalchemy import ColumnElement, Row, case, or_, select
 from sqlalchemy.orm import Session
 
 from assessment import text_limits as limits
@@ -111,7 +112,18 @@ class OpenAssessment:
         return stored.version if stored else 0
 
 
-def _record(row: Assessment, organization_name: str, checklist_id: str | None) -> AssessmentRecord:
+# What a record is made of, read as plain columns: a list of thousands of assessments is built
+# from rows several times faster than from ORM objects, and the record needs nothing more.
+_COLUMNS = (
+    *Assessment.__table__.columns,
+    Organization.name.label("organization_name"),
+    ChecklistSnapshot.checklist_id,
+)
+
+
+def _record(
+    row: Assessment | Row[Any], organization_name: str, checklist_id: str | None
+) -> AssessmentRecord:
     return AssessmentRecord(
         id=row.id,
         organization_id=row.organization_id,
@@ -131,7 +143,7 @@ def _record(row: Assessment, organization_name: str, checklist_id: str | None) -
     )
 
 
-def _sign_off(row: Assessment) -> SignOff | None:
+def _sign_off(row: Assessment | Row[Any]) -> SignOff | None:
     if row.signed_off_by is None or row.signed_off_at is None:
         return None
     return SignOff(
@@ -277,7 +289,7 @@ def list_assessments(
                 session, store, actor, organization_id, Permission.VIEW, what="see its assessments"
             )
         query = (
-            select(Assessment, Organization.name, ChecklistSnapshot.checklist_id)
+            select(*_COLUMNS)
             .join(Organization, Organization.id == Assessment.organization_id)
             .join(ChecklistSnapshot, ChecklistSnapshot.content_hash == Assessment.checklist_hash)
         )
@@ -289,7 +301,7 @@ def list_assessments(
         if not include_archived:
             query = query.where(Assessment.archived.is_(False))
         rows = session.execute(query.order_by(Organization.name, Assessment.id))
-        return [_record(row, name, checklist_id) for row, name, checklist_id in rows]
+        return [_record(row, row.organization_name, row.checklist_id) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -349,7 +361,7 @@ def assessment_menu(
             Assessment.id.in_(sorted(wanted_ids))
         )
         rows = session.execute(
-            select(Assessment, Organization.name, ChecklistSnapshot.checklist_id)
+            select(*_COLUMNS)
             .join(Organization, Organization.id == Assessment.organization_id)
             .join(ChecklistSnapshot, ChecklistSnapshot.content_hash == Assessment.checklist_hash)
             .where(shown)
@@ -361,7 +373,7 @@ def assessment_menu(
             )
             .order_by(Assessment.id)
         )
-        candidates = tuple(_record(row, name, checklist_id) for row, name, checklist_id in rows)
+        candidates = tuple(_record(row, row.organization_name, row.checklist_id) for row in rows)
     by_name = sorted(names, key=lambda pair: (pair[1].casefold(), pair[0]))
     current = next((r for r in candidates if r.id == current_id), None)
     return AssessmentMenu(dict(by_name), candidates, current)

@@ -2,13 +2,24 @@
 
 Each function takes what the core already computed (scores, comparison, actions) and only
 chooses how to draw it, so the charts always agree with the reports and the command line.
+
+Building a figure through plotly's validating objects costs more than the rest of a Dashboard
+rerun, and most reruns (a click elsewhere, a page change and back) show the same figures. So
+each function keeps its last figures (`_reused`), keyed by what it is given, compared by value:
+the same scores give the same figure without building it again. A caller must therefore not
+change a figure it got; Streamlit's `st.plotly_chart` only reads it.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date, timedelta
+from threading import Lock
+from typing import ParamSpec
 
 import plotly.graph_objects as go
 
@@ -20,6 +31,44 @@ from assessment.scoring.labels import clause_label
 from assessment.scoring.numbers import percent
 from assessment.scoring.progress import AnswerState
 from assessment.workflow.corrective_action import ActionRecord, open_by_week
+
+P = ParamSpec("P")
+KEPT_FIGURES = 64  # per chart: a workshop's few assessments, each on its dashboard
+
+
+def _fingerprint(value: object) -> object:
+    """A value to compare by: a checklist by its content hash, a list as a tuple."""
+    if isinstance(value, Checklist):
+        return ("checklist", value.content_hash)
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def _reused(builder: Callable[P, go.Figure]) -> Callable[P, go.Figure]:
+    """`builder`, answering from its last KEPT_FIGURES figures when given equal arguments."""
+    kept: OrderedDict[object, go.Figure] = OrderedDict()
+    lock = Lock()  # every session of the process shares the figures
+
+    @functools.wraps(builder)
+    def reused(*args: P.args, **kwargs: P.kwargs) -> go.Figure:
+        key = (
+            tuple(_fingerprint(a) for a in args),
+            tuple(sorted((k, _fingerprint(v)) for k, v in kwargs.items())),
+        )
+        with lock:
+            if key in kept:
+                kept.move_to_end(key)
+                return kept[key]
+        figure = builder(*args, **kwargs)
+        with lock:
+            kept[key] = figure
+            while len(kept) > KEPT_FIGURES:
+                kept.popitem(last=False)
+        return figure
+
+    return reused
+
 
 ACCENT = "#1f5fa8"
 TARGET = "#2e7d32"
@@ -70,6 +119,7 @@ def _figure_text(clause: ClauseResult) -> str:
     return shown
 
 
+@_reused
 def readiness_gauge(score: AssessmentScore, checklist: Checklist) -> go.Figure:
     """Overall readiness against the two lines; an assessment nobody has answered yet shows
     "not assessed" instead of a needle at 0, and a partly answered one says how much is."""
@@ -108,6 +158,7 @@ def readiness_gauge(score: AssessmentScore, checklist: Checklist) -> go.Figure:
     return figure
 
 
+@_reused
 def section_radar(
     score: AssessmentScore, comparison: Comparison | None, checklist: Checklist
 ) -> go.Figure:
@@ -182,6 +233,7 @@ def leaf_clauses(score: AssessmentScore, checklist: Checklist) -> list[ClauseRes
     return [c for c in score.clauses if c.ref in holding and c.readiness is not None]
 
 
+@_reused
 def clause_bars(score: AssessmentScore, checklist: Checklist) -> go.Figure:
     """Readiness per clause as horizontal bars: one category per clause, labelled with its ref
     and a short title, top to bottom in checklist order, against the ready line. A clause
@@ -272,6 +324,7 @@ def clause_bars(score: AssessmentScore, checklist: Checklist) -> go.Figure:
     return figure
 
 
+@_reused
 def clause_treemap(score: AssessmentScore) -> go.Figure:
     """The clause tree, each box coloured by readiness; a clause nobody has answered is grey
     and labelled "not assessed" (never red as if it had scored 0)."""
@@ -312,6 +365,7 @@ def clause_treemap(score: AssessmentScore) -> go.Figure:
     return figure
 
 
+@_reused
 def findings_bar(score: AssessmentScore) -> go.Figure:
     """Criteria by finding class, with those not yet answered as a grey bar of their own."""
     counts = {f: 0 for f in FINDING_COLOURS}
@@ -341,6 +395,7 @@ def findings_bar(score: AssessmentScore) -> go.Figure:
     return figure
 
 
+@_reused
 def burn_down(actions: list[ActionRecord], today: date, weeks: int = 12) -> go.Figure:
     series = open_by_week(actions, today - timedelta(weeks=weeks - 1), today)
     figure = go.Figure(
