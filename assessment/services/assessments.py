@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, case, or_, select
+from sqlalchemy import ColumnElement, Row, func, or_, select
 from sqlalchemy.orm import Session
 
 from assessment import text_limits as limits
@@ -349,13 +349,10 @@ def assessment_menu(
                 Organization.id.in_(select(Assessment.organization_id).where(shown))
             )
         ).all()
-        working = case((Assessment.status.in_(WORKING_STAGES), 1), else_=0)
+        # Two aggregates, not a sort of every assessment by stage.
         current_id = session.scalar(
-            select(Assessment.id)
-            .where(shown)
-            .order_by(working.desc(), Assessment.id.desc())
-            .limit(1)
-        )
+            select(func.max(Assessment.id)).where(shown, Assessment.status.in_(WORKING_STAGES))
+        ) or session.scalar(select(func.max(Assessment.id)).where(shown))
         wanted_ids = {*assessment_ids, *([current_id] if current_id is not None else [])}
         organizations_asked = select(Assessment.organization_id).where(
             Assessment.id.in_(sorted(wanted_ids))
