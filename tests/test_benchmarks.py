@@ -31,7 +31,9 @@ TIMING_S = rf"median +{N} s +min +{N} s +\(\d+ runs?\)"
 PDF_BLOCK = (
     rf"  readiness pack +median +{N} s +\d+ pages +{N} KiB\n"
     rf"  bare reportlab +median +{N} s +\d+ pages +{N} KiB\n"
-    rf"  ratio +{N}x +\({N} ms per page\)"
+    rf"  ratio +{N}x +\({N} ms per page\)\n"
+    rf"  same flowables once +median +{N} s +\d+ pages +{N} KiB\n"
+    rf"  pack / same flowables once +{N}x"
 )
 PORTFOLIO_ROW = rf"sqlite +{N}x +{N}[kM]? +{N}(?: +{N} / +{N}){{4}}"
 
@@ -42,6 +44,12 @@ FIGURES: dict[str, list[str]] = {
         rf"^synthetic checklist: {N} criteria, 5 levels of clauses, {N} KiB of YAML$",
         rf"^load \+ validate synthetic \({N} criteria\) +{TIMING_MS}$",
         rf"^score synthetic \({N} of {N} answered\) +{TIMING_MS}$",
+    ],
+    "bench_clicks.py": [
+        r"^== clicks through app\.py on the demo, ms \(2 of each, interleaved\)$",
+        rf"^empty click +{N} +{N} +{N}x$",
+        rf"^score click +{N} +{N} +{N}x$",
+        rf"^Save +{N} +{N} +{N}x$",
     ],
     "bench_evidence_verify.py": [
         rf"^stored {N} files \({N} MB\) in {N} s \({N} ms each, fsync included\)$",
@@ -61,6 +69,17 @@ FIGURES: dict[str, list[str]] = {
         rf"^{PORTFOLIO_ROW}$",  # the smallest scale: no ratio to itself
         rf"^{PORTFOLIO_ROW} +{N}, {N}$",  # the next: open warm and cold against the smallest
         rf"^ +open +{N} -> +{N} +x *{N} +SELECT … FROM response WHERE assessment_id = \?$",
+    ],
+    "targets.py": [
+        r"^== targets \(each a ratio of two timings in this run, medians\)$",
+        rf"^score click on Scoring, through app\.py, vs an empty click +{N}x +<= 3x +(yes|no)$",
+        rf"^Save on Scoring, through app\.py, vs the same empty click +{N}x +<= 5x +(yes|no)$",
+        rf"^every page's rerun at {N} vs {N} assessments \(worst: [A-Za-z ]+\) +{N}x +<= 1\.2x +(yes|no)$",
+        rf"^  of them, a page of one assessment \(worst: [A-Za-z ]+\) +{N}x +<= 1\.2x +(yes|no)$",
+        rf"^PDF pack vs its own flowables laid out once \(demo\) +{N}x +<= 1\.2x +(yes|no)$",
+        rf"^`iso10002 --help` vs `python -c \"import click, yaml, pydantic\"` +{N}x +<= 2x +(yes|no)$",
+        rf"^`iso10002 score FILE` vs `python -c \"import click, yaml, pydantic\"` +{N}x +<= 2x +(yes|no)$",
+        r"^20 simulated users on PostgreSQL, p95 vs one user +- +<= 1\.5x +not measured$",
     ],
     "bench_report_pdf.py": [
         rf"^gather_report \(demo assessment 2\): {N} ms$",
