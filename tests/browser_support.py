@@ -37,9 +37,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def served_app(data: Path, cwd: Path, **settings: str) -> Iterator[str]:
-    """`streamlit run app.py` on a free port of 127.0.0.1 over the data folder `data`, until the
-    block ends; yields the app's URL once its health check answers.
+def served_app(
+    data: Path, cwd: Path, script: Path = REPO / "app.py", **settings: str
+) -> Iterator[str]:
+    """`streamlit run app.py` (or another `script`) on a free port of 127.0.0.1 over the data
+    folder `data`, until the block ends; yields the app's URL once its health check answers.
 
     `cwd` is where Streamlit looks for `.streamlit/config.toml` (the repository's gives the
     app its theme). The server's output goes to `streamlit.log` beside the data folder, so a
@@ -57,7 +59,7 @@ def served_app(data: Path, cwd: Path, **settings: str) -> Iterator[str]:
                 "-m",
                 "streamlit",
                 "run",
-                str(REPO / "app.py"),
+                str(script),
                 "--server.headless",
                 "true",
                 "--server.port",

@@ -51,6 +51,12 @@ FIGURES: dict[str, list[str]] = {
         rf"^score click +{N} +{N} +{N}x$",
         rf"^Save +{N} +{N} +{N}x$",
     ],
+    "bench_cold_start.py": [
+        r"^== cold start, s \(1 of each, alternating\)$",
+        rf"^app +{N} +{N} +{N} +{N}$",
+        rf"^hello world +{N} +{N} +{N} +{N}$",
+        rf"^ratio +{N}x$",
+    ],
     "bench_evidence_verify.py": [
         rf"^stored {N} files \({N} MB\) in {N} s \({N} ms each, fsync included\)$",
         rf"^verify_vault: hash {N} files +{TIMING_S}$",
@@ -79,6 +85,7 @@ FIGURES: dict[str, list[str]] = {
         rf"^PDF pack vs its own flowables laid out once \(demo\) +{N}x +<= 1\.2x +(yes|no)$",
         rf"^`iso10002 --help` vs `python -c \"import click, yaml, pydantic\"` +{N}x +<= 2x +(yes|no)$",
         rf"^`iso10002 score FILE` vs `python -c \"import click, yaml, pydantic\"` +{N}x +<= 2x +(yes|no)$",
+        rf"^cold start of the app in Chromium vs a hello-world Streamlit app +{N}x +<= 1\.2x +(yes|no)$",
         r"^20 simulated users on PostgreSQL, p95 vs one user +- +<= 1\.5x +not measured$",
     ],
     "bench_report_pdf.py": [

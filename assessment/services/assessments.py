@@ -8,12 +8,12 @@ reason and is audited like every other change.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, or_, select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from assessment import text_limits as limits
@@ -54,12 +54,10 @@ EDITABLE_FIELDS = ("title", "scope", "team", "start_date", "end_date")
 
 __all__ = [
     "EDITABLE_FIELDS",
-    "AssessmentMenu",
     "AssessmentRecord",
     "OpenAssessment",
     "StoredResponse",
     "archive_assessment",
-    "assessment_menu",
     "create_assessment",
     "edit_assessment",
     "get_assessment",
@@ -114,14 +112,14 @@ class OpenAssessment:
 
 # What a record is made of, read as plain columns: a list of thousands of assessments is built
 # from rows several times faster than from ORM objects, and the record needs nothing more.
-_COLUMNS = (
+RECORD_COLUMNS = (
     *Assessment.__table__.columns,
     Organization.name.label("organization_name"),
     ChecklistSnapshot.checklist_id,
 )
 
 
-def _record(
+def record_from_row(
     row: Assessment | Row[Any], organization_name: str, checklist_id: str | None
 ) -> AssessmentRecord:
     return AssessmentRecord(
@@ -160,7 +158,7 @@ def assessment_record(session: Session, row: Assessment) -> AssessmentRecord:
             ChecklistSnapshot.content_hash == row.checklist_hash
         )
     )
-    return _record(row, organization_row(session, row.organization_id).name, checklist_id)
+    return record_from_row(row, organization_row(session, row.organization_id).name, checklist_id)
 
 
 def _check_dates(start: date | None, end: date | None) -> None:
@@ -289,7 +287,7 @@ def list_assessments(
                 session, store, actor, organization_id, Permission.VIEW, what="see its assessments"
             )
         query = (
-            select(*_COLUMNS)
+            select(*RECORD_COLUMNS)
             .join(Organization, Organization.id == Assessment.organization_id)
             .join(ChecklistSnapshot, ChecklistSnapshot.content_hash == Assessment.checklist_hash)
         )
@@ -301,79 +299,7 @@ def list_assessments(
         if not include_archived:
             query = query.where(Assessment.archived.is_(False))
         rows = session.execute(query.order_by(Organization.name, Assessment.id))
-        return [_record(row, row.organization_name, row.checklist_id) for row in rows]
-
-
-@dataclass(frozen=True)
-class AssessmentMenu:
-    """What a picker of organization and assessment needs, read without loading every
-    assessment: a consultant's portfolio may hold thousands, and the pickers are drawn on
-    every rerun of every page.
-
-    `organizations`: the organizations with an assessment that is not archived, by name.
-    `candidates`: every assessment (not archived) of the organizations asked about, of those
-    of the assessments asked about and of `current_work`'s, so a choice among them can be
-    resolved and its organization's assessments listed.
-    `current_work`: the newest assessment being worked on (in progress or in review), else the
-    newest of all; None when there is none.
-    """
-
-    organizations: dict[int, str]
-    candidates: tuple[AssessmentRecord, ...]
-    current_work: AssessmentRecord | None
-
-    def of_organization(self, organization_id: int) -> list[AssessmentRecord]:
-        return [r for r in self.candidates if r.organization_id == organization_id]
-
-
-WORKING_STAGES = (AssessmentStatus.IN_PROGRESS.value, AssessmentStatus.IN_REVIEW.value)
-
-
-def assessment_menu(
-    store: Store,
-    actor: Actor,
-    *,
-    assessment_ids: Collection[int] = (),
-    organization_ids: Collection[int] = (),
-) -> AssessmentMenu:
-    """The pickers' choices around the assessments and organizations a page may show (those
-    in its link or this session's choice): three indexed queries whatever the portfolio's
-    size, and only what the actor may see."""
-    with store.transaction() as session:
-        visible = actor.visible_organizations()
-        shown: ColumnElement[bool] = Assessment.archived.is_(False)
-        if visible is not None:
-            shown = shown & Assessment.organization_id.in_(visible)
-        names = session.execute(
-            select(Organization.id, Organization.name).where(
-                Organization.id.in_(select(Assessment.organization_id).where(shown))
-            )
-        ).all()
-        # Two aggregates, not a sort of every assessment by stage.
-        current_id = session.scalar(
-            select(func.max(Assessment.id)).where(shown, Assessment.status.in_(WORKING_STAGES))
-        ) or session.scalar(select(func.max(Assessment.id)).where(shown))
-        wanted_ids = {*assessment_ids, *([current_id] if current_id is not None else [])}
-        organizations_asked = select(Assessment.organization_id).where(
-            Assessment.id.in_(sorted(wanted_ids))
-        )
-        rows = session.execute(
-            select(*_COLUMNS)
-            .join(Organization, Organization.id == Assessment.organization_id)
-            .join(ChecklistSnapshot, ChecklistSnapshot.content_hash == Assessment.checklist_hash)
-            .where(shown)
-            .where(
-                or_(
-                    Assessment.organization_id.in_(sorted(set(organization_ids))),
-                    Assessment.organization_id.in_(organizations_asked),
-                )
-            )
-            .order_by(Assessment.id)
-        )
-        candidates = tuple(_record(row, row.organization_name, row.checklist_id) for row in rows)
-    by_name = sorted(names, key=lambda pair: (pair[1].casefold(), pair[0]))
-    current = next((r for r in candidates if r.id == current_id), None)
-    return AssessmentMenu(dict(by_name), candidates, current)
+        return [record_from_row(row, row.organization_name, row.checklist_id) for row in rows]
 
 
 def get_assessment(store: Store, actor: Actor, assessment_id: int) -> AssessmentRecord:

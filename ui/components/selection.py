@@ -19,7 +19,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from assessment.services.assessments import AssessmentMenu, AssessmentRecord, assessment_menu
+from assessment import text_limits as limits
+from assessment.services.assessment_menu import AssessmentMenu, assessment_menu
+from assessment.services.assessments import AssessmentRecord
 from assessment.storage.store import Store
 from assessment.workflow.stages import AssessmentStatus
 from ui.components import notices
@@ -32,6 +34,7 @@ ASSESSMENT_PARAM = "assessment"
 CHOSEN_KEY = "selection_chosen"  # Choice: the one truth of this session
 ORGANIZATION_KEY = "selection_organization"  # the sidebar picker (an organization id)
 ASSESSMENT_KEY = "selection_assessment"  # the sidebar picker (an assessment id)
+SEARCH_KEY = "selection_search"  # the sidebar's search box, shown when there are many organizations
 NOTICE_KEY = "selection"  # the page's message for the next run (ui/components/notices.py)
 
 
@@ -180,11 +183,37 @@ def assessment_label(record: AssessmentRecord) -> str:
     return f"{record.title} ({when}, {record.status.label.lower()}{archived})"
 
 
+def _organization_search(menu: AssessmentMenu, search: str) -> None:
+    """Past the picker's limit (a consultancy with hundreds of clients), a search box finds an
+    organization by part of its name; the box lists the first ones that match."""
+    if not (menu.more_organizations or search):
+        return
+    st.sidebar.text_input(
+        "Find an organization",
+        key=SEARCH_KEY,
+        max_chars=limits.NAME,
+        placeholder="part of its name",
+    )
+    if search and not menu.organizations:
+        st.sidebar.caption(f"No organization's name holds '{md_escape(search)}'.")
+    elif menu.more_organizations:
+        st.sidebar.caption(
+            f"The first {len(menu.organizations)} by name are listed: type part of a name "
+            "to find another."
+        )
+
+
 def selected_assessment(store: Store) -> AssessmentRecord | None:
     """Draw the sidebar pickers and return the chosen assessment (None when there is none)."""
     assessment_ids, organization_ids = _asked()
+    searched = st.session_state.get(SEARCH_KEY)
+    search = searched.strip() if isinstance(searched, str) else ""
     menu = assessment_menu(
-        store, current_actor(), assessment_ids=assessment_ids, organization_ids=organization_ids
+        store,
+        current_actor(),
+        assessment_ids=assessment_ids,
+        organization_ids=organization_ids,
+        organization_search=search,
     )
     if menu.current_work is None:
         st.sidebar.caption(
@@ -194,9 +223,12 @@ def selected_assessment(store: Store) -> AssessmentRecord | None:
     chosen = _resolve(menu, menu.current_work)
     _remember(chosen)
     mine = {r.id: r for r in menu.of_organization(chosen.organization_id)}
+    _organization_search(menu, search)
+    # The chosen organization stays in the box even when a search leaves it out.
+    organizations = {chosen.organization_id: chosen.organization_name, **menu.organizations}
     record_picker(
         "Organization",
-        menu.organizations,
+        dict(sorted(organizations.items(), key=lambda pair: (pair[1].casefold(), pair[0]))),
         chosen.organization_id,
         key=ORGANIZATION_KEY,
         on_change=_organization_picked,
