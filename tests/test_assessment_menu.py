@@ -73,7 +73,8 @@ def test_the_menu_holds_only_what_the_actor_may_see(demo, six):
     )
     assert list(menu.organizations) == [birch]
     assert {r.organization_id for r in menu.candidates} == {birch}
-    assert menu.current_work is not None and menu.current_work.organization_id == birch
+    assert menu.current_work is not None
+    assert menu.current_work.organization_id == birch
 
 
 def test_an_organization_whose_assessments_are_all_archived_is_not_listed(demo, six):

@@ -9,6 +9,7 @@ import pytest
 
 from assessment.access.roles import Actor, Role
 from assessment.checklist.loader import checklist_from_text
+from assessment.errors import ConflictError
 from assessment.services import assessments as A
 from assessment.services import organizations as O
 from assessment.services import portfolio as P
@@ -113,3 +114,63 @@ def test_open_and_overdue_counts_follow_the_actions_rule(store, three):
         assert (entry.open_actions, entry.overdue_actions) == (expected_open, expected_overdue)
     assert (entries[acme.id].open_actions, entries[acme.id].overdue_actions) == (5, 2)
     assert (entries[borealis.id].open_actions, entries[borealis.id].overdue_actions) == (1, 1)
+
+
+def test_while_nothing_changes_the_list_is_not_read_again(store, three, monkeypatch):
+    P.portfolio(store, ADMIN, today=TODAY)
+    listed: list[int] = []
+    real_list = P.list_assessments
+    monkeypatch.setattr(
+        P, "list_assessments", lambda *a, **k: listed.append(1) or real_list(*a, **k)
+    )
+    P.portfolio(store, ADMIN, today=TODAY)
+    assert listed == [], "nothing changed: the kept list is shown"
+    acme = three[0]
+    create_action(store, ADMIN, acme.id, "Log phone complaints", due=TODAY - timedelta(days=1))
+    entry = next(e for e in P.portfolio(store, ADMIN, today=TODAY) if e.record.id == acme.id)
+    assert listed == [1]
+    assert (entry.open_actions, entry.overdue_actions) == (1, 1)
+
+
+def test_a_renamed_organization_shows_under_its_new_name_at_once(store, three):
+    P.portfolio(store, ADMIN, today=TODAY)
+    acme = O.get_organization(store, ADMIN, three[0].organization_id)
+    O.rename_organization(store, ADMIN, acme.id, "Acme Water Ltd", expected_version=acme.version)
+    names = {e.record.organization_name for e in P.portfolio(store, ADMIN, today=TODAY)}
+    assert "Acme Water Ltd" in names
+    assert "Acme Water" not in names
+
+
+def test_a_kept_list_is_never_shown_to_someone_who_may_see_less(store, three):
+    P.portfolio(store, ADMIN, today=TODAY)
+    acme = three[0]
+    viewer = Actor(name="Vi", roles={acme.organization_id: Role.VIEWER})
+    assert [e.record.id for e in P.portfolio(store, viewer, today=TODAY)] == [acme.id]
+
+
+def test_each_committed_change_counts_once_and_a_refused_one_not_at_all(store, three):
+    acme, borealis = three[0], three[1]
+    before = A.get_assessment(store, ADMIN, acme.id).change_count
+    other = A.get_assessment(store, ADMIN, borealis.id).change_count
+    # One transaction, several events (score, notes): one more.
+    set_response(
+        store, ADMIN, acme.id, "4.1.a", Response(score=3, notes="Seen"), expected_version=0
+    )
+    assert A.get_assessment(store, ADMIN, acme.id).change_count == before + 1
+    with pytest.raises(ConflictError):  # a stale version: refused, nothing written
+        set_response(store, ADMIN, acme.id, "4.1.a", Response(score=4), expected_version=0)
+    assert A.get_assessment(store, ADMIN, acme.id).change_count == before + 1
+    assert A.get_assessment(store, ADMIN, borealis.id).change_count == other
+
+
+def test_active_assessment_counts_leave_out_archived_ones_and_other_clients(store, three):
+    acme, borealis, _ = three
+    checklist = checklist_from_text(SMALL_CHECKLIST, "small.yaml")
+    A.create_assessment(store, ADMIN, acme.organization_id, checklist, "Acme Water 2027")
+    A.archive_assessment(store, ADMIN, borealis.id, expected_version=borealis.version)
+    assert O.active_assessment_counts(store, ADMIN) == {
+        acme.organization_id: 2,
+        three[2].organization_id: 1,
+    }
+    viewer = Actor(name="Vi", roles={acme.organization_id: Role.VIEWER})
+    assert O.active_assessment_counts(store, viewer) == {acme.organization_id: 2}

@@ -84,6 +84,7 @@ class AssessmentRecord:
     checklist_hash: str
     version: int
     sign_off: SignOff | None = None  # set while the assessment is final
+    change_count: int = 0  # committed transactions that changed it: moves with every change
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ def record_from_row(
         checklist_hash=row.checklist_hash,
         version=row.version,
         sign_off=_sign_off(row),
+        change_count=row.change_count,
     )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from assessment.access.roles import Actor, Permission
 from assessment.services.guard import reachable_assessment
-from assessment.storage.store import Store
+from assessment.storage.store import CHANGED_ASSESSMENTS, Store
 from assessment.storage.tables import Assessment, AuditEvent
 from assessment.timestamps import utcnow
 
@@ -65,6 +65,8 @@ def record(
     before, after = _plain(before), _plain(after)
     if before == after:
         return
+    if assessment_id is not None:  # counted when the transaction ends (storage/store.py)
+        session.info.setdefault(CHANGED_ASSESSMENTS, set()).add(assessment_id)
     session.add(
         AuditEvent(
             at=at or utcnow(),

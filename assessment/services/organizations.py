@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,11 +16,12 @@ from assessment.services.audit import record
 from assessment.services.guard import reachable_organization, require_admin
 from assessment.services.versions import check_version, conflict, versioned_write
 from assessment.storage.store import Store
-from assessment.storage.tables import Organization, possible_id
+from assessment.storage.tables import Assessment, Organization, possible_id
 
 # The public surface (tests/test_services_contract.py holds it to the contract).
 __all__ = [
     "OrganizationRecord",
+    "active_assessment_counts",
     "archive_organization",
     "create_organization",
     "get_organization",
@@ -106,6 +107,21 @@ def list_organizations(
         if not include_archived:
             query = query.where(Organization.archived.is_(False))
         return [_as_record(r) for r in session.scalars(query)]
+
+
+def active_assessment_counts(store: Store, actor: Actor) -> dict[int, int]:
+    """How many assessments (not archived) each organization the actor belongs to has,
+    counted by the database: an overview of thousands needs the counts, not the rows."""
+    with store.transaction() as session:
+        query = (
+            select(Assessment.organization_id, func.count(Assessment.id))
+            .where(Assessment.archived.is_(False))
+            .group_by(Assessment.organization_id)
+        )
+        visible = actor.visible_organizations()
+        if visible is not None:
+            query = query.where(Assessment.organization_id.in_(visible))
+        return {organization_id: count for organization_id, count in session.execute(query)}
 
 
 def get_organization(store: Store, actor: Actor, organization_id: int) -> OrganizationRecord:

@@ -2,13 +2,18 @@
 
 Scoring 600 assessments takes seconds, and a portfolio is drawn on every click. Each
 assessment's figures are therefore kept per store and reused while nothing in it changed:
-every change writes an audit event, so the newest event id and the event count of an
-assessment (one grouped query for all of them) tell which ones must be scored again. A score
-given in one assessment rescores that one, not the portfolio.
+every transaction that changes an assessment counts one more on its `change_count`
+(storage/store.py), so the counts tell which ones must be scored again. A score given in one
+assessment rescores that one, not the portfolio.
+
+And most clicks change nothing at all: the whole list is kept too, while a few sums over the
+assessments and organizations (`_state`, two aggregate queries) stay the same, so reading it
+again costs those two queries rather than every assessment's row.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from threading import Lock
@@ -20,7 +25,7 @@ from assessment.access.roles import Actor
 from assessment.scoring.verdict import Verdict
 from assessment.services.assessments import AssessmentRecord, list_assessments, open_assessment
 from assessment.storage.store import Store
-from assessment.storage.tables import ActionRow, AuditEvent, Organization
+from assessment.storage.tables import ActionRow, Assessment, Organization
 from assessment.workflow.corrective_action import OPEN_STATUSES
 
 # The public surface (tests/test_services_contract.py holds it to the contract).
@@ -73,23 +78,33 @@ class _Figures:
     verdict: Verdict
 
 
-_Stamp = tuple[int, int, int, str, date]  # newest event, event count, version, checklist, today
+_Stamp = tuple[int, int, str, date]  # change count, version, checklist, today
 _figures: WeakKeyDictionary[Store, dict[int, tuple[_Stamp, _Figures]]] = WeakKeyDictionary()
 _figures_lock = Lock()
 
+# The last lists, per store: (state, who may see what, archived shown, today) -> entries.
+_ListKey = tuple[tuple[int, ...], frozenset[int] | None, bool, date]
+_lists: WeakKeyDictionary[Store, OrderedDict[_ListKey, list[PortfolioEntry]]] = WeakKeyDictionary()
+KEPT_LISTS = 16  # a few users' views of one portfolio, each with and without archived ones
 
-def _change_marks(store: Store, ids: list[int]) -> dict[int, tuple[int, int]]:
-    """(newest audit event id, event count) per assessment, in one grouped query."""
+
+def _state(store: Store) -> tuple[int, ...]:
+    """What moves with any change a portfolio shows: a new or deleted assessment (the count),
+    any change in one (its change count; an edit of its own fields bumps its version too), an
+    organization renamed, archived or added (their count and versions)."""
     with store.transaction() as session:
-        query = select(
-            AuditEvent.assessment_id, func.max(AuditEvent.id), func.count(AuditEvent.id)
-        ).group_by(AuditEvent.assessment_id)
-        if len(ids) <= 1000:
-            query = query.where(AuditEvent.assessment_id.in_(ids))
-        # Without the filter, events of no assessment come too (assessment_id None): dropped.
-        return {
-            aid: (newest, count) for aid, newest, count in session.execute(query) if aid is not None
-        }
+        assessments = session.execute(
+            select(
+                func.count(Assessment.id),
+                func.coalesce(func.sum(Assessment.change_count), 0),
+                func.coalesce(func.sum(Assessment.version), 0),
+                func.coalesce(func.max(Assessment.id), 0),
+            )
+        ).one()
+        organizations = session.execute(
+            select(func.count(Organization.id), func.coalesce(func.sum(Organization.version), 0))
+        ).one()
+    return (*(int(v) for v in assessments), *(int(v) for v in organizations))
 
 
 def _figures_of(store: Store, actor: Actor, record: AssessmentRecord, stamp: _Stamp) -> _Figures:
@@ -110,12 +125,17 @@ def portfolio(
     """Each assessment the actor can see, scored, with its open and overdue action counts
     (overdue as of `today`)."""
     today = today or date.today()
+    key = (_state(store), actor.visible_organizations(), include_archived, today)
+    with _figures_lock:
+        kept = _lists.setdefault(store, OrderedDict())
+        if key in kept:
+            kept.move_to_end(key)
+            return list(kept[key])
     records = list_assessments(store, actor, include_archived=include_archived)
     counts = _action_counts(store, [r.id for r in records], today)
-    marks = _change_marks(store, [r.id for r in records])
     entries = []
     for record in records:
-        stamp = (*marks.get(record.id, (0, 0)), record.version, record.checklist_hash, today)
+        stamp = (record.change_count, record.version, record.checklist_hash, today)
         figures = _figures_of(store, actor, record, stamp)
         entries.append(
             PortfolioEntry(
@@ -126,4 +146,9 @@ def portfolio(
                 *counts.get(record.id, (0, 0)),
             )
         )
-    return entries
+    with _figures_lock:
+        kept = _lists.setdefault(store, OrderedDict())
+        kept[key] = entries
+        while len(kept) > KEPT_LISTS:
+            kept.popitem(last=False)
+    return list(entries)

@@ -7,12 +7,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from threading import Lock
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session
 
 from assessment.checklist.model import Checklist
 from assessment.storage.database import make_engine, session_factory
 from assessment.storage.schema import upgrade_database
+from assessment.storage.tables import Assessment
+
+# Session.info key: the assessments whose changes this transaction recorded (services/audit.py).
+CHANGED_ASSESSMENTS = "changed_assessments"
 
 
 class Store:
@@ -33,9 +37,26 @@ class Store:
         """One unit of work: everything in it is committed together or not at all."""
         with self._sessions.begin() as session:
             yield session
+            _count_changes(session)
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _count_changes(session: Session) -> None:
+    """Last in a transaction that recorded changes: each assessment it changed counts one more.
+
+    Last and in id order, so two transactions never wait on each other's counters in a cycle.
+    """
+    changed = session.info.pop(CHANGED_ASSESSMENTS, None)
+    if not changed:
+        return
+    session.execute(
+        update(Assessment)
+        .where(Assessment.id.in_(sorted(changed)))
+        .values(change_count=Assessment.change_count + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 class SnapshotCache:

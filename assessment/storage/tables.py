@@ -106,6 +106,9 @@ class Assessment(Base):
     signed_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     sign_off_verdict: Mapped[str | None] = mapped_column(String(20), nullable=True)
     sign_off_statement: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # How many committed transactions recorded a change of this assessment (Store.transaction
+    # counts them): what the portfolio compares to know which figures to compute again.
+    change_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ResponseRow(Base):

@@ -19,6 +19,7 @@ from assessment.errors import UserError
 from assessment.services.assessments import AssessmentRecord, list_assessments
 from assessment.services.organizations import (
     OrganizationRecord,
+    active_assessment_counts,
     archive_organization,
     create_organization,
     list_organizations,
@@ -103,11 +104,8 @@ def _empty(store: Store, actor: Actor, show_archived: bool) -> None:
 
 
 def _overview(
-    organizations: list[OrganizationRecord], actor: Actor, assessments: list[AssessmentRecord]
+    organizations: list[OrganizationRecord], actor: Actor, counts: dict[int, int]
 ) -> None:
-    counts: dict[int, int] = {}
-    for record in assessments:
-        counts[record.organization_id] = counts.get(record.organization_id, 0) + 1
     table = pd.DataFrame(
         [
             {
@@ -122,18 +120,15 @@ def _overview(
     st.dataframe(table, hide_index=True, width="stretch")
 
 
-def _organization_picked(
-    by_id: dict[int, OrganizationRecord], assessments: list[AssessmentRecord]
-) -> None:
+def _organization_picked(store: Store, by_id: dict[int, OrganizationRecord]) -> None:
     value = st.session_state.get(CHOICE_KEY)
     if value in by_id:
-        selection.select_organization(value, assessments)
+        theirs = list_assessments(store, current_actor(), value)
+        selection.select_organization(value, theirs)
         selection.hold(HELD_KEY, value)
 
 
-def _choose(
-    organizations: list[OrganizationRecord], assessments: list[AssessmentRecord]
-) -> OrganizationRecord:
+def _choose(store: Store, organizations: list[OrganizationRecord]) -> OrganizationRecord:
     """The organization shown: the one chosen in the sidebar (the same client on every page),
     unless the user picks another here, which then becomes the choice everywhere."""
     by_id = {o.id: o for o in organizations}
@@ -147,7 +142,7 @@ def _choose(
         held,
         key=CHOICE_KEY,
         on_change=_organization_picked,
-        args=(by_id, assessments),
+        args=(store, by_id),
     )
     return by_id[chosen]
 
@@ -310,6 +305,5 @@ def render() -> None:
     if not organizations:
         _empty(store, actor, show_archived)
         return
-    assessments = list_assessments(store, actor)
-    _overview(organizations, actor, assessments)
-    _panel(store, actor, _choose(organizations, assessments))
+    _overview(organizations, actor, active_assessment_counts(store, actor))
+    _panel(store, actor, _choose(store, organizations))
