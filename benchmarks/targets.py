@@ -10,9 +10,12 @@ on how fast the machine is:
 - the PDF pack against its own flowables laid out once (bench_report_pdf.py, the demo);
 - `iso10002 --help` and `iso10002 score FILE` against `python -c "import click, yaml,
   pydantic"`, each a fresh process, runs interleaved;
-- the app's cold start in Chromium against a hello-world Streamlit app's (bench_cold_start.py).
+- the app's cold start in Chromium against a hello-world Streamlit app's (bench_cold_start.py);
+- twenty simulated users on one app process over PostgreSQL, the p95 of an act against one
+  user's (bench_users.py).
 
-A target not measured yet (twenty users on PostgreSQL) is listed as such, never given a figure.
+A target that cannot be measured here (the 60,003-assessment portfolio without `--full`) is
+listed as such, never given a figure.
 
 Run on demand (figures are printed; nothing is asserted):
 
@@ -40,6 +43,7 @@ import bench_clicks
 import bench_cold_start
 import bench_pages
 import bench_report_pdf
+import bench_users
 import streamlit.config
 import streamlit.logger
 
@@ -162,6 +166,15 @@ def cold_start(rounds: int) -> Target:
     return Target(what, found["ratio"]["median"], 1.2)
 
 
+def users(count: int, seconds: float) -> Target:
+    found = bench_users.run(count, seconds)
+    ratio = found["p95_ratio"]
+    assert isinstance(ratio, float)
+    return Target(
+        f"{count} simulated users on {found['engine']}, one process, p95 vs one user", ratio, 1.5
+    )
+
+
 def table(targets: list[Target]) -> str:
     width = max(len(t.what) for t in targets)
     lines = [
@@ -191,6 +204,7 @@ def main() -> int:
         ("the PDF pack", lambda: [pdf(1 if args.smoke else 5, not args.smoke)]),
         ("the command line", lambda: command_line(2 if args.smoke else 10)),
         ("cold starts in Chromium", lambda: [cold_start(1 if args.smoke else 5)]),
+        ("users at once", lambda: [users(3, 4.0) if args.smoke else users(20, 30.0)]),
     ]
     for number, (name, step) in enumerate(steps, start=1):
         print(f"[{number}/{len(steps)}] {name} ...", flush=True)
@@ -199,7 +213,6 @@ def main() -> int:
             targets.append(
                 Target("every page's rerun at 60,003 vs 63 assessments (--full)", None, 1.3)
             )
-    targets.append(Target("20 simulated users on PostgreSQL, p95 vs one user", None, 1.5))
     print(table(targets))
     return 0
 

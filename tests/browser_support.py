@@ -48,8 +48,8 @@ def served_app(
     long run never fills a pipe nobody reads, and a server that does not start says why.
     """
     port = free_port()
-    env = {**os.environ, "ISO10002_DATA_DIR": str(data), **settings}
-    env.pop("DATABASE_URL", None)
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # unless given below
+    env |= {"ISO10002_DATA_DIR": str(data), **settings}
     log_path = data.parent / "streamlit.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:

@@ -57,6 +57,12 @@ FIGURES: dict[str, list[str]] = {
         rf"^hello world +{N} +{N} +{N} +{N}$",
         rf"^ratio +{N}x$",
     ],
+    "bench_users.py": [
+        r"^== users on one app process \((PostgreSQL|SQLite)\), an act every 2 s each, ms$",
+        rf"^ +1 +{N} +{N} +{N} +{N}$",
+        rf"^ +3 +{N} +{N} +{N} +{N}$",
+        rf"^p95 ratio {N}x$",
+    ],
     "bench_evidence_verify.py": [
         rf"^stored {N} files \({N} MB\) in {N} s \({N} ms each, fsync included\)$",
         rf"^verify_vault: hash {N} files +{TIMING_S}$",
@@ -86,7 +92,7 @@ FIGURES: dict[str, list[str]] = {
         rf"^`iso10002 --help` vs `python -c \"import click, yaml, pydantic\"` +{N}x +<= 2x +(yes|no)$",
         rf"^`iso10002 score FILE` vs `python -c \"import click, yaml, pydantic\"` +{N}x +<= 2x +(yes|no)$",
         rf"^cold start of the app in Chromium vs a hello-world Streamlit app +{N}x +<= 1\.2x +(yes|no)$",
-        r"^20 simulated users on PostgreSQL, p95 vs one user +- +<= 1\.5x +not measured$",
+        rf"^3 simulated users on (PostgreSQL|SQLite), one process, p95 vs one user +{N}x +<= 1\.5x +(yes|no)$",
     ],
     "bench_report_pdf.py": [
         rf"^gather_report \(demo assessment 2\): {N} ms$",

@@ -1,0 +1,186 @@
+"""Time twenty simulated users on one app process against one user, over PostgreSQL.
+
+Each user is a real Streamlit session: a websocket to `streamlit run app.py` on 127.0.0.1,
+speaking Streamlit's own protocol, as a browser tab does. An act is what a click causes: the
+user asks for a rerun of the Scoring page and waits until the server says the script finished
+(every element of the page received). Every user acts once every 2 s (or at once when the
+previous act took longer), starting spread over the first 2 s. The app runs in single-user
+mode on the demo data, in a PostgreSQL schema of its own that is dropped afterwards; without a
+PostgreSQL server (`ISO10002_TEST_POSTGRES_URL`, default 127.0.0.1:5432, database `test`) it
+says so and uses SQLite. The count of users and the time are bounded.
+
+Run on demand (figures are printed; nothing is asserted):
+
+    .venv/bin/python benchmarks/bench_users.py [--users 20] [--seconds 30] [--json] [--smoke]
+
+It prints for one user and for the many: acts done, p50 and p95 of an act in ms, acts per
+second, and the ratio of the p95s (`--json`: the same as JSON). `--smoke` is a check that the
+benchmark still runs, in seconds: 3 users for 4 s; its figures are real but say nothing of
+speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # the served-app helper lives with the tests
+
+from bench_portfolio import percentile, postgres_reason, postgres_target  # noqa: E402
+from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+from streamlit.util import calc_hash  # noqa: E402
+from websockets.asyncio.client import connect  # noqa: E402
+
+from assessment.access.roles import Actor  # noqa: E402
+from assessment.demo.builder import load_demo  # noqa: E402
+from assessment.storage.store import Store  # noqa: E402
+from tests.browser_support import served_app  # noqa: E402
+
+PERIOD_S = 2.0  # one act every 2 s per user
+MAX_USERS, MAX_SECONDS = 50, 120
+PAGE = "scoring"  # the URL path of the page every act reruns
+
+
+@dataclass(frozen=True)
+class Phase:
+    users: int
+    acts: int
+    p50_ms: float
+    p95_ms: float
+    acts_per_s: float
+
+
+def rerun_message() -> bytes:
+    """The rerun a browser asks for when a click changes nothing else: the Scoring page."""
+    message = BackMsg()
+    message.rerun_script.query_string = ""
+    message.rerun_script.page_script_hash = calc_hash(PAGE)
+    message.rerun_script.widget_states.SetInParent()
+    return message.SerializeToString()
+
+
+async def one_act(socket) -> float:
+    started = time.perf_counter()
+    await socket.send(rerun_message())
+    while True:
+        reply = ForwardMsg()
+        reply.ParseFromString(await socket.recv())
+        if reply.WhichOneof("type") == "script_finished":
+            if reply.script_finished != ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY:
+                raise RuntimeError(f"the page did not finish: status {reply.script_finished}")
+            return (time.perf_counter() - started) * 1000
+
+
+async def user(url: str, number: int, count: int, seconds: float, times: list[float]) -> None:
+    address = url.replace("http://", "ws://") + "/_stcore/stream"
+    async with connect(address, subprotocols=["streamlit"], max_size=None) as socket:
+        await one_act(socket)  # the session's first run, untimed (a tab being opened)
+        await asyncio.sleep(PERIOD_S * number / count)
+        deadline = time.perf_counter() + seconds
+        while (now := time.perf_counter()) < deadline:
+            times.append(await one_act(socket))
+            await asyncio.sleep(max(0.0, PERIOD_S - (time.perf_counter() - now)))
+
+
+def phase(url: str, users: int, seconds: float) -> Phase:
+    times: list[float] = []
+    started = time.perf_counter()
+
+    async def everyone() -> None:
+        await asyncio.gather(*(user(url, n, users, seconds, times) for n in range(users)))
+
+    asyncio.run(everyone())
+    elapsed = time.perf_counter() - started
+    return Phase(
+        users,
+        len(times),
+        round(statistics.median(times), 1),
+        round(percentile(times, 0.95), 1),
+        round(len(times) / elapsed, 2),
+    )
+
+
+@contextlib.contextmanager
+def database() -> Iterator[tuple[str, str]]:
+    """(engine name, URL) of a database with the demo loaded, dropped afterwards."""
+    reason = postgres_reason()
+    if reason is None:
+        with postgres_target() as target:
+            load_demo(target.store, Actor.local_admin("benchmark"))
+            yield "PostgreSQL", target.store.engine.url.render_as_string(hide_password=False)
+        return
+    print(f"no PostgreSQL ({reason}): SQLite instead", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="bench_users_") as folder:
+        url = f"sqlite:///{Path(folder, 'iso10002.db').resolve()}"
+        store = Store.open(url)
+        try:
+            load_demo(store, Actor.local_admin("benchmark"))
+        finally:
+            store.dispose()
+        yield "SQLite", url
+
+
+def run(users: int, seconds: float) -> dict[str, object]:
+    with database() as (engine, url), tempfile.TemporaryDirectory() as folder:
+        data = Path(folder, "data")
+        data.mkdir()
+        settings = {
+            "DATABASE_URL": url,
+            "ISO10002_AUTH": "off",
+            # The protocol client is not a browser: it carries no XSRF cookie.
+            "STREAMLIT_SERVER_ENABLE_XSRF_PROTECTION": "false",
+        }
+        with served_app(data, REPO, **settings) as served:
+            alone = phase(served, 1, seconds)
+            many = phase(served, users, seconds)
+    return {
+        "engine": engine,
+        "one": asdict(alone),
+        "many": asdict(many),
+        "p95_ratio": round(many.p95_ms / alone.p95_ms, 2),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--users", type=int, help=f"default 20 (smoke: 3), at most {MAX_USERS}")
+    parser.add_argument("--seconds", type=float, help="per phase; default 30 (smoke: 4)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--smoke", action="store_true", help="does it still run? 3 users, 4 s")
+    args = parser.parse_args()
+    users = args.users if args.users is not None else (3 if args.smoke else 20)
+    seconds = args.seconds if args.seconds is not None else (4.0 if args.smoke else 30.0)
+    if not 1 <= users <= MAX_USERS:
+        parser.error(f"--users must be 1 to {MAX_USERS}")
+    if not 0 < seconds <= MAX_SECONDS:
+        parser.error(f"--seconds must be more than 0 and at most {MAX_SECONDS}")
+    found = run(users, seconds)
+    if args.json:
+        print(json.dumps(found, indent=2))
+        return 0
+    print(f"== users on one app process ({found['engine']}), an act every 2 s each, ms")
+    print(f"{'users':>5} {'acts':>6} {'p50':>8} {'p95':>8} {'acts/s':>7}")
+    for key in ("one", "many"):
+        f = found[key]
+        assert isinstance(f, dict)
+        print(
+            f"{f['users']:>5} {f['acts']:>6} {f['p50_ms']:8.1f} {f['p95_ms']:8.1f} "
+            f"{f['acts_per_s']:7.2f}"
+        )
+    print(f"p95 ratio {found['p95_ratio']:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
