@@ -449,8 +449,12 @@ def test_the_action_commands(tmp_path, monkeypatch):
         "(add --again to raise another anyway)\n"
     )
     assert "A4 " not in run("action", "list", "1").output
-    again = run("action", "raise", "1", "-c", "8.6.a", "--again")
+    again = run("action", "raise", "1", "-c", "8.6.a", "--again", "--priority", "high")
     assert again.output == "raised A4: Address the major nonconformity on 8.6.a\n"
+    a4 = next(
+        line for line in run("action", "list", "1").output.splitlines() if line.startswith("A4 ")
+    )
+    assert "high" in a4.split(), "the priority given is kept when raised from a finding"
 
 
 def test_the_burndown_command_counts_open_actions_per_week(tmp_path, monkeypatch):

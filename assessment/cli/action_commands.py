@@ -111,6 +111,7 @@ def raise_command(
                     title=title,
                     owner=owner,
                     due=due_date,
+                    priority=Priority(priority),
                     again=again,
                 )
             except ActionAlreadyRaised as error:

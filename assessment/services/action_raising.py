@@ -18,7 +18,7 @@ from assessment.services.actions import add_action, to_record
 from assessment.services.assessment_rows import editable_row
 from assessment.services.assessments import load_parts
 from assessment.storage.store import Store
-from assessment.workflow.corrective_action import ActionLink, ActionRecord
+from assessment.workflow.corrective_action import ActionLink, ActionRecord, Priority
 
 # The public surface (tests/test_services_contract.py holds it to the contract).
 __all__ = ["raise_from_finding"]
@@ -33,6 +33,7 @@ def raise_from_finding(
     title: str | None = None,
     owner: str = "",
     due: date | None = None,
+    priority: Priority = Priority.MEDIUM,
     again: bool = False,
 ) -> ActionRecord:
     """Raise an action for the findings of some criteria, carrying over the worst finding.
@@ -78,6 +79,7 @@ def raise_from_finding(
             owner=owner,
             due=due,
             finding=worst,
+            priority=Priority(priority),
             raised_on=date.today(),
         )
         return to_record(row)
