@@ -88,6 +88,11 @@ def test_the_chosen_assessment_stays_through_every_page_and_a_reload(page):
     choose(page, "Assessment", "Complaints-handling gap analysis")  # not the default one
     for title in ("Scoring", "Corrective actions", "Evidence", "Dashboard", "History", "Reports"):
         go(page, title)
+        # The new page's own name at its top, so what follows is not read off the last page
+        # while this one is still being drawn.
+        main = page.locator("[data-testid='stMain']")
+        main.get_by_text(title.upper(), exact=True).wait_for()
+        wait_until_drawn(page)
         assert heading(page) == KESTREL, title
         assert (
             "Complaints-handling gap analysis"
