@@ -16,13 +16,18 @@ from tests.people import ADMIN
 MORE = ("Birch Lane Dairy", "Cedar 100% Care", "dune_water", "Elm Row Rail")
 
 
+def add_more(store) -> None:
+    """The four organizations of MORE, each with an assessment."""
+    checklist = find_checklist("iso10002-2018")
+    for name in MORE:
+        organization = create_organization(store, ADMIN, name)
+        create_assessment(store, ADMIN, organization.id, checklist, f"{name} review")
+
+
 @pytest.fixture
 def six(demo):
     """The demo's two clients and four more, each with an assessment: {name: organization id}."""
-    checklist = find_checklist("iso10002-2018")
-    for name in MORE:
-        organization = create_organization(demo, ADMIN, name)
-        create_assessment(demo, ADMIN, organization.id, checklist, f"{name} review")
+    add_more(demo)
     return {o.name: o.id for o in list_organizations(demo, ADMIN)}
 
 
@@ -42,10 +47,7 @@ def test_past_the_limit_the_first_ones_are_listed_and_more_is_said(demo, six):
 @pytest.fixture
 def both(store):
     """The same four organizations and their assessments, on SQLite and on PostgreSQL."""
-    checklist = find_checklist("iso10002-2018")
-    for name in MORE:
-        organization = create_organization(store, ADMIN, name)
-        create_assessment(store, ADMIN, organization.id, checklist, f"{name} review")
+    add_more(store)
     return store
 
 
