@@ -79,6 +79,11 @@ def clicks(rounds: int) -> list[Target]:
     ]
 
 
+def worst_of(growth: dict[str, float], what: str, limit: float) -> Target:
+    worst = max(growth, key=lambda title: growth[title])
+    return Target(f"{what} (worst: {worst})", round(growth[worst], 2), limit)
+
+
 def pages(sizes: list[str], rounds: int) -> list[Target]:
     """The worst page's growth from the smallest portfolio to each larger one."""
     with contextlib.ExitStack() as stack, contextlib.redirect_stdout(io.StringIO()):
@@ -92,24 +97,10 @@ def pages(sizes: list[str], rounds: int) -> list[Target]:
             for title in result.pages
         }
         sizes_said = f"{data.assessments:,} vs {small[1].assessments:,} assessments"
-        worst = max(growth, key=lambda title: growth[title])
-        targets.append(
-            Target(
-                f"every page's rerun at {sizes_said} (worst: {worst})",
-                round(growth[worst], 2),
-                limit,
-            )
-        )
-        # Of those, the pages about the one assessment chosen in the sidebar.
         own = {t: g for t, g in growth.items() if t not in PORTFOLIO_WIDE}
-        worst_own = max(own, key=lambda title: own[title])
-        targets.append(
-            Target(
-                f"  of them, a page of one assessment (worst: {worst_own})",
-                round(own[worst_own], 2),
-                limit,
-            )
-        )
+        targets.append(worst_of(growth, f"every page's rerun at {sizes_said}", limit))
+        # Of those, the pages about the one assessment chosen in the sidebar.
+        targets.append(worst_of(own, "  of them, a page of one assessment", limit))
     return targets
 
 

@@ -18,7 +18,7 @@ from assessment.access.roles import Actor
 from assessment.services.assessments import RECORD_COLUMNS, AssessmentRecord, record_from_row
 from assessment.storage.store import Store
 from assessment.storage.tables import Assessment, ChecklistSnapshot, Organization
-from assessment.workflow.stages import AssessmentStatus
+from assessment.workflow.stages import WORKING_STAGES
 
 # The public surface (tests/test_services_contract.py holds it to the contract).
 __all__ = [
@@ -30,7 +30,6 @@ __all__ = [
 # A drop-down longer than this is no longer read, only searched: past it, the picker lists the
 # first ones by name and a search box finds the others.
 ORGANIZATION_LIMIT = 300
-WORKING_STAGES = (AssessmentStatus.IN_PROGRESS.value, AssessmentStatus.IN_REVIEW.value)
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,9 @@ def assessment_menu(
         listed = names.all()
         # Two aggregates, not a sort of every assessment by stage.
         current_id = session.scalar(
-            select(func.max(Assessment.id)).where(shown, Assessment.status.in_(WORKING_STAGES))
+            select(func.max(Assessment.id)).where(
+                shown, Assessment.status.in_([s.value for s in WORKING_STAGES])
+            )
         ) or session.scalar(select(func.max(Assessment.id)).where(shown))
         wanted_ids = {*assessment_ids, *([current_id] if current_id is not None else [])}
         organizations_asked = select(Assessment.organization_id).where(

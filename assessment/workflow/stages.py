@@ -18,6 +18,10 @@ class AssessmentStatus(StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
+# Being worked on: what a page opens first when nothing else is chosen.
+WORKING_STAGES = (AssessmentStatus.IN_PROGRESS, AssessmentStatus.IN_REVIEW)
+
+
 @dataclass(frozen=True)
 class SignOff:
     """Who signed an assessment off as final, when, and what they stated.

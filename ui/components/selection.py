@@ -23,7 +23,7 @@ from assessment import text_limits as limits
 from assessment.services.assessment_menu import AssessmentMenu, assessment_menu
 from assessment.services.assessments import AssessmentRecord
 from assessment.storage.store import Store
-from assessment.workflow.stages import AssessmentStatus
+from assessment.workflow.stages import WORKING_STAGES
 from ui.components import notices
 from ui.components.identity import current_actor
 from ui.components.markdown import md_escape
@@ -51,8 +51,7 @@ def _url_id(name: str) -> int | None:
 
 def _work_in_progress(records: list[AssessmentRecord]) -> AssessmentRecord:
     """What to open first: the newest assessment being worked on, else the newest of all."""
-    working = (AssessmentStatus.IN_PROGRESS, AssessmentStatus.IN_REVIEW)
-    active = [r for r in records if r.status in working]
+    active = [r for r in records if r.status in WORKING_STAGES]
     return max(active or records, key=lambda r: r.id)
 
 
@@ -68,7 +67,8 @@ def _asked() -> tuple[list[int], list[int]]:
 
 
 def _resolve(menu: AssessmentMenu, current_work: AssessmentRecord) -> AssessmentRecord:
-    """The URL's assessment, else the session's, else the one being worked on."""
+    """The URL's assessment, else the session's, else the one being worked on
+    (`current_work`: the menu's, known to be there)."""
     by_id = {r.id: r for r in menu.candidates}
     url_assessment, url_organization = _url_id(ASSESSMENT_PARAM), _url_id(ORGANIZATION_PARAM)
     if url_assessment in by_id:
