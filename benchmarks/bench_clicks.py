@@ -38,9 +38,9 @@ from pathlib import Path
 
 import streamlit.config
 import streamlit.logger
-from bench_portfolio import percentile
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
+from support.stats import percentile
 
 from assessment.access.roles import Actor
 from assessment.demo.builder import load_demo

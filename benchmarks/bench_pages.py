@@ -46,9 +46,11 @@ from pathlib import Path
 
 import streamlit.config
 import streamlit.logger
-from bench_portfolio import SEED, percentile, seed_portfolio, sqlite_target
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
+from support.portfolio_databases import seed_portfolio, sqlite_target
+from support.portfolio_seed import SEED
+from support.stats import percentile
 
 from assessment.access.roles import Actor
 from assessment.demo.builder import RETAILER, load_demo

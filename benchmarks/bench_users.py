@@ -36,10 +36,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # the served-app helper lives with the tests
 
-from bench_portfolio import percentile, postgres_reason, postgres_target  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.util import calc_hash  # noqa: E402
+from support.portfolio_databases import postgres_reason, postgres_target  # noqa: E402
+from support.stats import percentile  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
 from assessment.access.roles import Actor  # noqa: E402
