@@ -7,26 +7,13 @@ misplace tables it does not know.
 
 from __future__ import annotations
 
-from functools import cache
-
 from alembic import command
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
 from assessment import __version__
 from assessment.errors import BackupError
-from assessment.storage.schema import MIGRATIONS, alembic_config
-
-
-@cache
-def known_revisions() -> tuple[str, ...]:
-    """This version's schema revisions, oldest first (the migrations form one line).
-
-    Cached: the migrations shipped with the code cannot change while it runs.
-    """
-    script = ScriptDirectory(str(MIGRATIONS))
-    return tuple(revision.revision for revision in reversed(list(script.walk_revisions())))
+from assessment.storage.schema import alembic_config, known_revisions
 
 
 def source_revision(connection: Connection) -> str:

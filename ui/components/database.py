@@ -12,7 +12,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from assessment.errors import DatabaseUnavailable
 from assessment.settings import database_url
-from assessment.storage.schema import current_revision, head_revision
+from assessment.storage.schema import (
+    current_revision,
+    head_revision,
+    is_newer_schema,
+    newer_schema_message,
+)
 from assessment.storage.store import Store
 
 
@@ -22,6 +27,8 @@ def _open(url: str) -> Store:
     current, head = current_revision(store.engine), head_revision()
     if current != head:
         store.dispose()
+        if is_newer_schema(current):
+            raise DatabaseUnavailable(newer_schema_message(where, str(current)))
         raise DatabaseUnavailable(
             f"The database at {where} is at schema revision {current or 'empty'}; this version "
             f"needs {head}. Run `iso10002 db upgrade` (after a backup), then reload this page."

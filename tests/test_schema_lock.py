@@ -1,0 +1,100 @@
+"""Schema upgrades when several processes start on one database at once, and a database that a
+newer version upgraded: on SQLite and on PostgreSQL, with real processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+
+from assessment.errors import DatabaseUnavailable
+from assessment.storage.schema import current_revision, head_revision, upgrade_database
+from assessment.storage.store import Store
+from tests.conftest import POSTGRES_URL
+
+UPGRADERS = 4
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_database(request, tmp_path: Path, postgres_reason) -> Iterator[str]:
+    """The URL of a database with no schema at all: a new SQLite file, or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'iso10002.db'}"
+        return
+    if postgres_reason:
+        pytest.skip(postgres_reason)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def test_upgrades_started_together_migrate_the_database_once(empty_database, tmp_path):
+    env = {**os.environ, "DATABASE_URL": empty_database, "ISO10002_DATA_DIR": str(tmp_path)}
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "assessment", "db", "upgrade"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(UPGRADERS)
+    ]
+    results = [(run.wait(timeout=120), *run.communicate()) for run in runs]
+    assert [code for code, _, _ in results] == [0] * UPGRADERS, results
+    upgraded = [out for _, out, _ in results if "upgraded from empty to" in out]
+    up_to_date = [out for _, out, _ in results if "is up to date" in out]
+    assert (len(upgraded), len(up_to_date)) == (1, UPGRADERS - 1), results
+    engine = create_engine(empty_database)
+    try:
+        assert current_revision(engine) == head_revision()
+        with engine.connect() as connection:
+            assert connection.scalar(text("SELECT count(*) FROM alembic_version")) == 1
+    finally:
+        engine.dispose()
+
+
+def test_a_database_upgraded_by_a_newer_version_is_refused_plainly_and_left_alone(
+    empty_database,
+):
+    store = Store.open(empty_database)
+    with store.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099_from_the_future'"))
+    with pytest.raises(DatabaseUnavailable) as refused:
+        upgrade_database(store.engine)
+    assert "schema revision 0099_from_the_future" in str(refused.value)
+    assert "a newer version has upgraded it" in str(refused.value)
+    assert current_revision(store.engine) == "0099_from_the_future"
+    store.dispose()
+
+
+def test_the_command_line_says_a_newer_version_upgraded_the_database(empty_database, tmp_path):
+    store = Store.open(empty_database)
+    with store.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099_from_the_future'"))
+    store.dispose()
+    env = {**os.environ, "DATABASE_URL": empty_database, "ISO10002_DATA_DIR": str(tmp_path)}
+    run = subprocess.run(
+        [sys.executable, "-m", "assessment", "assessments"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode != 0
+    assert "a newer version has upgraded it" in run.stderr
+    assert "Traceback" not in run.stderr + run.stdout
