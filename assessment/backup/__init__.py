@@ -32,8 +32,8 @@ from assessment.backup.archive import (
 )
 from assessment.backup.make_backup import BackupSummary, backup
 from assessment.backup.restore_backup import RestoreSummary, restore
-from assessment.backup.revisions import known_revisions
 from assessment.backup.table_dump import BATCH, SUPPORTED_ENGINES
+from assessment.storage.schema import known_revisions
 
 __all__ = [
     "BATCH",

@@ -29,8 +29,8 @@ from typing import IO, Annotated
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assessment import __version__
-from assessment.backup.revisions import known_revisions
 from assessment.errors import BackupError
+from assessment.storage.schema import known_revisions
 from assessment.storage.tables import Base
 
 FORMAT = "iso10002-backup/1"
