@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -27,6 +28,12 @@ class Kind(StrEnum):
     WHOLE = "whole number"
     NUMBER = "number"
     SWITCH = "on or off"
+    S3_URL = "an s3:// address"  # s3://bucket or s3://bucket/prefix; empty for none
+
+
+# A bucket name as S3 allows it (3 to 63 lower-case letters, digits, dots and hyphens), then an
+# optional prefix of path-safe characters.
+_S3_URL = re.compile(r"s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:/([A-Za-z0-9._\-/]*))?")
 
 
 _ON = {"on", "1", "true", "yes"}
@@ -99,6 +106,16 @@ class Setting:
             return False
         raise self._refuse(raw, "on or off")
 
+    def s3_url(self, environ: Mapping[str, str] | None = None) -> tuple[str, str] | None:
+        """(bucket, prefix) of an `s3://bucket/prefix` value; None when the value is empty."""
+        raw = self.raw(environ)
+        if not raw:
+            return None
+        match = _S3_URL.fullmatch(raw)
+        if match is None or "//" in (match.group(2) or "") or ".." in (match.group(2) or ""):
+            raise self._refuse(raw, "an address like s3://bucket or s3://bucket/prefix, or empty")
+        return match.group(1), (match.group(2) or "").strip("/")
+
     def check(self, environ: Mapping[str, str] | None = None) -> None:
         """Parse the value by its kind; an unusable one raises InvalidSetting."""
         {
@@ -108,6 +125,7 @@ class Setting:
             Kind.WHOLE: self.whole,
             Kind.NUMBER: self.number,
             Kind.SWITCH: self.switch,
+            Kind.S3_URL: self.s3_url,
         }[self.kind](environ)
 
 
@@ -139,6 +157,15 @@ EVIDENCE_MAX_MB = Setting(
     "the largest evidence file taken, in megabytes; the app's upload boxes state it",
     low=0,
     high=2000,
+)
+EVIDENCE_URL = Setting(
+    "ISO10002_EVIDENCE_URL",
+    Kind.S3_URL,
+    "",
+    "where evidence files are kept when not in the data folder: `s3://bucket/prefix` on an "
+    "S3-compatible object store (AWS S3, MinIO, Ceph), reached with boto3's own settings "
+    "(`AWS_ENDPOINT_URL`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_DEFAULT_REGION`); "
+    "what several app processes on several machines need",
 )
 AUTH = Setting(
     "ISO10002_AUTH",
@@ -183,6 +210,7 @@ SETTINGS: tuple[Setting, ...] = (
     DATABASE_URL,
     CHECKLISTS_DIR,
     EVIDENCE_MAX_MB,
+    EVIDENCE_URL,
     AUTH,
     SESSION_MINUTES,
     LOCKOUT_ATTEMPTS,

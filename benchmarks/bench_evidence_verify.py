@@ -33,7 +33,7 @@ from assessment.services import organizations as O
 from assessment.services.evidence import verify_evidence
 from assessment.storage.store import Store
 from assessment.storage.tables import EvidenceRow
-from evidence.vault import Vault, verify_vault
+from evidence.vault import FolderVault, verify_vault
 
 ADMIN = Actor.local_admin("benchmark")
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +58,7 @@ def main(count: int = 10_000, runs: int = 5, cli_runs: int = 3, warm_up: bool = 
     random.seed(10002)
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "data"
-        vault = Vault(data / "evidence", max_bytes=50 * 1024 * 1024)
+        vault = FolderVault(data / "evidence", max_bytes=50 * 1024 * 1024)
         start = time.perf_counter()
         hashes = []
         for number in range(count):

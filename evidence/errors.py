@@ -36,3 +36,9 @@ class Damaged(VaultError):
 
 class Unwritable(VaultError):
     """The vault could not be written (a full disk, a folder without permission)."""
+
+
+class Unreachable(VaultError):
+    """The place the files are kept did not answer as it should (an object store that cannot
+    be reached, a bucket that does not exist, credentials refused); nothing was read or
+    written, and nothing is known to be wrong with the files."""

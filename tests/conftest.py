@@ -131,6 +131,38 @@ def _postgres_store(reason: str | None) -> Iterator[Store]:
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a real S3 API server (moto's, in its own process) for this test run; the
+    tests that need it are skipped, with the reason, where it cannot be started."""
+    from tests.object_store import s3_server
+
+    try:
+        with s3_server(tmp_path_factory.mktemp("s3")) as endpoint:
+            yield endpoint
+    except (RuntimeError, OSError) as error:
+        pytest.skip(f"no S3 server could be started: {error}")
+
+
+@pytest.fixture
+def s3_settings(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """A bucket of this test's own, configured as the evidence store for this process (and
+    returned, for the processes a test starts)."""
+    from assessment.services.vault_access import s3_client
+    from tests.object_store import S3_ENVIRONMENT, new_bucket
+
+    settings = {
+        **S3_ENVIRONMENT,
+        "AWS_ENDPOINT_URL": s3_endpoint,
+        "ISO10002_EVIDENCE_URL": f"s3://{new_bucket(s3_endpoint)}/evidence",
+    }
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    s3_client.cache_clear()
+    yield settings
+    s3_client.cache_clear()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store(request, tmp_path: Path, postgres_reason) -> Iterator[Store]:
     """A freshly migrated database: a SQLite file in tmp_path, or a PostgreSQL schema."""

@@ -15,7 +15,7 @@ from assessment.services import assessments as A
 from assessment.services import organizations as O
 from assessment.services.responses import set_response
 from assessment.workflow.response import Response
-from evidence.vault import Vault
+from evidence.vault import FolderVault
 from tests import evidence_samples as S
 from tests.conftest import SMALL_CHECKLIST, row_counts, store_url
 from tests.people import admin
@@ -132,7 +132,7 @@ def test_verify_lists_each_problem_and_exits_1(setup, tmp_path):
     for name, content in (("a.txt", b"first\n"), ("b.txt", b"second\n")):
         (tmp_path / name).write_bytes(content)
         assert run("evidence", "add", aid, tmp_path / name, "--criteria", "4.1.a").exit_code == 0
-    vault = Vault(vault_dir, max_bytes=1024)
+    vault = FolderVault(vault_dir, max_bytes=1024)
     first, second = (
         vault.path_for(hashlib.sha256(c).hexdigest()) for c in (b"first\n", b"second\n")
     )
@@ -221,3 +221,36 @@ def test_other_errors_are_plain_too(setup, tmp_path):
     )
     assert bad_date.exit_code == 2
     assert "Invalid value for '--valid-until'" in bad_date.stderr
+
+
+def test_with_an_s3_store_files_go_to_the_bucket_and_verify_checks_it(
+    setup, s3_settings, s3_endpoint, tmp_path
+):
+    from tests.object_store import client, objects
+
+    _store, aid, vault_dir = setup
+    bucket = s3_settings["ISO10002_EVIDENCE_URL"].removeprefix("s3://").split("/")[0]
+    for name, content in (("a.txt", b"first\n"), ("b.txt", b"second\n")):
+        (tmp_path / name).write_bytes(content)
+        assert run("evidence", "add", aid, tmp_path / name, "--criteria", "4.1.a").exit_code == 0
+    first, second = (hashlib.sha256(c).hexdigest() for c in (b"first\n", b"second\n"))
+    assert objects(s3_endpoint, bucket, "evidence/") == {
+        f"{first[:2]}/{first[2:]}": b"first\n",
+        f"{second[:2]}/{second[2:]}": b"second\n",
+    }
+    assert not vault_dir.exists()  # nothing in the data folder
+    verified = run("evidence", "verify")
+    assert verified.exit_code == 0
+    assert verified.output.startswith(
+        f"ok: every file is intact (2 file records, 2 files in s3://{bucket}/evidence/ checked"
+    )
+    client(s3_endpoint).put_object(
+        Bucket=bucket, Key=f"evidence/{first[:2]}/{first[2:]}", Body=b"first, edited\n"
+    )
+    result = run("evidence", "verify")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith(f"altered: file {first} was altered")
+    got = run("evidence", "get", aid, "E1", "--out", tmp_path / "copy.txt")
+    assert got.exit_code == 1
+    assert "not served" in got.stderr
+    assert not (tmp_path / "copy.txt").exists()

@@ -25,7 +25,7 @@ from assessment.services import organizations as O
 from assessment.services.exchange import export_assessment, import_assessment
 from assessment.storage.schema import alembic_config, current_revision, head_revision
 from evidence.records import EvidenceStatus
-from evidence.vault import Vault
+from evidence.vault import FolderVault
 from tests import evidence_samples as S
 from tests.conftest import SMALL_CHECKLIST, line_of, store_url
 from tests.people import ADMIN, admin
@@ -70,7 +70,7 @@ def test_db_upgrade_from_0001_keeps_evidence_rows(store, monkeypatch, tmp_path):
 
 @pytest.fixture
 def with_evidence(store, tmp_path):
-    vault = Vault(tmp_path / "evidence", max_bytes=1024 * 1024)
+    vault = FolderVault(tmp_path / "evidence", max_bytes=1024 * 1024)
     organization = O.create_organization(store, admin("maria"), "Acme Water")
     record = A.create_assessment(store, admin("maria"), organization.id, SMALL, "Gap analysis")
     EA.add_file(
@@ -119,7 +119,7 @@ def test_portable_files_round_trip_evidence(store, with_evidence, tmp_path):
     ]
     # The same vault holds the file: nothing is wrong. An empty vault: it is reported missing.
     assert E.verify_evidence(store, ADMIN, vault).ok
-    result = E.verify_evidence(store, ADMIN, Vault(tmp_path / "elsewhere", max_bytes=1))
+    result = E.verify_evidence(store, ADMIN, FolderVault(tmp_path / "elsewhere", max_bytes=1))
     assert [(p.problem, len(p.records)) for p in result.problems] == [("missing", 2)]
 
 

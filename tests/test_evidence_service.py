@@ -27,7 +27,7 @@ from assessment.services.stage_moves import set_status
 from assessment.workflow.response import Response
 from assessment.workflow.stages import AssessmentStatus
 from evidence.records import EvidenceKind, EvidenceStatus
-from evidence.vault import Vault
+from evidence.vault import FolderVault
 from tests import evidence_samples as S
 from tests.conftest import SMALL_CHECKLIST, row_counts
 from tests.people import ADMIN, admin
@@ -39,7 +39,7 @@ LIMIT = 64 * 1024
 
 @pytest.fixture
 def vault(tmp_path):
-    return Vault(tmp_path / "data" / "evidence", max_bytes=LIMIT)
+    return FolderVault(tmp_path / "data" / "evidence", max_bytes=LIMIT)
 
 
 @pytest.fixture

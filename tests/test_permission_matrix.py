@@ -76,7 +76,7 @@ from assessment.workflow.corrective_action import ActionStatus, EffectivenessChe
 from assessment.workflow.response import Response
 from assessment.workflow.stages import AssessmentStatus
 from evidence.records import EvidenceKind, EvidenceStatus
-from evidence.vault import Vault
+from evidence.vault import FolderVault, Vault
 from tests.conftest import SMALL_CHECKLIST, _postgres_store, row_counts
 
 SMALL = checklist_from_text(SMALL_CHECKLIST, "small.yaml")
@@ -265,7 +265,7 @@ def build_world(store: Store, owner: str, vault_root: Path) -> World:
             foreign,
             newcomer.username,
             member.username,
-            Vault(vault_root, max_bytes=50 * 1024 * 1024),
+            FolderVault(vault_root, max_bytes=50 * 1024 * 1024),
         )
 
 

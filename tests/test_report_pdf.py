@@ -48,7 +48,7 @@ from assessment.services.organizations import (
 from assessment.services.responses import set_response
 from assessment.storage.store import Store
 from assessment.workflow.response import Response
-from evidence.vault import Vault
+from evidence.vault import FolderVault
 from tests.conftest import SMALL_CHECKLIST
 from tests.people import ADMIN, admin
 
@@ -130,7 +130,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
         ["7.2.a"],
         effective_date=date(2026, 11, 2),
         valid_until=date(2027, 11, 1),
-        vault=Vault(folder / "evidence", max_bytes=50 * 1024 * 1024),
+        vault=FolderVault(folder / "evidence", max_bytes=50 * 1024 * 1024),
     )
     yield store
     store.dispose()

@@ -47,6 +47,7 @@ NO_ACTOR = {
     "as_role": "a conversion, no store",
     "open_vault": "the evidence vault as configured, no database",
     "vault_errors": "the vault's errors as the toolkit's, no database",
+    "vault_at": "the vault backup and restore are given, no database",
 }
 
 

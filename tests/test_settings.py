@@ -58,6 +58,9 @@ def test_no_code_reads_the_environment_but_the_settings_module():
         (settings.AUTH, "OFF", False),
         (settings.AUTH, "yes", True),
         (settings.CHECKLISTS_DIR, "", []),
+        (settings.EVIDENCE_URL, "", None),
+        (settings.EVIDENCE_URL, "s3://acme-evidence", ("acme-evidence", "")),
+        (settings.EVIDENCE_URL, "s3://acme.evidence/team/2027/", ("acme.evidence", "team/2027")),
     ],
 )
 def test_values_are_parsed_by_their_kind(setting, value, expected):
@@ -77,6 +80,10 @@ def test_an_empty_value_means_the_default():
         (settings.EVIDENCE_MAX_MB, "1e9", "at most 2000"),
         (settings.LOCKOUT_ATTEMPTS, "1.5", "a whole number from 1 to 100"),
         (settings.AUTH, "maybe", "on or off"),
+        (settings.EVIDENCE_URL, "https://acme-evidence/x", "an address like s3://bucket"),
+        (settings.EVIDENCE_URL, "s3://Acme_Evidence", "an address like s3://bucket"),
+        (settings.EVIDENCE_URL, "s3://acme-evidence/../other", "s3://bucket/prefix"),
+        (settings.EVIDENCE_URL, "s3://acme-evidence/a//b", "s3://bucket/prefix"),
     ],
 )
 def test_an_unusable_value_is_refused_with_its_name_and_what_it_takes(setting, value, wanted):

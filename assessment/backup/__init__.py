@@ -1,4 +1,4 @@
-"""Backup and restore of the whole database and the evidence folder, as one zip archive.
+"""Backup and restore of the whole database and the evidence store (folder or S3 bucket), as one zip archive.
 
 Why an archive of JSON lines and not a copy of the database file: a copy only goes back into
 the same engine, while the usual path is from a laptop (SQLite) to a team server (PostgreSQL),
@@ -13,7 +13,7 @@ The modules, one concern each:
 - `table_dump`: rows to JSON lines and back, by column type.
 - `table_load`: inserting an archive's rows at its revision, then migrating them to the newest.
 - `sqlite_copy`: SQLite's online backup API, to take a snapshot and to swap in a restore.
-- `evidence`: the evidence folder's files, into the archive and back out.
+- `evidence`: the evidence store's files, into the archive and back out.
 - `make_backup`: `backup`, from one snapshot of the database to a complete archive.
 - `restore_backup`: `restore`, all rows in one transaction, then the evidence files.
 

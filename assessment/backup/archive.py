@@ -5,7 +5,7 @@ Kept apart from the database code so the format is readable in one place::
     manifest.json              format, created_at, engine, schema_revision, package_version,
                                tables {name: rows}, members {name: {sha256, size}}
     tables/<table>.jsonl       one JSON object per row, ordered by primary key
-    evidence/<relative path>   each file of the evidence folder, byte for byte
+    evidence/<relative path>   each file of the evidence store, byte for byte
 
 Every member is hashed as it is written and checked against the manifest before restore
 touches anything, member names are refused if they could write outside the target folder

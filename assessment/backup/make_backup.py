@@ -1,9 +1,9 @@
-"""`backup`: one snapshot of the database and the evidence folder, written as one archive.
+"""`backup`: one snapshot of the database and the evidence store, written as one archive.
 
 Consistency while the app runs: every table comes from one snapshot of the database (SQLite:
 the online backup API copies the live file, WAL included, in one step; PostgreSQL: one
 REPEATABLE READ, READ ONLY transaction), so an audit event is never in a backup without the
-change it records. The evidence folder is read after that snapshot: evidence files are only
+change it records. The evidence store is read after that snapshot: evidence files are only
 ever added, so every file the snapshot names is already there.
 """
 
@@ -26,8 +26,9 @@ from assessment.backup.revisions import source_revision
 from assessment.backup.sqlite_copy import sqlite_file, sqlite_snapshot
 from assessment.backup.table_dump import dump_table, present_tables, refuse_unsupported_engine
 from assessment.errors import BackupError
-from assessment.settings import evidence_dir as configured_evidence_dir
+from assessment.services.vault_access import vault_at
 from assessment.storage.store import Store
+from evidence.vault import FolderVault, Vault
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,9 @@ class BackupSummary:
         return sum(self.tables.values())
 
 
-def backup(store: Store, out: Path | str, evidence_dir: Path | None = None) -> BackupSummary:
-    """Write the database and the evidence folder into the zip archive `out`.
+def backup(store: Store, out: Path | str, evidence: Path | Vault | None = None) -> BackupSummary:
+    """Write the database and the evidence store (the configured one, or `evidence`: a vault or
+    a folder) into the zip archive `out`.
 
     The archive is written to a temporary file next to `out` and renamed onto it only once it
     is complete, so a failed backup never leaves a half-written archive under the requested
@@ -53,11 +55,11 @@ def backup(store: Store, out: Path | str, evidence_dir: Path | None = None) -> B
     it holds every organization's data.
     """
     out = Path(out)
-    folder = configured_evidence_dir() if evidence_dir is None else Path(evidence_dir)
-    _check_backup_target(store.engine, out, folder)
+    vault = vault_at(evidence)
+    _check_backup_target(store.engine, out, vault)
     try:
         with written_atomically(out) as part:
-            tables, evidence_files = _write_archive(store.engine, part, folder, scratch=out.parent)
+            tables, evidence_files = _write_archive(store.engine, part, vault, scratch=out.parent)
     except OSError as error:
         raise BackupError(f"the backup failed and {out} was not written: {error}") from error
     except sqlite3.Error as error:
@@ -65,7 +67,7 @@ def backup(store: Store, out: Path | str, evidence_dir: Path | None = None) -> B
     return BackupSummary(out, tables, evidence_files, out.stat().st_size)
 
 
-def _check_backup_target(engine: Engine, out: Path, evidence: Path) -> None:
+def _check_backup_target(engine: Engine, out: Path, vault: Vault) -> None:
     """Refuse targets that cannot work before writing a byte, each with the reason."""
     refuse_unsupported_engine(engine)
     if out.is_dir():
@@ -74,8 +76,8 @@ def _check_backup_target(engine: Engine, out: Path, evidence: Path) -> None:
         )
     if not out.parent.is_dir():
         raise BackupError(f"the folder {out.parent} does not exist")
-    if inside(out, evidence):
-        raise BackupError(f"the backup cannot be written inside the evidence folder {evidence}")
+    if isinstance(vault, FolderVault) and inside(out, vault.root):
+        raise BackupError(f"the backup cannot be written inside the evidence folder {vault.root}")
     database = sqlite_file(engine)
     if database is None:
         return
@@ -87,7 +89,7 @@ def _check_backup_target(engine: Engine, out: Path, evidence: Path) -> None:
 
 
 def _write_archive(
-    engine: Engine, part: Path, evidence: Path, *, scratch: Path
+    engine: Engine, part: Path, vault: Vault, *, scratch: Path
 ) -> tuple[dict[str, int], int]:
     with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         writer = MemberWriter(archive)
@@ -97,7 +99,7 @@ def _write_archive(
                 table.name: dump_table(connection, table, writer)
                 for table in present_tables(connection)
             }
-        evidence_files = dump_evidence(evidence, writer)
+        evidence_files = dump_evidence(vault, writer)
         manifest = Manifest(
             format=FORMAT,
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),

@@ -1,4 +1,4 @@
-"""`restore`: an archive back into the database and the evidence folder, all rows or none.
+"""`restore`: an archive back into the database and the evidence store, all rows or none.
 
 Restore checks the whole archive before it touches anything, writes all rows in one
 transaction (all or nothing), and only then writes evidence files.
@@ -20,9 +20,10 @@ from assessment.backup.table_dump import refuse_unsupported_engine
 from assessment.backup.table_load import load_rows
 from assessment.errors import BackupError
 from assessment.scoring.numbers import counted
-from assessment.settings import evidence_dir as configured_evidence_dir
+from assessment.services.vault_access import vault_at
 from assessment.storage.store import Store
 from assessment.storage.tables import Base
+from evidence.vault import Vault
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,12 @@ class RestoreSummary:
 def restore(
     store: Store,
     archive_path: Path | str,
-    evidence_dir: Path | None = None,
+    evidence: Path | Vault | None = None,
     *,
     replace: bool = False,
 ) -> RestoreSummary:
-    """Restore an archive into the store's database and the evidence folder.
+    """Restore an archive into the store's database and the evidence store (the configured one,
+    or `evidence`: a vault or a folder).
 
     The whole archive is checked first. Then all rows are written in one transaction: on
     PostgreSQL inside the live database (with `replace`, after TRUNCATE ... RESTART IDENTITY,
@@ -58,13 +60,13 @@ def restore(
     Without `replace` the database must hold no rows at all. Evidence files come last, each
     through a temporary file and a rename.
     """
-    folder = configured_evidence_dir() if evidence_dir is None else Path(evidence_dir)
+    vault = vault_at(evidence)
     refuse_unsupported_engine(store.engine)
     with open_archive(Path(archive_path)) as archive:
         manifest = checked_manifest(archive)
-        targets = evidence_targets(manifest, folder)
+        names = evidence_targets(manifest, vault)
         tables = _restore_database(store.engine, archive, manifest, replace=replace)
-        written, unchanged = restore_evidence(archive, manifest, targets)
+        written, unchanged = restore_evidence(archive, manifest, vault, names)
     return RestoreSummary(
         tables=tables,
         evidence_files=written,

@@ -17,7 +17,6 @@ from assessment.cli.output import say
 from assessment.cli.session import acting_user, configured_store, database_location
 from assessment.scoring.numbers import counted
 from assessment.services.guard import require_admin
-from assessment.settings import evidence_dir
 
 
 def _size(count: int) -> str:
@@ -41,10 +40,10 @@ def _size(count: int) -> str:
 )
 @reports_errors
 def backup_command(out: Path) -> None:
-    """Back up the database and the evidence folder into one archive; safe while the app runs."""
+    """Back up the database and the evidence store into one archive; safe while the app runs."""
     with configured_store(upgrade=False) as store:
         require_admin(store, acting_user(store), what="back up the whole database")
-        summary = backup(store, out, evidence_dir())
+        summary = backup(store, out)
     say(
         f"backed up {counted(len(summary.tables), 'table')} ({counted(summary.rows, 'row')}) and "
         f"{counted(summary.evidence_files, 'evidence file')} from {database_location()} to {summary.path} "
@@ -61,7 +60,7 @@ def backup_command(out: Path) -> None:
 )
 @reports_errors
 def restore_command(archive: Path, replace: bool) -> None:
-    """Restore a backup archive into the configured database and evidence folder.
+    """Restore a backup archive into the configured database and evidence store.
 
     The whole archive is checked first; the rows are written in one transaction. Without
     --replace the database must be empty.
@@ -69,7 +68,7 @@ def restore_command(archive: Path, replace: bool) -> None:
     with configured_store(upgrade=False) as store:
         if replace:  # an empty database has no accounts to check against yet
             require_admin(store, acting_user(store), what="replace the whole database")
-        summary = restore(store, archive, evidence_dir(), replace=replace)
+        summary = restore(store, archive, replace=replace)
     replaced = "; the previous data was replaced" if summary.replaced else ""
     say(
         f"restored {counted(len(summary.tables), 'table')} ({counted(summary.rows, 'row')}) and "

@@ -292,7 +292,7 @@ def verify_command() -> None:
         extras.append(f"{counted(len(report.stray), 'other file')} (not named by a hash)")
     summary = (
         f"{counted(result.records, 'file record')}, "
-        f"{counted(report.checked, 'file')} in {vault.root} checked"
+        f"{counted(report.checked, 'file')} in {vault.location} checked"
     ) + (f"; {'; '.join(extras)}" if extras else "")
     if result.problems:
         say(f"{counted(len(result.problems), 'problem')} found: {summary}")
