@@ -14,7 +14,7 @@ from assessment.settings import check_settings
 from ui.components.database import app_store
 from ui.components.markdown import md_escape
 from ui.components.selection import keep_in_url
-from ui.components.sign_in import sidebar_identity, signed_in_actor
+from ui.components.sign_in import open_requested_page, sidebar_identity, signed_in_actor
 from ui.navigation import menu_for
 
 st.set_page_config(page_title="ISO 10002 readiness", page_icon="✅", layout="wide")
@@ -29,15 +29,14 @@ if actor is None:
     st.stop()
 sidebar_identity(store, actor)
 keep_in_url()  # the chosen organization and assessment survive page changes and reloads
-page = st.navigation(
-    {
-        section: [
-            st.Page(e.render, title=e.title, url_path=e.url_path, default=e.default)
-            for e in entries
-        ]
-        for section, entries in menu_for(actor).items()
-    }
-)
+menu = {
+    section: [
+        st.Page(e.render, title=e.title, url_path=e.url_path, default=e.default) for e in entries
+    ]
+    for section, entries in menu_for(actor).items()
+}
+page = st.navigation(menu)
+open_requested_page(page, [p for pages in menu.values() for p in pages])  # after signing in
 try:
     page.run()
 except UserError as refusal:  # the one handler of the app: a plain message, never a traceback

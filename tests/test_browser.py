@@ -212,3 +212,29 @@ def test_two_users_of_different_clients_each_see_only_their_own(
     assert "Scoring" in seen["kim"]
     assert "Scoring" not in seen["ava"]  # a viewer's menu has no scoring page
     assert "Users" not in seen["kim"]
+
+
+def test_a_link_opened_before_signing_in_opens_once_signed_in(
+    two_clients_url, browser_page, tmp_path
+):
+    url, page = two_clients_url, browser_page
+    page.goto(f"{url}/dashboard?assessment=1")  # a colleague's link to Kestrel's gap analysis
+    page.get_by_text("Sign in").first.wait_for()
+    sign_in(page, "kim", PASSWORD)
+    page.get_by_text("Readiness by section").wait_for()
+    main = page.locator("[data-testid='stMain']")
+    main.get_by_text("Complaints-handling gap analysis").first.wait_for()
+    assert "/dashboard" in page.url
+    assert "assessment=1" in page.url
+    _shot(page, tmp_path, "link-after-sign-in.png")
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_text("You have signed out.").wait_for()
+
+    # A viewer of the other client, given the same link, gets neither the page nor the client.
+    page.goto(f"{url}/scoring?assessment=1")
+    page.get_by_text("Sign in").first.wait_for()
+    sign_in(page, "ava", PASSWORD)
+    page.get_by_text("Signed in as").wait_for()
+    page.get_by_text("Alder Vale Community Clinics").first.wait_for(state="attached")
+    assert "/scoring" not in page.url
+    assert "Kestrel" not in page.content()

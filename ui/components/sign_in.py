@@ -8,7 +8,10 @@ SHA-256, its idle and absolute expiry, and the security log of every attempt.
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from assessment import text_limits as limits
 from assessment.access.passwords import MAX_LENGTH, MIN_LENGTH
@@ -34,6 +37,7 @@ from ui.components.markdown import md_escape
 
 NOTICE_KEY = "sign_in"  # the message the sign-in form shows next (ui/components/notices.py)
 OIDC_KEY = "sign_in_oidc_done"
+REQUESTED_KEY = "sign_in_requested"  # the page and query a person opened before signing in
 
 
 def _oidc_configured() -> bool:
@@ -143,6 +147,7 @@ def signed_in_actor(store: Store) -> Actor | None:
     if not has_users(store):
         _first_administrator(store)
         return None
+    _remember_requested_page()
     if _oidc_configured() and _user_is_logged_in_with_provider():
         if not st.session_state.get(OIDC_KEY):
             provided = _provider_sign_in(store)
@@ -151,6 +156,30 @@ def signed_in_actor(store: Store) -> Actor | None:
         return None
     _sign_in_form(store)
     return None
+
+
+def _remember_requested_page() -> None:
+    """The address a person opened (a colleague's link to /scoring?assessment=2, a bookmark),
+    kept while they sign in, so that signing in takes them there and not to the start page."""
+    if REQUESTED_KEY in st.session_state:
+        return
+    path = urlparse(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
+    st.session_state[REQUESTED_KEY] = (path, st.query_params.to_dict())
+
+
+def open_requested_page(current: StreamlitPage, pages: list[StreamlitPage]) -> None:
+    """Once signed in, go to the page and query opened before signing in, if this user's menu
+    has that page (a page the role does not offer is not opened: the start page stays)."""
+    requested = st.session_state.pop(REQUESTED_KEY, None)
+    if requested is None:
+        return
+    path, query = requested
+    target = next((p for p in pages if p.url_path == path), None)
+    if target is None or (target.url_path == current.url_path and not query):
+        return
+    if target.url_path == current.url_path and query == st.query_params.to_dict():
+        return
+    st.switch_page(target, query_params=query)
 
 
 def sidebar_identity(store: Store, actor: Actor) -> None:
