@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TypeGuard
 
-from evidence.errors import Damaged, Unwritable
+from evidence.errors import Damaged, Unreachable, Unwritable
 from evidence.limits import check_size
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -112,6 +112,10 @@ class Vault(ABC):
     def restore_problem(self, name: str) -> str | None:
         """Why an object of this name could not be restored here, or None (see FolderVault)."""
         return None
+
+    @abstractmethod
+    def check_reachable(self) -> None:
+        """Raise Unreachable unless the place answers (a health check, before any file)."""
 
     # The rules, the same wherever the bytes are.
 
@@ -250,6 +254,10 @@ class FolderVault(Vault):
         for path in sorted(self.root.rglob("*")):
             if path.is_file() or path.is_symlink():
                 yield path.relative_to(self.root).as_posix()
+
+    def check_reachable(self) -> None:
+        if self.root.exists() and not self.root.is_dir():
+            raise Unreachable(f"the evidence folder {self.root} is a file, not a folder")
 
     def restore_problem(self, name: str) -> str | None:
         """A restored file must land inside the folder (never through a link) and not on a

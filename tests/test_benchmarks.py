@@ -58,10 +58,12 @@ FIGURES: dict[str, list[str]] = {
         rf"^ratio +{N}x$",
     ],
     "bench_users.py": [
-        r"^== users on one app process \((PostgreSQL|SQLite)\), an act every 2 s each, ms$",
-        rf"^ +1 +{N} +{N} +{N} +{N}$",
-        rf"^ +3 +{N} +{N} +{N} +{N}$",
-        rf"^p95 ratio {N}x$",
+        r"^== simulated users \((PostgreSQL|SQLite)\), an act every 2 s each, ms$",
+        rf"^ +1 +1 +{N} +{N} +{N} +{N} +{N}x +{N}$",  # one user, one process
+        rf"^ +3 +1 +{N} +{N} +{N} +{N} +{N}x +{N}$",  # the users on one process
+        rf"^ +3 +2 +{N} +{N} +{N} +{N} +{N}x +{N}$",  # on two behind the balancer
+        rf"^3 users asking for 1\.5 acts a second at {N} ms of CPU each ask for {N} cores; "
+        rf"this machine has {N}$",
     ],
     "bench_evidence_verify.py": [
         rf"^stored {N} files \({N} MB\) in {N} s \({N} ms each, fsync included\)$",
@@ -93,6 +95,7 @@ FIGURES: dict[str, list[str]] = {
         rf"^`iso10002 score FILE` vs `python -c \"import click, yaml, pydantic\"` +{N}x +<= 2x +(yes|no)$",
         rf"^cold start of the app in Chromium vs a hello-world Streamlit app +{N}x +<= 1\.2x +(yes|no)$",
         rf"^3 simulated users on (PostgreSQL|SQLite), one process, p95 vs one user +{N}x +<= 1\.5x +(yes|no)$",
+        rf"^3 simulated users on (PostgreSQL|SQLite), 2 processes behind a balancer, p95 vs one user +{N}x +<= 1\.5x +(yes|no)$",
     ],
     "bench_report_pdf.py": [
         rf"^gather_report \(demo assessment 2\): {N} ms$",

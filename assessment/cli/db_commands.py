@@ -5,10 +5,18 @@ from __future__ import annotations
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
+from assessment.cli.errors import reports_errors
 from assessment.cli.output import say
+from assessment.services.vault_access import open_vault, vault_errors
 from assessment.settings import database_url
 from assessment.storage.database import make_engine
-from assessment.storage.schema import current_revision, head_revision, upgrade_database
+from assessment.storage.schema import (
+    current_revision,
+    head_revision,
+    is_newer_schema,
+    newer_schema_message,
+    upgrade_database,
+)
 
 
 def _where(url: str) -> str:
@@ -51,3 +59,35 @@ def status() -> None:
         )
         raise SystemExit(1) from None
     say(f"database: {_where(url)}\nrevision: {current or 'empty'} (newest: {head_revision()})")
+
+
+@db.command("check")
+@reports_errors
+def check() -> None:
+    """Health check of a deployment: the database answers at this version's schema and the
+    evidence store answers. Exit 0 when both do, 1 (with the reason) when not."""
+    url = database_url()
+    try:
+        current = current_revision(make_engine(url))
+    except SQLAlchemyError as error:
+        say(
+            f"error: the database at {_where(url)} does not answer: {error.__class__.__name__}",
+            err=True,
+        )
+        raise SystemExit(1) from None
+    if is_newer_schema(current):
+        say(f"error: {newer_schema_message(_where(url), str(current))}", err=True)
+        raise SystemExit(1)
+    if current != head_revision():
+        say(
+            f"error: the database at {_where(url)} is at schema revision {current or 'empty'}; "
+            f"this version needs {head_revision()}: run `iso10002 db upgrade`",
+            err=True,
+        )
+        raise SystemExit(1)
+    vault = open_vault()
+    with vault_errors():
+        vault.check_reachable()
+    say(
+        f"ok: database {_where(url)} at revision {current}; evidence store {vault.location} answers"
+    )
