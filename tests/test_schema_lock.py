@@ -27,6 +27,11 @@ def empty_database(request, tmp_path: Path, postgres_reason) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'iso10002.db'}"
         return
+    yield from _schema_url(postgres_reason)
+
+
+def _schema_url(postgres_reason: str | None) -> Iterator[str]:
+    """A new, empty PostgreSQL schema's URL, dropped afterwards."""
     if postgres_reason:
         pytest.skip(postgres_reason)
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -98,3 +103,36 @@ def test_the_command_line_says_a_newer_version_upgraded_the_database(empty_datab
     assert run.returncode != 0
     assert "a newer version has upgraded it" in run.stderr
     assert "Traceback" not in run.stderr + run.stdout
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("revision", ["0099_from_the_future", None])
+def test_the_app_says_plainly_when_the_schema_is_not_this_versions(
+    postgres_reason, monkeypatch, tmp_path, revision
+):
+    """On PostgreSQL the app does not migrate: a newer schema and a missing one each get a
+    sentence saying what to do, never a traceback."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import REPO
+
+    for url in _schema_url(postgres_reason):
+        store = Store.open(url, upgrade=revision is not None)
+        if revision is not None:
+            with store.engine.begin() as connection:
+                connection.execute(
+                    text("UPDATE alembic_version SET version_num = :r"), {"r": revision}
+                )
+        store.dispose()
+        monkeypatch.setenv("DATABASE_URL", url)
+        monkeypatch.setenv("ISO10002_DATA_DIR", str(tmp_path / "data"))
+        app = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+        app.run()
+        assert not app.exception
+        shown = " ".join(e.value for e in app.error)
+        if revision is None:
+            assert "is at schema revision empty" in shown
+            assert "Run `iso10002 db upgrade`" in shown
+        else:
+            assert "a newer version has upgraded it" in shown
+            assert "db upgrade" not in shown
