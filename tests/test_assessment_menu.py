@@ -105,3 +105,30 @@ def test_past_the_limit_the_sidebar_offers_a_search_that_finds_the_organization(
     app = box.select(six["Elm Row Rail"]).run()
     assert not app.exception, app.exception
     assert app.header[0].value.startswith("Elm Row Rail")
+
+
+def test_past_the_limit_the_organizations_page_lists_a_page_and_finds_the_others(
+    demo, six, monkeypatch
+):
+    from ui.pages import organizations_page
+
+    monkeypatch.setattr(organizations_page, "ORGANIZATION_LIMIT", 3)
+    app = AppTest.from_string(
+        "from ui.pages import organizations_page\norganizations_page.render()\n",
+        default_timeout=60,
+    ).run()
+    assert not app.exception, app.exception
+    assert any("Showing the first 3 of 6 organizations, by name" in c.value for c in app.caption)
+    table = app.dataframe[0].value
+    assert list(table["Organization"]) == sorted(six, key=str.casefold)[:3]
+    assert "Elm Row Rail" not in app.selectbox(key="org_choice").options
+    app = app.text_input(key="org_search").input("elm row").run()
+    assert not app.exception, app.exception
+    assert list(app.dataframe[0].value["Organization"]) == ["Elm Row Rail"]
+    picker = app.selectbox(key="org_choice")
+    assert "Elm Row Rail" in picker.options
+    app = picker.select(six["Elm Row Rail"]).run()
+    assert not app.exception, app.exception
+    assert "Elm Row Rail review" in app.dataframe[1].value.to_string()
+    app = app.text_input(key="org_search").input("no such client").run()
+    assert any("No organization's name holds 'no such client'" in c.value for c in app.caption)

@@ -163,14 +163,39 @@ def test_each_committed_change_counts_once_and_a_refused_one_not_at_all(store, t
     assert A.get_assessment(store, ADMIN, borealis.id).change_count == other
 
 
-def test_active_assessment_counts_leave_out_archived_ones_and_other_clients(store, three):
+def test_the_organization_listing_counts_active_assessments_of_visible_clients(store, three):
     acme, borealis, _ = three
     checklist = checklist_from_text(SMALL_CHECKLIST, "small.yaml")
     A.create_assessment(store, ADMIN, acme.organization_id, checklist, "Acme Water 2027")
     A.archive_assessment(store, ADMIN, borealis.id, expected_version=borealis.version)
-    assert O.active_assessment_counts(store, ADMIN) == {
+    listing = O.organization_listing(store, ADMIN, limit=10)
+    assert [o.name for o in listing.records] == ["Acme Water", "Borealis Rail", "Cobalt Clinics"]
+    assert (listing.total, listing.more) == (3, False)
+    assert listing.active_assessments == {
         acme.organization_id: 2,
         three[2].organization_id: 1,
     }
     viewer = Actor(name="Vi", roles={acme.organization_id: Role.VIEWER})
-    assert O.active_assessment_counts(store, viewer) == {acme.organization_id: 2}
+    seen = O.organization_listing(store, viewer, limit=10)
+    assert ([o.name for o in seen.records], seen.active_assessments) == (
+        ["Acme Water"],
+        {acme.organization_id: 2},
+    )
+
+
+def test_the_organization_listing_gives_a_page_by_name_the_total_and_finds_by_part_of_a_name(
+    store, three
+):
+    for name in ("Acme 50% Holdings", "Acme_Parts", "Zeta Foods"):
+        O.create_organization(store, ADMIN, name)
+    first = O.organization_listing(store, ADMIN, limit=2)
+    assert [o.name for o in first.records] == ["Acme 50% Holdings", "Acme Water"]
+    assert (first.total, first.more) == (6, True)
+    found = O.organization_listing(store, ADMIN, search="acme", limit=2)
+    assert (len(found.records), found.total) == (2, 3)
+    literal = O.organization_listing(store, ADMIN, search="50%", limit=10)
+    assert [o.name for o in literal.records] == ["Acme 50% Holdings"]  # % is not a wildcard
+    underscore = O.organization_listing(store, ADMIN, search="e_p", limit=10)
+    assert [o.name for o in underscore.records] == ["Acme_Parts"]
+    none = O.organization_listing(store, ADMIN, search="nowhere", limit=10)
+    assert (none.records, none.total, none.more) == ((), 0, False)

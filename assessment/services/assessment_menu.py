@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, exists, func, or_, select
 
 from assessment.access.roles import Actor
 from assessment.services.assessments import RECORD_COLUMNS, AssessmentRecord, record_from_row
+from assessment.services.organizations import name_holds
 from assessment.storage.store import Store
 from assessment.storage.tables import Assessment, ChecklistSnapshot, Organization
 from assessment.workflow.stages import WORKING_STAGES
@@ -53,12 +54,6 @@ class AssessmentMenu:
         return [r for r in self.candidates if r.organization_id == organization_id]
 
 
-def _like(text: str) -> str:
-    """A LIKE pattern holding `text` anywhere, its own % and _ taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def assessment_menu(
     store: Store,
     actor: Actor,
@@ -82,7 +77,7 @@ def assessment_menu(
         query = select(Organization.id, Organization.name).where(has_open)
         search = organization_search.strip()
         if search:
-            query = query.where(Organization.name.ilike(_like(search), escape="\\"))
+            query = query.where(Organization.name.ilike(name_holds(search), escape="\\"))
         # By the name's index, so the first ones come without sorting every organization.
         names = session.execute(query.order_by(Organization.name).limit(limit + 1))
         listed = names.all()

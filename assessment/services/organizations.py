@@ -20,13 +20,14 @@ from assessment.storage.tables import Assessment, Organization, possible_id
 
 # The public surface (tests/test_services_contract.py holds it to the contract).
 __all__ = [
+    "OrganizationListing",
     "OrganizationRecord",
-    "active_assessment_counts",
     "archive_organization",
     "create_organization",
     "get_organization",
     "list_organizations",
     "organization_by_name",
+    "organization_listing",
     "rename_organization",
 ]
 
@@ -109,19 +110,66 @@ def list_organizations(
         return [_as_record(r) for r in session.scalars(query)]
 
 
-def active_assessment_counts(store: Store, actor: Actor) -> dict[int, int]:
-    """How many assessments (not archived) each organization the actor belongs to has,
-    counted by the database: an overview of thousands needs the counts, not the rows."""
+@dataclass(frozen=True)
+class OrganizationListing:
+    """A page of the organizations an actor sees: `records` by name (at most the limit asked
+    for), `total` how many match in all, `active_assessments` the count of assessments not
+    archived of each listed one."""
+
+    records: tuple[OrganizationRecord, ...]
+    total: int
+    active_assessments: dict[int, int]
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.records)
+
+
+def name_holds(text: str) -> str:
+    """A LIKE pattern (escape character `\\`) for names holding `text` anywhere, its own % and
+    _ taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def organization_listing(
+    store: Store,
+    actor: Actor,
+    *,
+    include_archived: bool = False,
+    search: str = "",
+    limit: int,
+) -> OrganizationListing:
+    """The first `limit` organizations by name that the actor sees (whose name holds `search`,
+    ignoring case, when it is given), how many match in all, and their active assessments:
+    an overview of twenty thousand clients reads a page of them, not every row."""
     with store.transaction() as session:
-        query = (
-            select(Assessment.organization_id, func.count(Assessment.id))
-            .where(Assessment.archived.is_(False))
-            .group_by(Assessment.organization_id)
-        )
+        matching = select(Organization)
         visible = actor.visible_organizations()
         if visible is not None:
-            query = query.where(Assessment.organization_id.in_(visible))
-        return {organization_id: count for organization_id, count in session.execute(query)}
+            matching = matching.where(Organization.id.in_(visible))
+        if not include_archived:
+            matching = matching.where(Organization.archived.is_(False))
+        if search.strip():
+            matching = matching.where(
+                Organization.name.ilike(name_holds(search.strip()), escape="\\")
+            )
+        records = tuple(
+            _as_record(r)
+            for r in session.scalars(matching.order_by(Organization.name).limit(limit))
+        )
+        if len(records) < limit:
+            total = len(records)
+        else:
+            total = session.scalar(select(func.count()).select_from(matching.subquery())) or 0
+        counts = session.execute(
+            select(Assessment.organization_id, func.count(Assessment.id))
+            .where(Assessment.archived.is_(False))
+            .where(Assessment.organization_id.in_([r.id for r in records]))
+            .group_by(Assessment.organization_id)
+        )
+        active = {organization_id: count for organization_id, count in counts}
+        return OrganizationListing(records, total, active)
 
 
 def get_organization(store: Store, actor: Actor, organization_id: int) -> OrganizationRecord:

@@ -10,19 +10,25 @@ session-state keys starting with `org_`; starting and managing one assessment is
 
 from __future__ import annotations
 
+import contextlib
+
 import pandas as pd
 import streamlit as st
 
 from assessment import text_limits as limits
 from assessment.access.roles import Actor, Permission
 from assessment.errors import UserError
+from assessment.scoring.numbers import counted
+from assessment.services.assessment_menu import ORGANIZATION_LIMIT
 from assessment.services.assessments import AssessmentRecord, list_assessments
 from assessment.services.organizations import (
+    OrganizationListing,
     OrganizationRecord,
-    active_assessment_counts,
     archive_organization,
     create_organization,
+    get_organization,
     list_organizations,
+    organization_listing,
     rename_organization,
 )
 from assessment.storage.store import Store
@@ -46,6 +52,7 @@ SHOW_ARCHIVED_KEY = "org_show_archived"
 SHOW_ARCHIVED_ASSESSMENTS_KEY = "org_show_archived_assessments"
 NEW_NAME_KEY = "org_new_name"
 TAB_KEY = "org_tab"
+SEARCH_KEY = "org_search"  # the search box, shown past ORGANIZATION_LIMIT organizations
 
 
 def _your_role(actor: Actor, organization_id: int) -> str:
@@ -103,18 +110,43 @@ def _empty(store: Store, actor: Actor, show_archived: bool) -> None:
         )
 
 
-def _overview(
-    organizations: list[OrganizationRecord], actor: Actor, counts: dict[int, int]
-) -> None:
+def _search_text() -> str:
+    typed = st.session_state.get(SEARCH_KEY)
+    return typed.strip() if isinstance(typed, str) else ""
+
+
+def _search(listing: OrganizationListing, search: str) -> None:
+    """Past the limit, the table and the picker list the first organizations by name, and a
+    search box finds the others (a consultancy with thousands of clients)."""
+    if not (listing.more or search):
+        return
+    st.text_input(
+        "Find an organization",
+        key=SEARCH_KEY,
+        placeholder="part of its name",
+        max_chars=limits.NAME,
+    )
+    if listing.more:
+        matching = f" whose name holds '{md_escape(search)}'" if search else ""
+        st.caption(
+            f"Showing the first {len(listing.records):,} of "
+            f"{counted(listing.total, 'organization')}{matching}, by name; type part of a name "
+            "to find the others."
+        )
+    elif not listing.records:
+        st.caption(f"No organization's name holds '{md_escape(search)}'.")
+
+
+def _overview(listing: OrganizationListing, actor: Actor) -> None:
     table = pd.DataFrame(
         [
             {
                 "Organization": o.name,
                 "Your role": _your_role(actor, o.id),
-                "Active assessments": counts.get(o.id, 0),
+                "Active assessments": listing.active_assessments.get(o.id, 0),
                 "Archived": o.archived,
             }
-            for o in organizations
+            for o in listing.records
         ]
     )
     st.dataframe(table, hide_index=True, width="stretch")
@@ -128,11 +160,22 @@ def _organization_picked(store: Store, by_id: dict[int, OrganizationRecord]) -> 
         selection.hold(HELD_KEY, value)
 
 
-def _choose(store: Store, organizations: list[OrganizationRecord]) -> OrganizationRecord:
+def _choose(
+    store: Store, listed: tuple[OrganizationRecord, ...], include_archived: bool
+) -> OrganizationRecord:
     """The organization shown: the one chosen in the sidebar (the same client on every page),
-    unless the user picks another here, which then becomes the choice everywhere."""
-    by_id = {o.id: o for o in organizations}
+    unless the user picks another here, which then becomes the choice everywhere. The chosen
+    one stays in the picker even when the list (a page of many, or a search) leaves it out."""
+    organizations = list(listed)
     current = selection.chosen()
+    held_id = st.session_state.get(HELD_KEY)
+    for wanted in (current.organization_id if current else None, held_id):
+        if isinstance(wanted, int) and wanted not in {o.id for o in organizations}:
+            with contextlib.suppress(UserError):  # gone or not visible: the first is shown
+                found = get_organization(store, current_actor(), wanted)
+                if include_archived or not found.archived:
+                    organizations.append(found)
+    by_id = {o.id: o for o in organizations}
     held = selection.shown_here(
         HELD_KEY, by_id, current.organization_id if current else None, organizations[0].id
     )
@@ -299,11 +342,17 @@ def render() -> None:
     actor = current_actor()
     show_notice("organizations")
     show_archived = st.toggle("Show archived organizations", key=SHOW_ARCHIVED_KEY)
-    organizations = list_organizations(store, actor, include_archived=show_archived)
+    search = _search_text()
+    listing = organization_listing(
+        store, actor, include_archived=show_archived, search=search, limit=ORGANIZATION_LIMIT
+    )
     if actor.is_admin:
-        _new_organization(store, expanded=not organizations)
-    if not organizations:
+        _new_organization(store, expanded=not listing.records and not search)
+    if not listing.records and not search:
         _empty(store, actor, show_archived)
         return
-    _overview(organizations, actor, active_assessment_counts(store, actor))
-    _panel(store, actor, _choose(store, organizations))
+    _search(listing, search)
+    if not listing.records:
+        return
+    _overview(listing, actor)
+    _panel(store, actor, _choose(store, listing.records, show_archived))
