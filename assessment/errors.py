@@ -70,6 +70,10 @@ class AssessmentFileError(FileFaults):
     """A portable assessment file is not valid or does not fit its checklist."""
 
 
+class IndicatorFileError(FileFaults):
+    """A complaint-indicators file is not valid."""
+
+
 class MappingError(FileFaults):
     """An edition mapping file is not valid or does not fit its checklists."""
 
@@ -169,6 +173,15 @@ class WorkbookRefused(InvalidInput):
     """A workshop workbook that cannot be brought back; nothing was written. `faults` lists
     every bad cell as `Sheet!Cell: reason` (empty when the whole workbook is refused, e.g. one
     of another assessment)."""
+
+    def __init__(self, message: str, faults: tuple[object, ...] = ()) -> None:
+        self.faults = faults
+        super().__init__("\n".join([message, *(str(f) for f in faults)]))
+
+
+class RegisterRefused(InvalidInput):
+    """A complaint register that cannot be imported; nothing was stored. `faults` lists every
+    bad cell (`FILE:ROW:COLUMN: reason` or `Sheet!B12: reason`), in file order."""
 
     def __init__(self, message: str, faults: tuple[object, ...] = ()) -> None:
         self.faults = faults

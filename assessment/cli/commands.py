@@ -31,7 +31,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "db": LazyCommand(
         "db_commands",
         "db",
-        "Database schema: upgrade and status.",
+        "Database schema: upgrade, status and a health check.",
     ),
     "score": LazyCommand(
         "score_command",
@@ -73,6 +73,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "demo_command",
         "Load demo data: a consultancy's two client organizations, with live assessments.",
     ),
+    "complaints": LazyCommand(
+        "complaint_commands",
+        "complaints",
+        "Complaint register: import it (CSV or Excel), compute its indicators.",
+    ),
     "action": LazyCommand(
         "action_commands",
         "action",
@@ -96,12 +101,12 @@ COMMANDS: dict[str, LazyCommand] = {
     "backup": LazyCommand(
         "backup_commands",
         "backup_command",
-        "Back up the database and the evidence folder into one archive; safe while the app runs.",
+        "Back up the database and the evidence store into one archive; safe while the app runs.",
     ),
     "restore": LazyCommand(
         "backup_commands",
         "restore_command",
-        "Restore a backup archive into the configured database and evidence folder.",
+        "Restore a backup archive into the configured database and evidence store.",
     ),
     "user": LazyCommand(
         "user_commands",

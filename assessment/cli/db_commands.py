@@ -25,7 +25,7 @@ def _where(url: str) -> str:
 
 @click.group()
 def db() -> None:
-    """Database schema: upgrade and status."""
+    """Database schema: upgrade, status and a health check."""
 
 
 @db.command("upgrade")

@@ -17,7 +17,13 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
 
 from assessment.access.roles import Actor, os_user_name
+from assessment.errors import NotFound
 from assessment.services.accounts import actor_for_username
+from assessment.services.organizations import (
+    OrganizationRecord,
+    get_organization,
+    organization_by_name,
+)
 from assessment.settings import ACT_AS, database_url
 from assessment.storage.store import Store
 
@@ -61,3 +67,14 @@ def acting_user(store: Store) -> Actor:
             actor = Actor.local_admin(command_line_actor())
         cache["iso10002.actor"] = actor
     return actor
+
+
+def organization_named(store: Store, actor: Actor, text: str) -> OrganizationRecord:
+    """An organization as a command's ORGANIZATION argument names it: by its exact name or,
+    failing that, by its id."""
+    try:
+        return organization_by_name(store, actor, text)
+    except NotFound:
+        if not text.strip().isdigit():
+            raise
+    return get_organization(store, actor, int(text))

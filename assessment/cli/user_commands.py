@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 import click
 
 from assessment.access.passwords import check_policy
-from assessment.access.roles import Actor, Role
+from assessment.access.roles import Role
 from assessment.cli.errors import reports_errors
 from assessment.cli.output import render_table, say
-from assessment.cli.session import acting_user, configured_store
-from assessment.errors import InvalidChange, NotFound
+from assessment.cli.session import acting_user, configured_store, organization_named
+from assessment.errors import InvalidChange
 from assessment.services.accounts import (
     create_first_admin,
     create_user,
@@ -30,13 +30,9 @@ from assessment.services.accounts import (
 )
 from assessment.services.memberships import as_role, grant_role, members, revoke_role
 from assessment.services.organizations import (
-    OrganizationRecord,
-    get_organization,
     list_organizations,
-    organization_by_name,
 )
 from assessment.services.security_log import SecurityEventKind, security_log
-from assessment.storage.store import Store
 from assessment.timestamps import as_utc
 
 ROLES = "|".join(r.value for r in Role)
@@ -68,16 +64,6 @@ def _read_password(from_stdin: bool) -> str:
 
 def _when(moment: datetime | None) -> str:
     return as_utc(moment).strftime("%Y-%m-%d %H:%M UTC") if moment is not None else ""
-
-
-def _organization(store: Store, actor: Actor, text: str) -> OrganizationRecord:
-    """An organization by its exact name or, failing that, by its id."""
-    try:
-        return organization_by_name(store, actor, text)
-    except NotFound:
-        if not text.strip().isdigit():
-            raise
-    return get_organization(store, actor, int(text))
 
 
 def _role(text: str) -> Role:
@@ -220,7 +206,7 @@ def grant_command(username: str, organization: str, role: str) -> None:
     wanted = _role(role)
     with configured_store() as store:
         actor = acting_user(store)
-        found = _organization(store, actor, organization)
+        found = organization_named(store, actor, organization)
         member = grant_role(store, actor, username, found.id, wanted)
     say(f"{member.username} is now {member.role.label} in {found.name}")
 
@@ -233,7 +219,7 @@ def revoke_command(username: str, organization: str) -> None:
     """Remove a user's role in an organization (its id or exact name)."""
     with configured_store() as store:
         actor = acting_user(store)
-        found = _organization(store, actor, organization)
+        found = organization_named(store, actor, organization)
         revoke_role(store, actor, username, found.id)
     say(f"{username} no longer has a role in {found.name}")
 
@@ -245,7 +231,7 @@ def members_command(organization: str) -> None:
     """List an organization's members and their roles."""
     with configured_store() as store:
         actor = acting_user(store)
-        found = _organization(store, actor, organization)
+        found = organization_named(store, actor, organization)
         people = members(store, actor, found.id)
     if not people:
         say(f"No members in {found.name} yet. Add one with `iso10002 user grant`.")

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -301,3 +302,63 @@ class UserPreference(Base):
     owner: Mapped[str] = mapped_column(String(220), primary_key=True)
     name: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class ComplaintImport(Base):
+    """One import of a complaint register into an organization: which file (its SHA-256, never
+    its content), how many rows, who and when. The complaints it brought point here, so an
+    indicator's figures can say where they came from."""
+
+    __tablename__ = "complaint_import"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    file_name: Mapped[str] = mapped_column(String(FILE_NAME))
+    sha256: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer)
+    added: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    imported_by: Mapped[str] = mapped_column(String(NAME))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ComplaintRow(Base):
+    """One complaint of an organization's register, as much as the indicators need and no
+    more: no names, contacts or descriptions (assessment/complaints/fields.py). Unique by its
+    reference in the organization, so importing the same rows again updates them."""
+
+    __tablename__ = "complaint"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "reference", name="uq_complaint_reference"),
+        Index("ix_complaint_received", "organization_id", "received_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
+    import_id: Mapped[int] = mapped_column(ForeignKey("complaint_import.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    channel: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    category: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    product: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    reopened: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalated_internally: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalated_externally: Mapped[bool] = mapped_column(Boolean, default=False)
+    satisfaction: Mapped[float | None] = mapped_column(Float, nullable=True)
+    vulnerable: Mapped[bool] = mapped_column(Boolean, default=False)
+    root_cause: Mapped[str | None] = mapped_column(String(80), nullable=True)
+
+
+class ComplaintSettings(Base):
+    """An organization's register settings: the column mapping last confirmed (so the next
+    import of the same export needs no questions) and its own indicator targets."""
+
+    __tablename__ = "complaint_settings"
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), primary_key=True)
+    mapping: Mapped[dict[str, Any]] = mapped_column(JSON)
+    targets: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (services/versions.py)

@@ -1,0 +1,224 @@
+"""An organization's complaint register: imported (all rows or none), remembered, measured.
+
+Importing reads the whole file first; a file with one bad cell is refused with every fault
+listed and changes nothing. A good file is written in one transaction: complaints already there
+(by reference) are updated, the others added, and the import itself is recorded (file name,
+SHA-256, rows, who, when) with an event in the history. The mapping used is remembered for the
+organization, so the next export of the same system imports without questions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import insert, select, update
+
+from assessment.access.roles import Actor, Permission
+from assessment.complaints.indicators import IndicatorSet, Period, Value, compute, load_indicators
+from assessment.complaints.register import ColumnMapping, Complaint, complaints_of, read_table
+from assessment.errors import RegisterRefused
+from assessment.services.audit import record
+from assessment.services.guard import reachable_organization
+from assessment.storage.store import Store
+from assessment.storage.tables import ComplaintImport, ComplaintRow, ComplaintSettings
+
+# The public surface (tests/test_services_contract.py holds it to the contract).
+__all__ = [
+    "RegisterImport",
+    "complaint_indicators",
+    "import_register",
+    "register_mapping",
+]
+
+BATCH = 5000  # rows per INSERT or UPDATE statement
+
+_MOMENTS = {
+    "received": "received_at",
+    "acknowledged": "acknowledged_at",
+    "responded": "responded_at",
+    "closed": "closed_at",
+}
+
+
+@dataclass(frozen=True)
+class RegisterImport:
+    """What an import did."""
+
+    file_name: str
+    sha256: str
+    rows: int
+    added: int
+    updated: int
+
+
+def _row_values(complaint: Complaint) -> dict[str, object]:
+    values = asdict(complaint)
+    for field, column in _MOMENTS.items():
+        values[column] = values.pop(field)
+    values["outcome"] = None if complaint.outcome is None else str(complaint.outcome)
+    return values
+
+
+def import_register(
+    store: Store,
+    actor: Actor,
+    organization_id: int,
+    path: Path,
+    *,
+    content: bytes | None = None,
+    mapping: ColumnMapping | None = None,
+) -> RegisterImport:
+    """Import the register at `path` (or its `content`, for an upload named `path`) with
+    `mapping`, else the one remembered for the organization, else the one guessed from the
+    headers. RegisterRefused, with every fault, if any row is bad; nothing is written then."""
+    with store.transaction() as session:
+        reachable_organization(
+            session,
+            store,
+            actor,
+            organization_id,
+            Permission.MANAGE_ASSESSMENTS,
+            what="import its complaint register",
+        )
+    table = read_table(path, content)
+    if mapping is None:
+        mapping = register_mapping(store, actor, organization_id, table.headers)
+    complaints, faults = complaints_of(table, mapping)
+    if faults:
+        raise RegisterRefused(
+            f"{table.name}: {len(faults)} cell(s) cannot be read; nothing was imported",
+            tuple(faults),
+        )
+    if not complaints:
+        raise RegisterRefused(
+            f"{table.name}: the register holds no complaints; nothing was imported"
+        )
+    with store.transaction() as session:
+        reachable_organization(
+            session,
+            store,
+            actor,
+            organization_id,
+            Permission.MANAGE_ASSESSMENTS,
+            what="import its complaint register",
+        )
+        existing = {
+            reference: row_id
+            for reference, row_id in session.execute(
+                select(ComplaintRow.reference, ComplaintRow.id).where(
+                    ComplaintRow.organization_id == organization_id
+                )
+            )
+        }
+        done = ComplaintImport(
+            organization_id=organization_id,
+            file_name=table.name[:255],
+            sha256=table.sha256,
+            rows=len(complaints),
+            added=sum(c.reference not in existing for c in complaints),
+            updated=sum(c.reference in existing for c in complaints),
+            imported_by=actor.name,
+        )
+        session.add(done)
+        session.flush()
+        new = [
+            {**_row_values(c), "organization_id": organization_id, "import_id": done.id}
+            for c in complaints
+            if c.reference not in existing
+        ]
+        changed = [
+            {**_row_values(c), "id": existing[c.reference], "import_id": done.id}
+            for c in complaints
+            if c.reference in existing
+        ]
+        for start in range(0, len(new), BATCH):
+            session.execute(insert(ComplaintRow), new[start : start + BATCH])
+        for start in range(0, len(changed), BATCH):
+            session.execute(update(ComplaintRow), changed[start : start + BATCH])
+        settings = session.get(ComplaintSettings, organization_id)
+        remembered = mapping.model_dump(mode="json")
+        if settings is None:
+            session.add(
+                ComplaintSettings(organization_id=organization_id, mapping=remembered, targets={})
+            )
+        elif settings.mapping != remembered:
+            settings.mapping = remembered
+        record(
+            session,
+            actor.name,
+            "complaint_register",
+            str(organization_id),
+            "imported",
+            None,
+            f"{done.file_name}: {done.rows} complaints ({done.added} added, {done.updated} updated), SHA-256 {done.sha256[:12]}…",
+            organization_id=organization_id,
+        )
+        return RegisterImport(done.file_name, done.sha256, done.rows, done.added, done.updated)
+
+
+def register_mapping(
+    store: Store, actor: Actor, organization_id: int, headers: list[str] | None = None
+) -> ColumnMapping:
+    """The mapping remembered for the organization; without one, the one guessed from
+    `headers` (the user confirms or corrects it before importing)."""
+    from assessment.complaints.fields import guess_mapping
+
+    with store.transaction() as session:
+        reachable_organization(
+            session, store, actor, organization_id, Permission.VIEW, what="see its register"
+        )
+        settings = session.get(ComplaintSettings, organization_id)
+        if settings is not None:
+            return ColumnMapping.model_validate(settings.mapping)
+    return ColumnMapping(columns=guess_mapping(headers or []))
+
+
+def complaint_indicators(
+    store: Store,
+    actor: Actor,
+    organization_id: int,
+    period: Period,
+    *,
+    indicators: IndicatorSet | None = None,
+    holidays: tuple[date, ...] = (),
+) -> list[Value]:
+    """Every indicator over the complaints received in `period` (and, for the backlog, those
+    open at its end), with the organization's own targets where it set them."""
+    indicators = indicators or load_indicators()
+    with store.transaction() as session:
+        reachable_organization(
+            session, store, actor, organization_id, Permission.VIEW, what="see its complaints"
+        )
+        settings = session.get(ComplaintSettings, organization_id)
+        targets = dict(settings.targets) if settings is not None else {}
+        mapped = (
+            frozenset(ColumnMapping.model_validate(settings.mapping).columns)
+            if settings is not None
+            else frozenset()
+        )
+        columns = [
+            c
+            for c in ComplaintRow.__table__.columns
+            if c.name not in {"id", "organization_id", "import_id"}
+        ]
+        rows = session.execute(
+            select(*columns).where(ComplaintRow.organization_id == organization_id)
+        )
+        frame = pd.DataFrame(rows.all(), columns=[c.name for c in columns])
+    frame = frame.rename(columns={column: field for field, column in _MOMENTS.items()})
+    for field in _MOMENTS:
+        frame[field] = pd.to_datetime(frame[field], utc=True)
+    return [
+        compute(
+            indicator,
+            frame,
+            period,
+            target=targets.get(indicator.id),
+            holidays=holidays,
+            fields=mapped,
+        )
+        for indicator in indicators.indicators
+    ]
