@@ -16,7 +16,7 @@ from assessment.complaints.indicators import Period
 from assessment.errors import PermissionDenied, RegisterRefused
 from assessment.services import organizations as O
 from assessment.services.complaints import complaint_indicators, import_register
-from assessment.storage.tables import AuditEvent
+from assessment.storage.tables import AuditEvent, ComplaintRow
 from tests.conftest import row_counts, store_url
 from tests.people import ADMIN
 from tests.test_complaints import MARCH, REGISTER
@@ -132,3 +132,35 @@ def test_the_command_line_imports_lists_faults_and_prints_the_indicators(
     table = runner.invoke(cli, ["complaints", "indicators", "Acme Water", "--to", "2026-03-31"])
     assert "Acknowledged within the target time" in table.output
     assert Period(date(2025, 4, 1), date(2026, 3, 31)).__str__() in table.output
+
+
+def test_the_demo_register_tells_its_story_in_figures(store):
+    from datetime import timedelta
+
+    from assessment.demo.builder import load_demo
+
+    today = date(2026, 12, 6)
+    summary = load_demo(store, ADMIN, today=today)
+    assert 3000 < summary.complaints < 4500
+    kestrel = next(o.id for o in O.list_organizations(store, ADMIN) if "Kestrel" in o.name)
+
+    def quarter(months_ago: int):
+        end = today - timedelta(days=30 * months_ago)
+        return by_id(
+            complaint_indicators(store, ADMIN, kestrel, Period(end - timedelta(days=90), end))
+        )
+
+    strained, recent = quarter(6), quarter(0)  # the short-staffed quarter, and the last one
+    assert strained["resolution-median"].value > recent["resolution-median"].value + 4
+    assert strained["resolved-on-time"].value < recent["resolved-on-time"].value - 0.1
+    assert not strained["resolved-on-time"].met
+    assert recent["channels-used"].value == 5
+    assert recent["escalation-rate"].shown != "not in the register"
+    # The customer-name column of the export was left out, not stored.
+    with store.transaction() as session:
+        stored = " ".join(
+            str(v)
+            for v in session.execute(select(ComplaintRow)).scalars().first().__dict__.values()
+        )
+    assert "Walker" not in stored
+    assert "Singh" not in stored

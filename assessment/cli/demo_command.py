@@ -20,6 +20,7 @@ def demo_command() -> None:
     say(
         f"loaded demo data: {', '.join(summary.organizations)}; "
         f"{counted(summary.assessments, 'assessment')}, {counted(summary.responses, 'response')}, "
-        f"{counted(summary.actions, 'action')} ({summary.overdue_actions} overdue). "
+        f"{counted(summary.actions, 'action')} ({summary.overdue_actions} overdue), "
+        f"{counted(summary.complaints, 'complaint')} in Kestrel's complaint register. "
         "Try `iso10002 assessments`."
     )

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 from assessment.access.roles import Actor
 from assessment.checklist.loader import find_checklist
@@ -42,6 +43,8 @@ from assessment.demo.content import (
     ActionWork,
     _Action,
 )
+from assessment.demo.register import MAPPING as REGISTER_MAPPING
+from assessment.demo.register import demo_register
 from assessment.demo.timeline import Timeline, timeline, working_day
 from assessment.errors import InvalidChange
 from assessment.portable.assessment_file import (
@@ -58,6 +61,7 @@ from assessment.portable.evidence_file import PortableEvidence
 from assessment.scoring.engine import score_assessment
 from assessment.scoring.findings import Finding
 from assessment.scoring.verdict import Verdict
+from assessment.services.complaints import import_register
 from assessment.services.exchange import ImportItem, import_assessments
 from assessment.services.guard import require_admin
 from assessment.services.organizations import list_organizations
@@ -81,6 +85,7 @@ class DemoSummary:
     responses: int
     actions: int
     overdue_actions: int
+    complaints: int = 0  # rows of the complaint register imported for Kestrel
 
 
 # --- building the portable assessments -------------------------------------------------------
@@ -370,7 +375,12 @@ def _credits(
     )
 
 
-def load_demo(store: Store, actor: Actor, *, today: date | None = None) -> DemoSummary:
+REGISTER_FILE = "kestrel-helpdesk-export.csv"  # the demo register's file name, as imported
+
+
+def load_demo(
+    store: Store, actor: Actor, *, today: date | None = None, complaint_register: bool = True
+) -> DemoSummary:
     """Load the demo consultancy's clients and their assessments; refuse if already loaded.
 
     The assessments are imported like portable files, with the current review linked to last
@@ -381,6 +391,10 @@ def load_demo(store: Store, actor: Actor, *, today: date | None = None) -> DemoS
     Each record is credited to its team member in the story (see `_credits`); the audit trail
     says, under the actor (a system administrator) and at the real time, that it was loaded as
     demo data.
+
+    Then, unless `complaint_register` is off (tests that do not need it, to save the half
+    second), Kestrel's complaint register (`assessment.demo.register`) is imported the way a
+    user's file is, in a second transaction of its own.
     """
     require_admin(store, actor, what="load the demo data")
     today = today or date.today()
@@ -397,11 +411,24 @@ def load_demo(store: Store, actor: Actor, *, today: date | None = None) -> DemoS
         for portable, credit in zip(portables, credits, strict=True)
     ]
     items[1] = replace(items[1], baseline=0)  # this year's review against last year's
-    import_assessments(store, actor, items)  # one transaction
+    imported = import_assessments(store, actor, items)  # one transaction
+    complaints = 0
+    if complaint_register:
+        kestrel = imported[0].assessment.organization_id
+        register = import_register(
+            store,
+            actor,
+            kestrel,
+            Path(REGISTER_FILE),
+            content=demo_register(today),
+            mapping=REGISTER_MAPPING,
+        )
+        complaints = register.rows
     return DemoSummary(
         organizations=DEMO_ORGANIZATIONS,
         assessments=len(portables),
         responses=sum(len(p.responses) for p in portables),
         actions=sum(len(p.actions) for p in portables),
         overdue_actions=_overdue(portables, today),
+        complaints=complaints,
     )
