@@ -11,7 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from assessment.access.roles import Actor, Permission
-from ui.pages import actions_page, evidence_page, history_page, organizations_page, users_page
+from ui.pages import (
+    actions_page,
+    complaints_page,
+    evidence_page,
+    history_page,
+    organizations_page,
+    users_page,
+)
 from ui.pages import checklists_page as checklist_browser
 from ui.pages import dashboard_page as dashboard
 from ui.pages import portfolio_page as portfolio
@@ -46,6 +53,7 @@ MENU: dict[str, tuple[PageEntry, ...]] = {
     "Report": (
         PageEntry("Dashboard", "dashboard", dashboard.render, Permission.VIEW),
         PageEntry("Reports", "reports", reports.render, Permission.VIEW),
+        PageEntry("Complaint performance", "complaints", complaints_page.render, Permission.VIEW),
         PageEntry("History", "history", history_page.render, Permission.VIEW),
     ),
     "Manage": (

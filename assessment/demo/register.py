@@ -63,11 +63,11 @@ MAPPING = ColumnMapping(
 
 # (channel, share, hours to acknowledge: typical, slowest)
 CHANNELS = (
-    ("Phone", 0.34, 2, 20),
-    ("E-mail", 0.28, 10, 60),
-    ("Web form", 0.22, 8, 50),
-    ("Social media", 0.09, 4, 30),
-    ("Post", 0.07, 70, 220),  # the slow channel: letters wait for the weekly batch
+    ("Phone", 0.34, 2, 30),
+    ("E-mail", 0.28, 16, 80),
+    ("Web form", 0.22, 12, 70),
+    ("Social media", 0.09, 6, 40),
+    ("Post", 0.07, 110, 300),  # the slow channel: letters wait for the weekly batch
 )
 CAUSES = (
     ("Late delivery", 0.31),

@@ -18,6 +18,7 @@ from sqlalchemy import insert, select, update
 
 from assessment.access.roles import Actor, Permission
 from assessment.complaints.indicators import IndicatorSet, Period, Value, compute, load_indicators
+from assessment.complaints.performance import Filter, Performance, performance
 from assessment.complaints.register import ColumnMapping, Complaint, complaints_of, read_table
 from assessment.errors import RegisterRefused
 from assessment.services.audit import record
@@ -29,6 +30,7 @@ from assessment.storage.tables import ComplaintImport, ComplaintRow, ComplaintSe
 __all__ = [
     "RegisterImport",
     "complaint_indicators",
+    "complaint_performance",
     "import_register",
     "register_mapping",
 ]
@@ -176,18 +178,16 @@ def register_mapping(
     return ColumnMapping(columns=guess_mapping(headers or []))
 
 
-def complaint_indicators(
-    store: Store,
-    actor: Actor,
-    organization_id: int,
-    period: Period,
-    *,
-    indicators: IndicatorSet | None = None,
-    holidays: tuple[date, ...] = (),
-) -> list[Value]:
-    """Every indicator over the complaints received in `period` (and, for the backlog, those
-    open at its end), with the organization's own targets where it set them."""
-    indicators = indicators or load_indicators()
+@dataclass(frozen=True)
+class _Register:
+    frame: pd.DataFrame
+    targets: dict[str, float]
+    mapped: frozenset[str]
+
+
+def _register(store: Store, actor: Actor, organization_id: int) -> _Register:
+    """The organization's complaints as one table (moments as UTC timestamps), its targets
+    and the fields its register has; read in one transaction."""
     with store.transaction() as session:
         reachable_organization(
             session, store, actor, organization_id, Permission.VIEW, what="see its complaints"
@@ -211,14 +211,57 @@ def complaint_indicators(
     frame = frame.rename(columns={column: field for field, column in _MOMENTS.items()})
     for field in _MOMENTS:
         frame[field] = pd.to_datetime(frame[field], utc=True)
+    return _Register(frame, targets, mapped)
+
+
+def _values(
+    register: _Register,
+    frame: pd.DataFrame,
+    period: Period,
+    indicators: IndicatorSet | None,
+    holidays: tuple[date, ...],
+) -> list[Value]:
     return [
         compute(
             indicator,
             frame,
             period,
-            target=targets.get(indicator.id),
+            target=register.targets.get(indicator.id),
             holidays=holidays,
-            fields=mapped,
+            fields=register.mapped,
         )
-        for indicator in indicators.indicators
+        for indicator in (indicators or load_indicators()).indicators
     ]
+
+
+def complaint_indicators(
+    store: Store,
+    actor: Actor,
+    organization_id: int,
+    period: Period,
+    *,
+    indicators: IndicatorSet | None = None,
+    holidays: tuple[date, ...] = (),
+) -> list[Value]:
+    """Every indicator over the complaints received in `period` (and, for the backlog, those
+    open at its end), with the organization's own targets where it set them."""
+    register = _register(store, actor, organization_id)
+    return _values(register, register.frame, period, indicators, holidays)
+
+
+def complaint_performance(
+    store: Store,
+    actor: Actor,
+    organization_id: int,
+    period: Period,
+    *,
+    chosen: Filter | None = None,
+    holidays: tuple[date, ...] = (),
+) -> Performance:
+    """The Complaint performance page's figures and indicators, for the complaints of the
+    chosen channels and categories (all when none are chosen)."""
+    chosen = chosen or Filter()
+    register = _register(store, actor, organization_id)
+    kept = chosen.apply(register.frame)
+    values = _values(register, kept, period, None, holidays)
+    return performance(register.frame, period, values, chosen, holidays)
