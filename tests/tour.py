@@ -251,6 +251,7 @@ MENU_STOPS = tuple(
         ("Evidence", "Add evidence", ()),
         ("Dashboard", "Readiness by section", ()),
         ("Reports", "What holds it back", ()),
+        ("Complaint performance", "Recurring causes", ()),
         ("History", "Days are UTC days", ()),
         ("Organizations", "Show archived organizations", ()),
         ("Checklists", "Available checklists", ()),
@@ -507,6 +508,7 @@ README_PICTURES = {
     ("Corrective actions", "1440x900"): "actions.png",
     ("Dashboard", "1440x900"): "dashboard.png",
     ("Reports", "1440x900"): "reports.png",
+    ("Complaint performance", "1440x900"): "complaints.png",
     ("sign-off dialog", "1440x900"): "sign-off.png",
 }
 DOCS = REPO / "docs"

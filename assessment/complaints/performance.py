@@ -47,6 +47,8 @@ class Performance:
     volume_by_channel: dict[str, tuple[int, ...]]  # channel -> count per month
     acknowledgement_days: tuple[float | None, ...]  # median working days per month
     resolution_days: tuple[float | None, ...]  # median calendar days per month
+    acknowledgement_p90: tuple[float | None, ...]  # 90th percentile, working days per month
+    resolution_p90: tuple[float | None, ...]  # 90th percentile, calendar days per month
     acknowledgement_target: float | None
     resolution_target: float | None
     backlog: tuple[tuple[str, int], ...]  # age band, open complaints at the period's end
@@ -58,11 +60,12 @@ class Performance:
     indicators: tuple[Value, ...] = field(default_factory=tuple)
 
 
-def _median_by_month(
-    months: pd.Series, values: pd.Series, labels: list[str]
+def _by_month(
+    months: pd.Series, values: pd.Series, labels: list[str], quantile: float = 0.5
 ) -> tuple[float | None, ...]:
-    medians = values.groupby(months).median()
-    return tuple(None if pd.isna(medians.get(m)) else round(float(medians[m]), 1) for m in labels)
+    """A quantile of `values` per month (the median by default), None for a month without any."""
+    found = values.groupby(months).quantile(quantile)
+    return tuple(None if pd.isna(found.get(m)) else round(float(found[m]), 1) for m in labels)
 
 
 def _days_of(value: Value | None) -> float | None:
@@ -135,8 +138,10 @@ def performance(
         complaints=len(received),
         months=tuple(labels),
         volume_by_channel=volume,
-        acknowledgement_days=_median_by_month(month, ack_days, labels),
-        resolution_days=_median_by_month(month, resolution, labels),
+        acknowledgement_days=_by_month(month, ack_days, labels),
+        resolution_days=_by_month(month, resolution, labels),
+        acknowledgement_p90=_by_month(month, ack_days, labels, 0.9),
+        resolution_p90=_by_month(month, resolution, labels, 0.9),
         acknowledgement_target=_days_of(ack),
         resolution_target=resolved.target if resolved is not None else None,
         backlog=backlog,

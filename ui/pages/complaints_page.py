@@ -56,7 +56,10 @@ def _indicator_table(found) -> None:
         }
         for v in found.indicators
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    # Tall enough for every indicator: a table that scrolls on a projector hides the last ones.
+    st.dataframe(
+        pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 4
+    )
 
 
 def render() -> None:
