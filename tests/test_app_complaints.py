@@ -35,7 +35,7 @@ def run(thing) -> AppTest:
 
 
 def indicator(app: AppTest, title: str) -> dict:
-    table = app.dataframe[0].value
+    table = app.table[0].value
     return table[table["Indicator"] == title].iloc[0].to_dict()
 
 

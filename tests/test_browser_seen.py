@@ -86,7 +86,15 @@ def choose(page, label: str, option: str) -> None:
 def test_the_chosen_assessment_stays_through_every_page_and_a_reload(page):
     go(page, "Dashboard", "Readiness by section")
     choose(page, "Assessment", "Complaints-handling gap analysis")  # not the default one
-    for title in ("Scoring", "Corrective actions", "Evidence", "Dashboard", "History", "Reports"):
+    for title in (
+        "Scoring",
+        "Corrective actions",
+        "Evidence",
+        "Dashboard",
+        "Complaint performance",
+        "History",
+        "Reports",
+    ):
         go(page, title)
         # The new page's own name at its top, so what follows is not read off the last page
         # while this one is still being drawn.
@@ -136,6 +144,32 @@ def test_readiness_by_clause_reads_as_labelled_categories_with_not_assessed(page
     assert "not assessed" in svg_texts(bars.locator(".annotation text"))
     radar = page.locator("[data-testid='stPlotlyChart']").nth(1)
     assert "§ 8 · not assessed" in svg_texts(radar.locator("text"))
+
+
+def test_complaint_performance_reads_as_months_causes_and_indicators_against_targets(page):
+    go(page, "Complaint performance", "Recurring causes")
+    main = page.locator("[data-testid='stMain']")
+    assert "Acknowledged within the target time" in main.inner_text()
+    charts = page.locator("[data-testid='stPlotlyChart']")
+    # In the page's order: the left column (volume, acknowledgement, backlog), then the right.
+    volume, acknowledged, causes = charts.nth(0), charts.nth(1), charts.nth(3)
+    months = svg_texts(volume.locator(".xtick text"))
+    assert len(months) >= 12
+    assert all(re.fullmatch(r"\d{4}-\d{2}", m) for m in months), months
+    assert months == sorted(months)
+    assert set(svg_texts(volume.locator(".legend text"))) >= {"Phone", "E-mail", "Post"}
+    assert svg_texts(causes.locator(".xtick text"))[0] == "Late delivery"  # the Pareto's first
+    assert "cumulative %" in svg_texts(causes.locator(".legend text"))
+    assert "target (2 working days)" in svg_texts(acknowledged.locator(".legend text"))
+    everyone = main.get_by_text(re.compile(r"^[\d,]+ complaints received from")).inner_text()
+    box = main.get_by_role("combobox", name="Channels")
+    box.click()
+    page.get_by_role("option", name="Post", exact=True).click()
+    page.keyboard.press("Escape")
+    wait_until_drawn(page)
+    letters = main.get_by_text(re.compile(r"^[\d,]+ complaints received from")).inner_text()
+    assert int(letters.split()[0].replace(",", "")) < int(everyone.split()[0].replace(",", ""))
+    assert svg_texts(charts.nth(0).locator(".legend text")) == ["Post"]
 
 
 def test_signing_off_shows_the_figures_and_waits_for_a_confirmation(page, data):

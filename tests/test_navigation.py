@@ -7,7 +7,15 @@ import pytest
 from assessment.access.roles import Actor, Role
 from ui.navigation import menu_for
 
-EVERYONE = ["Portfolio", "Dashboard", "Reports", "History", "Organizations", "Checklists"]
+EVERYONE = [
+    "Portfolio",
+    "Dashboard",
+    "Reports",
+    "Complaint performance",
+    "History",
+    "Organizations",
+    "Checklists",
+]
 
 
 @pytest.mark.parametrize(

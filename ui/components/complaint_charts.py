@@ -46,6 +46,7 @@ def volume_by_channel(found: Performance) -> go.Figure:
     return _layout(
         figure,
         barmode="stack",
+        showlegend=True,  # even for one channel: the reader must see which one
         xaxis={"title": "month received", "type": "category"},
         yaxis={"title": "complaints"},
     )

@@ -56,10 +56,9 @@ def _indicator_table(found) -> None:
         }
         for v in found.indicators
     ]
-    # Tall enough for every indicator: a table that scrolls on a projector hides the last ones.
-    st.dataframe(
-        pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 4
-    )
+    # A plain table: every indicator in view at once (a projector shows no scroll bars), and
+    # its text is the page's own, for reading aloud and for a screen reader.
+    st.table(pd.DataFrame(rows), hide_index=True, border="horizontal")
 
 
 def render() -> None:
