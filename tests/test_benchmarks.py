@@ -45,6 +45,17 @@ FIGURES: dict[str, list[str]] = {
         rf"^load \+ validate synthetic \({N} criteria\) +{TIMING_MS}$",
         rf"^score synthetic \({N} of {N} answered\) +{TIMING_MS}$",
     ],
+    "bench_complaints.py": [
+        rf"^register: {N} complaints, {N} MB \(made in {N} s\)$",
+        r"^== step, seconds: ours, plain pandas, ratio$",
+        rf"^read and check +{N} +{N} +{N}x$",
+        rf"^import +{N} +{N} +{N}x$",
+        rf"^indicators +{N} +{N} +{N}x$",
+        r"^== Complaint performance page, warm rerun, ms \(median\)$",
+        rf"^{N} complaints +{N}$",
+        rf"^demo register +{N}$",
+        rf"^ratio {N}x$",
+    ],
     "bench_clicks.py": [
         r"^== clicks through app\.py on the demo, ms \(2 of each, interleaved\)$",
         rf"^empty click +{N} +{N} +{N}x$",

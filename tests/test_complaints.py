@@ -235,3 +235,26 @@ def test_an_indicators_file_with_faults_is_refused_with_each_located(tmp_path):
     assert any(":6:" in line and "days" in line for line in lines)
     assert any(":10:" in line and "kind" in line for line in lines)
     assert any(":11:" in line and "better" in line for line in lines)
+
+
+def test_an_indicator_naming_a_criterion_its_checklist_lacks_is_refused_at_that_line(tmp_path):
+    path = tmp_path / "indicators.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """\
+            format: iso10002-indicators/1
+            checklist: iso10002-2018
+            indicators:
+              - id: ack
+                title: Acknowledged
+                measure: {kind: share_within, end: acknowledged, days: 2}
+                target: {value: 0.9, better: higher}
+                criteria: ["7.4.a", "7.4.z"]
+            """
+        )
+    )
+    with pytest.raises(IndicatorFileError) as refused:
+        load_indicators(path)
+    assert str(refused.value) == (
+        f"{path}:8:25: criterion '7.4.z' is not in checklist iso10002-2018"
+    )

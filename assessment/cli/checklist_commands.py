@@ -11,7 +11,9 @@ from assessment.checklist.loader import available_checklists, find_checklist, lo
 from assessment.checklist.model import Checklist
 from assessment.cli.errors import reports_errors
 from assessment.cli.output import render_table, say
-from assessment.errors import ChecklistError, Fault, MappingError
+from assessment.complaints.indicators import FORMAT as INDICATORS_FORMAT
+from assessment.complaints.indicators import load_indicators
+from assessment.errors import ChecklistError, Fault, IndicatorFileError, MappingError
 from assessment.files.sourcemap import load_file
 from assessment.scoring.numbers import counted, plural
 
@@ -22,9 +24,19 @@ def checklist() -> None:
 
 
 def _faults_of(path: Path) -> tuple[list[Fault], str]:
-    """Faults of a checklist or mapping file (told apart by `format`), and what it was."""
+    """Faults of a checklist, mapping or indicators file (told apart by `format`), and what
+    it was."""
     document = load_file(path)
     data = document.data
+    if isinstance(data, dict) and data.get("format") == INDICATORS_FORMAT:
+        try:
+            indicators = load_indicators(path)
+        except IndicatorFileError as error:
+            return error.faults, "indicators"
+        return [], (
+            f"complaint indicators for {indicators.checklist}, "
+            f"{counted(len(indicators.indicators), 'indicator')}"
+        )
     if isinstance(data, dict) and data.get("format") == MAPPING_FORMAT:
         try:
             loaded = load_mapping(path)
@@ -50,7 +62,7 @@ def _faults_of(path: Path) -> tuple[list[Fault], str]:
 @checklist.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(paths: tuple[Path, ...]) -> None:
-    """Check checklist (and mapping) files; print every fault as FILE:LINE:COL: message."""
+    """Check checklist (and mapping, and indicators) files; print every fault as FILE:LINE:COL: message."""
     failed = 0
     for path in paths:
         faults, what = _faults_of(path)

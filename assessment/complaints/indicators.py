@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -33,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assessment.complaints.register import Complaint
 from assessment.errors import Fault, IndicatorFileError
-from assessment.files.sourcemap import load_file
+from assessment.files.sourcemap import SourceMap, load_file
 from assessment.files.validation import validate_model
 
 FORMAT = "iso10002-indicators/1"
@@ -161,10 +162,20 @@ class IndicatorSet(_Strict):
 
 
 def load_indicators(path: Path | None = None) -> IndicatorSet:
-    """The indicators file (the built-in one by default); every fault at once, located."""
+    """The indicators file (the built-in one by default, read once: it ships with the code);
+    every fault at once, located."""
     if path is None:
-        folder = BUILTIN if BUILTIN.is_dir() else REPOSITORY_COPY
-        path = folder / "complaint-indicators.yaml"
+        return _builtin_indicators()
+    return _load(path)
+
+
+@cache
+def _builtin_indicators() -> IndicatorSet:
+    folder = BUILTIN if BUILTIN.is_dir() else REPOSITORY_COPY
+    return _load(folder / "complaint-indicators.yaml")
+
+
+def _load(path: Path) -> IndicatorSet:
     document = load_file(path)
     if document.data is None:
         raise IndicatorFileError(document.faults)
@@ -180,9 +191,30 @@ def load_indicators(path: Path | None = None) -> IndicatorSet:
                     )
                 )
             seen.add(indicator.id)
+        faults += _unknown_criteria(found, document.source)
     if faults or found is None:
         raise IndicatorFileError(sorted(set(faults)))
     return found
+
+
+def _unknown_criteria(found: IndicatorSet, source: SourceMap) -> list[Fault]:
+    """Every criterion an indicator names must be one of its checklist's."""
+    from assessment.checklist.loader import find_checklist
+    from assessment.errors import NotFound
+
+    try:
+        criteria = {c.id for c in find_checklist(found.checklist).criteria}
+    except NotFound:
+        return [source.fault(("checklist",), f"no checklist {found.checklist!r} is installed")]
+    return [
+        source.fault(
+            ("indicators", index, "criteria", position),
+            f"criterion {criterion!r} is not in checklist {found.checklist}",
+        )
+        for index, indicator in enumerate(found.indicators)
+        for position, criterion in enumerate(indicator.criteria)
+        if criterion not in criteria
+    ]
 
 
 @dataclass(frozen=True)

@@ -10,17 +10,20 @@ organization, so the next export of the same system imports without questions.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+from threading import Lock
 
 import pandas as pd
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from assessment.access.roles import Actor, Permission
 from assessment.complaints.indicators import IndicatorSet, Period, Value, compute, load_indicators
 from assessment.complaints.performance import Filter, Performance, performance
 from assessment.complaints.register import ColumnMapping, Complaint, complaints_of, read_table
+from assessment.complaints.suggestions import Suggestion, suggestions
 from assessment.errors import RegisterRefused
+from assessment.services.assessments import get_assessment
 from assessment.services.audit import record
 from assessment.services.guard import reachable_organization
 from assessment.storage.store import Store
@@ -31,11 +34,21 @@ __all__ = [
     "RegisterImport",
     "complaint_indicators",
     "complaint_performance",
+    "criterion_suggestions",
     "import_register",
     "register_mapping",
 ]
 
-BATCH = 5000  # rows per INSERT or UPDATE statement
+BATCH = 5000
+TOP_SCORE = 5  # the built-in checklists' scale runs 0 to 5
+# Kept per process, so a rerun does not read and measure a large register again.
+KEPT_REGISTERS = 4  # registers (a large one is a few hundred MB in memory)
+KEPT_SUGGESTIONS = 32  # assessments' suggestions
+KEPT_PERFORMANCE = 32  # the Complaint performance page's figures, per period and filter
+_REGISTERS: dict[object, _Register] = {}
+_SUGGESTIONS: dict[object, dict[str, Suggestion]] = {}
+_PERFORMANCE: dict[object, Performance] = {}
+_KEPT_LOCK = Lock()  # rows per INSERT or UPDATE statement
 
 _MOMENTS = {
     "received": "received_at",
@@ -180,19 +193,40 @@ def register_mapping(
 
 @dataclass(frozen=True)
 class _Register:
-    frame: pd.DataFrame
+    frame: pd.DataFrame  # shared between callers: never changed
     targets: dict[str, float]
     mapped: frozenset[str]
+    stamp: tuple[object, ...]  # what it was read at: database, organization, import, settings
 
 
 def _register(store: Store, actor: Actor, organization_id: int) -> _Register:
     """The organization's complaints as one table (moments as UTC timestamps), its targets
-    and the fields its register has; read in one transaction."""
+    and the fields its register has.
+
+    Pages ask for it on every rerun, and a register may hold half a million complaints: the
+    table is kept per process (the last KEPT_REGISTERS) and read again only when an import or
+    a change of the settings has happened since (two values tell).
+    """
     with store.transaction() as session:
         reachable_organization(
             session, store, actor, organization_id, Permission.VIEW, what="see its complaints"
         )
         settings = session.get(ComplaintSettings, organization_id)
+        last_import = session.scalar(
+            select(func.max(ComplaintImport.id)).where(
+                ComplaintImport.organization_id == organization_id
+            )
+        )
+        key = (
+            str(store.engine.url),
+            organization_id,
+            last_import,
+            settings.version if settings is not None else None,
+        )
+        with _KEPT_LOCK:
+            kept = _REGISTERS.get(key)
+        if kept is not None:
+            return kept
         targets = dict(settings.targets) if settings is not None else {}
         mapped = (
             frozenset(ColumnMapping.model_validate(settings.mapping).columns)
@@ -211,7 +245,12 @@ def _register(store: Store, actor: Actor, organization_id: int) -> _Register:
     frame = frame.rename(columns={column: field for field, column in _MOMENTS.items()})
     for field in _MOMENTS:
         frame[field] = pd.to_datetime(frame[field], utc=True)
-    return _Register(frame, targets, mapped)
+    found = _Register(frame, targets, mapped, key)
+    with _KEPT_LOCK:
+        _REGISTERS[key] = found
+        while len(_REGISTERS) > KEPT_REGISTERS:
+            _REGISTERS.pop(next(iter(_REGISTERS)))
+    return found
 
 
 def _values(
@@ -262,6 +301,43 @@ def complaint_performance(
     chosen channels and categories (all when none are chosen)."""
     chosen = chosen or Filter()
     register = _register(store, actor, organization_id)
+    key = (register.stamp, period, chosen, holidays)
+    with _KEPT_LOCK:
+        if key in _PERFORMANCE:
+            return _PERFORMANCE[key]
     kept = chosen.apply(register.frame)
     values = _values(register, kept, period, None, holidays)
-    return performance(register.frame, period, values, chosen, holidays)
+    found = performance(register.frame, period, values, chosen, holidays)
+    with _KEPT_LOCK:
+        _PERFORMANCE[key] = found
+        while len(_PERFORMANCE) > KEPT_PERFORMANCE:
+            _PERFORMANCE.pop(next(iter(_PERFORMANCE)))
+    return found
+
+
+def criterion_suggestions(
+    store: Store, actor: Actor, assessment_id: int, *, today: date | None = None
+) -> dict[str, Suggestion]:
+    """{criterion id: the score the organization's complaint register suggests for it}, over
+    the year up to `today`; empty without a register, or when the indicators are written for
+    another checklist than the assessment's."""
+    opened = get_assessment(store, actor, assessment_id)
+    indicators = load_indicators()
+    if indicators.checklist != opened.checklist_id:
+        return {}
+    last = today or date.today()
+    period = Period(last - timedelta(days=364), last)
+    register = _register(store, actor, opened.organization_id)
+    if register.frame.empty:
+        return {}
+    key = (register.stamp, period, indicators.checklist)
+    with _KEPT_LOCK:
+        if key in _SUGGESTIONS:
+            return _SUGGESTIONS[key]
+    values = _values(register, register.frame, period, indicators, ())
+    found = suggestions(values, period, TOP_SCORE)
+    with _KEPT_LOCK:
+        _SUGGESTIONS[key] = found
+        while len(_SUGGESTIONS) > KEPT_SUGGESTIONS:
+            _SUGGESTIONS.pop(next(iter(_SUGGESTIONS)))
+    return found

@@ -140,8 +140,12 @@ def set_response(
     response: Response,
     *,
     expected_version: int,
+    accepted_suggestion: str | None = None,
 ) -> StoredResponse:
-    """Write a response based on `expected_version` (0 when it was never answered)."""
+    """Write a response based on `expected_version` (0 when it was never answered).
+
+    `accepted_suggestion`: the score is the one the complaint register's figures suggested
+    (the reason, in words); the history records that it was accepted, with the figures."""
     try:
         with versioned_write(store, _reread(assessment_id, criterion_id)) as session:
             assessment = editable_row(
@@ -159,6 +163,7 @@ def set_response(
                         f"the response to {criterion_id} does not exist at version {expected_version}"
                     )
                 row = add_response(session, actor.name, assessment, criterion_id, response)
+                _suggestion_taken(session, actor, assessment, criterion_id, accepted_suggestion)
                 return StoredResponse(response, row.version, actor.name, row.updated_at)
             _check_against(
                 snapshot_checklist(session, assessment.checklist_hash), criterion_id, response
@@ -166,11 +171,31 @@ def set_response(
             if current.version != expected_version:
                 raise _conflict(current)
             written = update_response(session, actor.name, assessment, current, response)
+            _suggestion_taken(session, actor, assessment, criterion_id, accepted_suggestion)
             return StoredResponse(response, current.version, actor.name, written)
     except IntegrityError:
         # Someone else answered the same criterion first, between our read and our insert.
         with store.transaction() as session:
             raise _reread(assessment_id, criterion_id)(session) from None
+
+
+SUGGESTION_ACCEPTED = "suggested score accepted"  # the history's field name for it
+
+
+def _suggestion_taken(
+    session: Session, actor: Actor, assessment: Assessment, criterion_id: str, reason: str | None
+) -> None:
+    if reason:
+        record_in(
+            session,
+            actor.name,
+            assessment,
+            "response",
+            criterion_id,
+            SUGGESTION_ACCEPTED,
+            None,
+            reason,
+        )
 
 
 def _reread(assessment_id: int, criterion_id: str) -> Callable[[Session], ConflictError]:

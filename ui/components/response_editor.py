@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from assessment.checklist.model import Criterion
+from assessment.complaints.suggestions import Suggestion
 from assessment.errors import ConflictError, InvalidInput, UserError
 from assessment.scoring.findings import Finding
 from assessment.services.assessments import OpenAssessment
@@ -49,6 +50,8 @@ class Keys:
             f"{prefix}_overwrite",
         )
         self.refresh, self.ev_round = f"{prefix}_refresh", f"{prefix}_ev_round"
+        # The score the register suggested and the reason, once the assessor took it.
+        self.suggested, self.use_suggestion = f"{prefix}_suggested", f"{prefix}_use_suggestion"
 
     @property
     def draft(self) -> tuple[str, ...]:
@@ -106,6 +109,8 @@ def _save(store: Store, opened: OpenAssessment, criterion_id: str, k: Keys, vers
     except InvalidInput as error:
         st.error(f"Not saved: {md_escape(str(error))}. Fill it in, then save again.")
         return
+    taken = st.session_state.get(k.suggested)
+    accepted = taken[1] if taken and response.score == taken[0] else None
     try:
         stored = set_response(
             store,
@@ -114,6 +119,7 @@ def _save(store: Store, opened: OpenAssessment, criterion_id: str, k: Keys, vers
             criterion_id,
             response,
             expected_version=version,
+            accepted_suggestion=accepted,
         )
     except ConflictError as error:
         st.session_state[k.conflict] = (str(error), error.current_version)
@@ -123,6 +129,7 @@ def _save(store: Store, opened: OpenAssessment, criterion_id: str, k: Keys, vers
         return
     st.session_state[k.base] = stored.version
     st.session_state.pop(k.conflict, None)
+    st.session_state.pop(k.suggested, None)
     notices.notify(k.notice, f"Saved {criterion_id}.")
     st.rerun()
 
@@ -180,6 +187,38 @@ def _heading(opened: OpenAssessment, criterion: Criterion) -> None:
     stored = opened.responses.get(criterion.id)
     if stored is not None:
         st.caption(f"Last saved by {md_escape(stored.updated_by)} at {_when(stored.updated_at)}")
+
+
+def _take_suggestion(k: Keys, suggestion: Suggestion) -> None:
+    """The button's callback: the suggested score into the answer (before the pills are drawn),
+    remembered with its reason so that Save records it as accepted."""
+    st.session_state[k.score] = suggestion.score
+    st.session_state[k.na] = False
+    st.session_state[k.suggested] = (suggestion.score, suggestion.reason)
+
+
+def _suggestion(k: Keys, suggestion: Suggestion | None, read_only: bool) -> None:
+    """What the complaint register says about this criterion, and the score it suggests."""
+    if suggestion is None:
+        return
+    period = suggestion.period
+    lines = [
+        f"**From the complaint register** ({period.start:%d %b %Y} to {period.end:%d %b %Y}):",
+        *(
+            f"- {md_escape(v.indicator.title)}: **{md_escape(v.shown)}** against "
+            f"{md_escape(v.target_shown)} ({v.counted:,} complaints)"
+            for v in suggestion.values
+        ),
+        f"Suggested score: **{suggestion.score}**. You decide; the figures only propose.",
+    ]
+    st.info("\n".join(lines))
+    if not read_only:
+        st.button(
+            f"Use the suggested score {suggestion.score}",
+            key=k.use_suggestion,
+            on_click=_take_suggestion,
+            args=(k, suggestion),
+        )
 
 
 def _answer(opened: OpenAssessment, k: Keys, locked: bool) -> None:
@@ -286,8 +325,10 @@ def edit(
     locked: bool,
     can_score: bool = True,
     can_add_evidence: bool = True,
+    suggestion: Suggestion | None = None,
 ) -> None:
-    """Draw one criterion's question, answer, finding override, evidence and Save.
+    """Draw one criterion's question, the register's suggestion, the answer, finding override,
+    evidence and Save.
 
     `locked` (a final assessment) shows it all read-only with Save disabled; without
     `can_score` the answer is read-only the same way and there is no Save at all, and without
@@ -309,6 +350,7 @@ def edit(
             _conflict(store, opened, criterion.id, k)
         else:
             _changed_since_read(opened, criterion.id, k)
+    _suggestion(k, suggestion, read_only)
     _answer(opened, k, read_only)
     _evidence(store, opened, criterion.id, records, k, can_add_evidence and not locked)
     if not can_score:

@@ -9,6 +9,7 @@ from assessment.access.roles import Permission
 from assessment.errors import NotFound
 from assessment.scoring.numbers import percent
 from assessment.services.assessments import OpenAssessment, open_assessment
+from assessment.services.complaints import criterion_suggestions
 from assessment.services.evidence import list_evidence
 from assessment.workflow.stages import AssessmentStatus
 from ui.components import notices, presentation, response_editor, scoring_focus
@@ -162,6 +163,7 @@ def render() -> None:
     st.markdown(f"## {md_escape(clause.ref)} {md_escape(clause.title)}")
     if clause.guidance:
         st.markdown(md_escape(clause.guidance))
+    suggested = criterion_suggestions(store, actor, opened.record.id)
     for criterion in clause.criteria:
         st.divider()
         response_editor.edit(
@@ -172,4 +174,5 @@ def render() -> None:
             locked=locked,
             can_score=can_score,
             can_add_evidence=actor.can(Permission.ADD_EVIDENCE, organization_id),
+            suggestion=suggested.get(criterion.id),
         )
