@@ -112,8 +112,8 @@ def postgres_reason() -> str | None:
     return _postgres_reason()
 
 
-def _postgres_store(reason: str | None) -> Iterator[Store]:
-    """A store in a schema of its own, dropped afterwards, so tests never see each other's rows."""
+def postgres_schema_url(reason: str | None) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL schema (no tables at all), dropped afterwards."""
     if reason:
         pytest.skip(reason)
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -121,14 +121,22 @@ def _postgres_store(reason: str | None) -> Iterator[Store]:
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    store = Store.open(url.render_as_string(hide_password=False))
     try:
-        yield store
+        yield url.render_as_string(hide_password=False)
     finally:
-        store.dispose()
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def _postgres_store(reason: str | None) -> Iterator[Store]:
+    """A store in a schema of its own, dropped afterwards, so tests never see each other's rows."""
+    for url in postgres_schema_url(reason):
+        store = Store.open(url)
+        try:
+            yield store
+        finally:
+            store.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -6,17 +6,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, text
 
 from assessment.errors import DatabaseUnavailable
 from assessment.storage.schema import current_revision, head_revision, upgrade_database
 from assessment.storage.store import Store
-from tests.conftest import POSTGRES_URL
+from tests.conftest import postgres_schema_url
 
 UPGRADERS = 4
 
@@ -27,24 +26,7 @@ def empty_database(request, tmp_path: Path, postgres_reason) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'iso10002.db'}"
         return
-    yield from _schema_url(postgres_reason)
-
-
-def _schema_url(postgres_reason: str | None) -> Iterator[str]:
-    """A new, empty PostgreSQL schema's URL, dropped afterwards."""
-    if postgres_reason:
-        pytest.skip(postgres_reason)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    yield from postgres_schema_url(postgres_reason)
 
 
 def test_upgrades_started_together_migrate_the_database_once(empty_database, tmp_path):
@@ -116,7 +98,7 @@ def test_the_app_says_plainly_when_the_schema_is_not_this_versions(
 
     from tests.conftest import REPO
 
-    for url in _schema_url(postgres_reason):
+    for url in postgres_schema_url(postgres_reason):
         store = Store.open(url, upgrade=revision is not None)
         if revision is not None:
             with store.engine.begin() as connection:

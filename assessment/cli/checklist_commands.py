@@ -11,8 +11,7 @@ from assessment.checklist.loader import available_checklists, find_checklist, lo
 from assessment.checklist.model import Checklist
 from assessment.cli.errors import reports_errors
 from assessment.cli.output import render_table, say
-from assessment.complaints.indicators import FORMAT as INDICATORS_FORMAT
-from assessment.complaints.indicators import load_indicators
+from assessment.complaints import INDICATORS_FORMAT
 from assessment.errors import ChecklistError, Fault, IndicatorFileError, MappingError
 from assessment.files.sourcemap import load_file
 from assessment.scoring.numbers import counted, plural
@@ -29,6 +28,8 @@ def _faults_of(path: Path) -> tuple[list[Fault], str]:
     document = load_file(path)
     data = document.data
     if isinstance(data, dict) and data.get("format") == INDICATORS_FORMAT:
+        from assessment.complaints.indicators import load_indicators  # pandas: only when needed
+
         try:
             indicators = load_indicators(path)
         except IndicatorFileError as error:

@@ -32,12 +32,13 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from assessment.complaints import INDICATORS_FORMAT
 from assessment.complaints.register import Complaint
 from assessment.errors import Fault, IndicatorFileError
 from assessment.files.sourcemap import SourceMap, load_file
 from assessment.files.validation import validate_model
 
-FORMAT = "iso10002-indicators/1"
+FORMAT = INDICATORS_FORMAT
 BUILTIN = Path(__file__).resolve().parent.parent / "checklist" / "builtin" / "indicators"
 REPOSITORY_COPY = Path(__file__).resolve().parents[2] / "checklists" / "indicators"
 

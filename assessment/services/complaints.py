@@ -16,6 +16,7 @@ from threading import Lock
 
 import pandas as pd
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
 
 from assessment.access.roles import Actor, Permission
 from assessment.complaints.indicators import IndicatorSet, Period, Value, compute, load_indicators
@@ -77,6 +78,18 @@ def _row_values(complaint: Complaint) -> dict[str, object]:
     return values
 
 
+def _may_import(session: Session, store: Store, actor: Actor, organization_id: int) -> None:
+    """Importing a register is managing the organization's data: lead assessors and admins."""
+    reachable_organization(
+        session,
+        store,
+        actor,
+        organization_id,
+        Permission.MANAGE_ASSESSMENTS,
+        what="import its complaint register",
+    )
+
+
 def import_register(
     store: Store,
     actor: Actor,
@@ -90,14 +103,7 @@ def import_register(
     `mapping`, else the one remembered for the organization, else the one guessed from the
     headers. RegisterRefused, with every fault, if any row is bad; nothing is written then."""
     with store.transaction() as session:
-        reachable_organization(
-            session,
-            store,
-            actor,
-            organization_id,
-            Permission.MANAGE_ASSESSMENTS,
-            what="import its complaint register",
-        )
+        _may_import(session, store, actor, organization_id)
     table = read_table(path, content)
     if mapping is None:
         mapping = register_mapping(store, actor, organization_id, table.headers)
@@ -112,14 +118,7 @@ def import_register(
             f"{table.name}: the register holds no complaints; nothing was imported"
         )
     with store.transaction() as session:
-        reachable_organization(
-            session,
-            store,
-            actor,
-            organization_id,
-            Permission.MANAGE_ASSESSMENTS,
-            what="import its complaint register",
-        )
+        _may_import(session, store, actor, organization_id)
         existing = {
             reference: row_id
             for reference, row_id in session.execute(
