@@ -21,6 +21,7 @@ from tests.browser_support import (
     new_page,
     served_app,
     sign_in,
+    wait_until_drawn,
 )
 
 pytestmark = [
@@ -94,6 +95,9 @@ def test_the_main_journey_from_first_start_to_a_new_readiness(
         scores.get_by_role("radio", name=re.compile(r"^4 ")).click()  # pills are radios
         save.click()
         page.get_by_text(f"Saved {criterion_id}.").wait_for()
+        # The save reruns the whole page: let it finish before the next criterion's controls
+        # are looked for, or a click may land on the run being replaced.
+        wait_until_drawn(page)
     _shot(page, tmp_path, "scoring.png")
 
     last = targets[-1]
